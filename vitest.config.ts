@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // 2-core machines: keep parallelism modest so integration tests with child processes stay reliable.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
