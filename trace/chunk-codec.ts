@@ -1,0 +1,278 @@
+// The compact binary form of a run of consecutive trace events: what the store keeps as a BLOB per chunk of
+// ~4096 events (DESIGN.md 7: ≤ 40 bytes per event on disk). Each event is coded against the previous one, so a
+// typical register access costs one header byte, a one-byte offset delta and its value.
+//
+// Format, version 1 (all varints LEB128; "svar" = zigzag signed varint):
+//
+//   u8    version (= 1)
+//   uvar  event count N
+//   N events, each a header byte then its fields. seq is implicit: firstSeq + index (the store keeps firstSeq).
+//
+//   Access event, header bit 0 = 0:
+//     bit 1     node index follows (uvar) — else same node as the previous event
+//     bit 2     attributes follow (uvar: packed-codes.ts code & ATTR_MASK, >> 2: space, region, status, width)
+//               — else the same as the previous access
+//     bit 3     op: 0 R, 1 W
+//     bits 4-5  time: 0 same as previous event, 1 +uvar ns, 2 -uvar ns, 3 f64 absolute (non-integer times)
+//     bits 6-7  value: 0 zero, 1 same as the previous access, 2 uvar64, 3 all-ones of the width
+//     fields in this order: [node] [attributes] [time] svar(offset - previous access offset) [value]
+//
+//   Mailbox / step event, header bit 0 = 1:
+//     bit 1     0 mailbox, 1 step
+//     bit 2     node index follows (mailbox only)
+//     bits 4-5  time, as for accesses
+//     fields: [node] [time] then the record as length-prefixed UTF-8 JSON
+//       mailbox: {opcode, name, returnCode, returnName, inputHex, outputHex}
+//       step:    {sequence, name, verdict, reason, evidence?}
+//
+//   Initial state: time 0, no node (the first event carries one), no attributes, offset 0, value 0.
+//   Offsets and times must be below 2^52 (units.ts: addresses stay below 2^53).
+
+import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js';
+import type { MailboxTraceRecord, StepTraceRecord } from '../common/trace-sink.js';
+import { ByteReader, ByteWriter, CorruptChunk } from './byte-io.js';
+import type { AccessEvent, TraceEvent } from './event.js';
+import {
+  ATTR_MASK,
+  OP_BIT,
+  packAccess,
+  packedRegion,
+  packedSpace,
+  packedStatus,
+  packedWidth,
+} from './packed-codes.js';
+
+export const CHUNK_VERSION = 1;
+
+const H_RECORD = 0x01;
+const H_STEP = 0x02;
+const H_NODE = 0x02;
+const H_REC_NODE = 0x04;
+const H_ATTR = 0x04;
+const H_WRITE = 0x08;
+const TIME_SHIFT = 4;
+const VALUE_SHIFT = 6;
+const T_SAME = 0;
+const T_PLUS = 1;
+const T_MINUS = 2;
+const T_RAW = 3;
+const V_ZERO = 0;
+const V_SAME = 1;
+const V_VAR = 2;
+const V_ONES = 3;
+
+/** Low half of all-ones for a width given as log2 (1, 2, 4, 8 bytes). */
+const ONES_LO = [0xff, 0xffff, 0xffffffff, 0xffffffff];
+
+/** Streams events into one chunk. TraceBuffer feeds it from its columns, encodeEvents from objects. */
+export class ChunkEncoder {
+  private readonly w: ByteWriter;
+  private time = 0;
+  private node = -1;
+  private attr = -1;
+  private offset = 0;
+  private lo = 0;
+  private hi = 0;
+
+  constructor(count: number) {
+    this.w = new ByteWriter(Math.max(64, count * 8));
+    this.w.byte(CHUNK_VERSION);
+    this.w.uvar(count);
+  }
+
+  private timeMode(t: number): number {
+    const d = t - this.time;
+    if (d === 0) return T_SAME;
+    if (!Number.isSafeInteger(t) || !Number.isSafeInteger(d)) return T_RAW;
+    return d > 0 ? T_PLUS : T_MINUS;
+  }
+
+  private writeTime(mode: number, t: number): void {
+    if (mode === T_PLUS) this.w.uvar(t - this.time);
+    else if (mode === T_MINUS) this.w.uvar(this.time - t);
+    else if (mode === T_RAW) this.w.f64(t);
+    this.time = t;
+  }
+
+  /** `packed` is a packed-codes.ts access code; lo/hi the value's 32-bit halves. */
+  access(timeNs: number, node: number, packed: number, offset: number, lo: number, hi: number): void {
+    const w = this.w;
+    const attr = packed & ATTR_MASK;
+    const tm = this.timeMode(timeNs);
+    lo >>>= 0;
+    hi >>>= 0;
+    const wl = (packed >> 12) & 3;
+    let vm: number;
+    if (lo === 0 && hi === 0) vm = V_ZERO;
+    else if (lo === this.lo && hi === this.hi) vm = V_SAME;
+    else if (lo === ONES_LO[wl] && hi === (wl === 3 ? 0xffffffff : 0)) vm = V_ONES;
+    else vm = V_VAR;
+    let h = (packed & OP_BIT ? H_WRITE : 0) | (tm << TIME_SHIFT) | (vm << VALUE_SHIFT);
+    if (node !== this.node) h |= H_NODE;
+    if (attr !== this.attr) h |= H_ATTR;
+    w.byte(h);
+    if (node !== this.node) {
+      w.uvar(node);
+      this.node = node;
+    }
+    if (attr !== this.attr) {
+      w.uvar(attr >> 2);
+      this.attr = attr;
+    }
+    this.writeTime(tm, timeNs);
+    w.svar(offset - this.offset);
+    this.offset = offset;
+    if (vm === V_VAR) w.uvar64(lo, hi);
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  mailbox(timeNs: number, node: number, rec: MailboxTraceRecord): void {
+    const tm = this.timeMode(timeNs);
+    const newNode = node !== this.node;
+    this.w.byte(H_RECORD | (newNode ? H_REC_NODE : 0) | (tm << TIME_SHIFT));
+    if (newNode) {
+      this.w.uvar(node);
+      this.node = node;
+    }
+    this.writeTime(tm, timeNs);
+    this.w.str(mailboxJson(rec));
+  }
+
+  step(timeNs: number, rec: StepTraceRecord): void {
+    const tm = this.timeMode(timeNs);
+    this.w.byte(H_RECORD | H_STEP | (tm << TIME_SHIFT));
+    this.writeTime(tm, timeNs);
+    this.w.str(stepJson(rec));
+  }
+
+  finish(): Uint8Array {
+    return this.w.finish();
+  }
+}
+
+const mailboxJson = (r: MailboxTraceRecord): string =>
+  JSON.stringify({
+    opcode: r.opcode,
+    name: r.name,
+    returnCode: r.returnCode,
+    returnName: r.returnName,
+    inputHex: r.inputHex,
+    outputHex: r.outputHex,
+  });
+
+const stepJson = (r: StepTraceRecord): string =>
+  JSON.stringify(
+    r.evidence === undefined
+      ? { sequence: r.sequence, name: r.name, verdict: r.verdict, reason: r.reason }
+      : { sequence: r.sequence, name: r.name, verdict: r.verdict, reason: r.reason, evidence: r.evidence },
+  );
+
+const U32 = 0xffffffffn;
+
+/** Encode events (in order; their seq is not stored — decode numbers them from firstSeq). */
+export function encodeEvents(events: readonly TraceEvent[], nodeIndex: (path: string) => number): Uint8Array {
+  const enc = new ChunkEncoder(events.length);
+  for (const e of events) {
+    if (e.kind === 'access') {
+      const v = e.value;
+      const packed = packAccess(
+        SPACES.indexOf(e.space),
+        REGIONS.indexOf(e.region),
+        OPS.indexOf(e.op),
+        STATUSES.indexOf(e.status),
+        e.width,
+      );
+      enc.access(e.timeNs, nodeIndex(e.node), packed, e.offset, Number(v & U32), Number((v >> 32n) & U32));
+    } else if (e.kind === 'mailbox') {
+      enc.mailbox(e.timeNs, nodeIndex(e.node), e);
+    } else {
+      enc.step(e.timeNs, e);
+    }
+  }
+  return enc.finish();
+}
+
+/**
+ * Decode a chunk. `nodes` maps node index → topology path; events are numbered firstSeq, firstSeq+1, ...
+ * Corrupt or truncated input throws an Error saying where (nothing partial is returned).
+ */
+export function decodeChunk(bytes: Uint8Array, nodes: readonly string[], firstSeq: number): TraceEvent[] {
+  const r = new ByteReader(bytes);
+  try {
+    const version = r.byte();
+    if (version !== CHUNK_VERSION) throw new CorruptChunk(`unsupported chunk version ${version}`);
+    const count = r.uvar();
+    const out: TraceEvent[] = new Array(count);
+    let time = 0;
+    let node = -1;
+    let attr = -1;
+    let offset = 0;
+    let value = 0n;
+    const nodeAt = (): string => {
+      node = r.uvar();
+      if (node >= nodes.length) throw new CorruptChunk(`node index ${node} not in the node table (${nodes.length})`);
+      return nodes[node];
+    };
+    const readTime = (mode: number): void => {
+      if (mode === T_PLUS) time += r.uvar();
+      else if (mode === T_MINUS) time -= r.uvar();
+      else if (mode === T_RAW) time = r.f64();
+    };
+    for (let i = 0; i < count; i++) {
+      const at = r.pos;
+      const h = r.byte();
+      const seq = firstSeq + i;
+      if (h & H_RECORD) {
+        const isStep = (h & H_STEP) !== 0;
+        if (!isStep && h & H_REC_NODE) nodeAt();
+        readTime((h >> TIME_SHIFT) & 3);
+        const json = JSON.parse(r.str()) as Record<string, unknown>;
+        if (isStep) out[i] = { kind: 'step', seq, timeNs: time, ...(json as unknown as StepTraceRecord) };
+        else {
+          if (node < 0) throw new CorruptChunk(`mailbox event at byte ${at} has no node`);
+          out[i] = { kind: 'mailbox', seq, timeNs: time, node: nodes[node], ...(json as unknown as MailboxTraceRecord) };
+        }
+        continue;
+      }
+      if (h & H_NODE) nodeAt();
+      if (h & H_ATTR) attr = r.uvar() << 2;
+      if (node < 0 || attr < 0) throw new CorruptChunk(`access at byte ${at} lacks node or attributes`);
+      readTime((h >> TIME_SHIFT) & 3);
+      offset += r.svar();
+      const width = packedWidth(attr) as Width;
+      const vm = (h >> VALUE_SHIFT) & 3;
+      if (vm === V_ZERO) value = 0n;
+      else if (vm === V_VAR) {
+        const lo = r.uvar64();
+        value = r.hi === 0 ? BigInt(lo) : (BigInt(r.hi) << 32n) | BigInt(lo);
+      } else if (vm === V_ONES) value = width === 8 ? 0xffff_ffff_ffff_ffffn : BigInt(2 ** (8 * width) - 1);
+      const space = SPACES[packedSpace(attr)];
+      const region = REGIONS[packedRegion(attr)];
+      const status = STATUSES[packedStatus(attr)];
+      if (space === undefined || region === undefined || status === undefined)
+        throw new CorruptChunk(`access at byte ${at} has unknown attribute code 0x${attr.toString(16)}`);
+      const ev: AccessEvent = {
+        kind: 'access',
+        seq,
+        timeNs: time,
+        node: nodes[node],
+        space,
+        region,
+        offset,
+        width,
+        op: h & H_WRITE ? 'W' : 'R',
+        value,
+        status,
+      };
+      out[i] = ev;
+    }
+    if (!r.done) throw new CorruptChunk(`${bytes.length - r.pos} trailing bytes after ${count} events`);
+    return out;
+  } catch (e) {
+    if (e instanceof CorruptChunk || e instanceof SyntaxError)
+      throw new Error(`corrupt trace chunk (firstSeq ${firstSeq}): ${e.message}`);
+    throw e;
+  }
+}
+

@@ -1,0 +1,193 @@
+// The packed in-memory trace (DESIGN.md 5): the TraceSink every producer writes to during a run. Accesses go
+// into columnar typed arrays that grow by doubling, so recording allocates nothing per event; mailbox and step
+// records (rare) are kept aside by seq. `sealChunk` hands the store everything since the last seal in the
+// chunk-codec.ts form; `events(from, to)` materialises objects for in-memory use (compare, export, the UI).
+
+import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js';
+import type { Clock } from '../common/clock.js';
+import type { MailboxTraceRecord, StepTraceRecord, TraceSink } from '../common/trace-sink.js';
+import { ChunkEncoder } from './chunk-codec.js';
+import type { EncodedChunk, TraceEvent, TraceSource } from './event.js';
+import {
+  KIND_ACCESS,
+  KIND_MAILBOX,
+  KIND_STEP,
+  packAccess,
+  packedKind,
+  packedOp,
+  packedRegion,
+  packedSpace,
+  packedStatus,
+  packedWidth,
+} from './packed-codes.js';
+
+const INITIAL_CAPACITY = 1024;
+
+interface SideRecord {
+  node: number;
+  mailbox?: MailboxTraceRecord;
+  step?: StepTraceRecord;
+}
+
+export class TraceBuffer implements TraceSink, TraceSource {
+  private cap = INITIAL_CAPACITY;
+  private time = new Float64Array(INITIAL_CAPACITY);
+  private node = new Uint16Array(INITIAL_CAPACITY);
+  private code = new Uint16Array(INITIAL_CAPACITY);
+  /** Float64 so HPAs (region 'hpa') above 4 GiB fit. */
+  private offset = new Float64Array(INITIAL_CAPACITY);
+  private valueLo = new Uint32Array(INITIAL_CAPACITY);
+  private valueHi = new Uint32Array(INITIAL_CAPACITY);
+  private readonly side = new Map<number, SideRecord>();
+  private readonly nodeIds = new Map<string, number>();
+  private readonly nodeList: string[] = [];
+  private n = 0;
+  private sealed = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Number of events recorded (the next event's seq). */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Node id → topology path. */
+  get nodes(): readonly string[] {
+    return this.nodeList;
+  }
+
+  /** seq of the first event not yet returned by sealChunk. */
+  get sealedUpTo(): number {
+    return this.sealed;
+  }
+
+  nodeId(path: string): number {
+    let id = this.nodeIds.get(path);
+    if (id === undefined) {
+      id = this.nodeList.length;
+      this.nodeList.push(path);
+      this.nodeIds.set(path, id);
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const t = new Float64Array(cap);
+    t.set(this.time);
+    this.time = t;
+    const nd = new Uint16Array(cap);
+    nd.set(this.node);
+    this.node = nd;
+    const c = new Uint16Array(cap);
+    c.set(this.code);
+    this.code = c;
+    const o = new Float64Array(cap);
+    o.set(this.offset);
+    this.offset = o;
+    const lo = new Uint32Array(cap);
+    lo.set(this.valueLo);
+    this.valueLo = lo;
+    const hi = new Uint32Array(cap);
+    hi.set(this.valueHi);
+    this.valueHi = hi;
+    this.cap = cap;
+  }
+
+  access(
+    node: number,
+    spaceCode: number,
+    regionCode: number,
+    offset: number,
+    width: number,
+    opCode: number,
+    valueLo: number,
+    valueHi: number,
+    statusCode: number,
+  ): void {
+    const i = this.n;
+    if (i === this.cap) this.grow();
+    this.time[i] = this.clock.now();
+    this.node[i] = node;
+    this.code[i] = packAccess(spaceCode, regionCode, opCode, statusCode, width);
+    this.offset[i] = offset;
+    this.valueLo[i] = valueLo;
+    this.valueHi[i] = valueHi;
+    this.n = i + 1;
+  }
+
+  mailbox(node: number, rec: MailboxTraceRecord): void {
+    this.record(KIND_MAILBOX, node, { node, mailbox: { ...rec } });
+  }
+
+  step(rec: StepTraceRecord): void {
+    this.record(KIND_STEP, 0, { node: -1, step: { ...rec } });
+  }
+
+  private record(kind: number, node: number, rec: SideRecord): void {
+    const i = this.n;
+    if (i === this.cap) this.grow();
+    this.time[i] = this.clock.now();
+    this.node[i] = node;
+    this.code[i] = kind;
+    this.offset[i] = 0;
+    this.valueLo[i] = 0;
+    this.valueHi[i] = 0;
+    this.side.set(i, rec);
+    this.n = i + 1;
+  }
+
+  /** Everything recorded since the last seal, encoded; null when nothing new. */
+  sealChunk(): EncodedChunk | null {
+    const from = this.sealed;
+    const to = this.n;
+    if (to === from) return null;
+    const enc = new ChunkEncoder(to - from);
+    for (let i = from; i < to; i++) {
+      const c = this.code[i];
+      const k = packedKind(c);
+      if (k === KIND_ACCESS) enc.access(this.time[i], this.node[i], c, this.offset[i], this.valueLo[i], this.valueHi[i]);
+      else {
+        const rec = this.side.get(i)!;
+        if (rec.mailbox) enc.mailbox(this.time[i], rec.node, rec.mailbox);
+        else enc.step(this.time[i], rec.step!);
+      }
+    }
+    this.sealed = to;
+    return { firstSeq: from, count: to - from, bytes: enc.finish() };
+  }
+
+  /** Events with seq in [from, to), clamped to what was recorded. */
+  events(from: number, to: number): TraceEvent[] {
+    const lo = Math.max(0, from);
+    const hi = Math.min(this.n, to);
+    const out: TraceEvent[] = [];
+    for (let i = lo; i < hi; i++) out.push(this.eventAt(i));
+    return out;
+  }
+
+  private eventAt(i: number): TraceEvent {
+    const c = this.code[i];
+    const k = packedKind(c);
+    if (k !== KIND_ACCESS) {
+      const rec = this.side.get(i)!;
+      if (rec.mailbox) return { kind: 'mailbox', seq: i, timeNs: this.time[i], node: this.nodeList[rec.node], ...rec.mailbox };
+      return { kind: 'step', seq: i, timeNs: this.time[i], ...rec.step! };
+    }
+    const hi = this.valueHi[i];
+    const lo = this.valueLo[i];
+    return {
+      kind: 'access',
+      seq: i,
+      timeNs: this.time[i],
+      node: this.nodeList[this.node[i]],
+      space: SPACES[packedSpace(c)],
+      region: REGIONS[packedRegion(c)],
+      offset: this.offset[i],
+      width: packedWidth(c) as Width,
+      op: OPS[packedOp(c)],
+      value: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo),
+      status: STATUSES[packedStatus(c)],
+    };
+  }
+}
