@@ -1,0 +1,35 @@
+// loadTopology: JSON text or an object -> a validated Topology, or every error with the exact field path.
+
+import { topologySchema } from './schema.js';
+import type { TopologyError, TopologyResult } from './types.js';
+import { validateTopology } from './validate.js';
+
+/** "hostBridges[0].rootPorts[1].endpoint" from zod's ['hostBridges', 0, 'rootPorts', 1, 'endpoint']. */
+export const formatFieldPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
+
+export const formatTopologyError = (e: TopologyError): string => `${e.path || '(file)'}: ${e.message}`;
+
+export const loadTopology = (input: string | unknown): TopologyResult => {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(err as Error).message}` }] };
+    }
+  }
+  const parsed = topologySchema.safeParse(value);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => {
+      const extra = i.code === 'unrecognized_keys' ? i.keys.map((k) => `"${k}"`).join(', ') : '';
+      return {
+        path: formatFieldPath(i.path),
+        message: extra ? `unknown field ${extra}` : i.message.replace(/^Invalid input: expected (\w+), received (\w+)$/, 'must be a $1 (got $2)'),
+      };
+    });
+    return { ok: false, errors };
+  }
+  const { topology, errors } = validateTopology(parsed.data);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, topology };
+};
