@@ -1,0 +1,138 @@
+// Mailbox command opcodes and return codes as data (CXL 2.0 8.2.9, Tables 150/173/205; r3.1 Tables 8-34,
+// 8-37, 8-126). Names follow the spec; `minIn`/`fixedOut` mirror what Linux cxl_mem_commands[] checks.
+
+export interface OpcodeInfo {
+  name: string;
+  /** Input payload length the spec fixes (-1 = variable). */
+  inLen: number;
+}
+
+export const OPCODES: Readonly<Record<number, OpcodeInfo>> = {
+  0x0001: { name: 'Identify', inLen: 0 },
+  0x0002: { name: 'Background Operation Status', inLen: 0 },
+  0x0005: { name: 'Request Abort Background Operation', inLen: 0 },
+  0x0100: { name: 'Get Event Records', inLen: 1 },
+  0x0101: { name: 'Clear Event Records', inLen: -1 },
+  0x0102: { name: 'Get Event Interrupt Policy', inLen: 0 },
+  0x0103: { name: 'Set Event Interrupt Policy', inLen: -1 },
+  0x0200: { name: 'Get FW Info', inLen: 0 },
+  0x0201: { name: 'Transfer FW', inLen: -1 },
+  0x0202: { name: 'Activate FW', inLen: 2 },
+  0x0300: { name: 'Get Timestamp', inLen: 0 },
+  0x0301: { name: 'Set Timestamp', inLen: 8 },
+  0x0400: { name: 'Get Supported Logs', inLen: 0 },
+  0x0401: { name: 'Get Log', inLen: 0x18 },
+  0x0500: { name: 'Get Supported Features', inLen: 8 },
+  0x0501: { name: 'Get Feature', inLen: 0x15 },
+  0x0502: { name: 'Set Feature', inLen: -1 },
+  0x4000: { name: 'Identify Memory Device', inLen: 0 },
+  0x4100: { name: 'Get Partition Info', inLen: 0 },
+  0x4101: { name: 'Set Partition Info', inLen: 9 },
+  0x4102: { name: 'Get LSA', inLen: 8 },
+  0x4103: { name: 'Set LSA', inLen: -1 },
+  0x4200: { name: 'Get Health Info', inLen: 0 },
+  0x4201: { name: 'Get Alert Configuration', inLen: 0 },
+  0x4202: { name: 'Set Alert Configuration', inLen: 0x0c },
+  0x4203: { name: 'Get Shutdown State', inLen: 0 },
+  0x4204: { name: 'Set Shutdown State', inLen: 1 },
+  0x4300: { name: 'Get Poison List', inLen: 0x10 },
+  0x4301: { name: 'Inject Poison', inLen: 8 },
+  0x4302: { name: 'Clear Poison', inLen: 0x48 },
+  0x4303: { name: 'Get Scan Media Capabilities', inLen: 0x10 },
+  0x4304: { name: 'Scan Media', inLen: 0x11 },
+  0x4305: { name: 'Get Scan Media Results', inLen: 0 },
+  0x4400: { name: 'Sanitize', inLen: 0 },
+  0x4401: { name: 'Secure Erase', inLen: 0 },
+  0x4500: { name: 'Get Security State', inLen: 0 },
+  0x4501: { name: 'Set Passphrase', inLen: 0x60 },
+  0x4502: { name: 'Disable Passphrase', inLen: 0x40 },
+  0x4503: { name: 'Unlock', inLen: 0x20 },
+  0x4504: { name: 'Freeze Security State', inLen: 0 },
+  0x4505: { name: 'Passphrase Secure Erase', inLen: 0x40 },
+  0x4800: { name: 'Get Dynamic Capacity Configuration', inLen: 2 },
+  0x4801: { name: 'Get Dynamic Capacity Extent List', inLen: 8 },
+};
+
+/** Opcode names by mnemonic, for callers (and the console) that prefer words to numbers. */
+export const OP = {
+  identify: 0x0001,
+  bgOpStatus: 0x0002,
+  getEventRecords: 0x0100,
+  clearEventRecords: 0x0101,
+  getEventInterruptPolicy: 0x0102,
+  setEventInterruptPolicy: 0x0103,
+  getFwInfo: 0x0200,
+  getTimestamp: 0x0300,
+  setTimestamp: 0x0301,
+  getSupportedLogs: 0x0400,
+  getLog: 0x0401,
+  identifyMemdev: 0x4000,
+  getPartitionInfo: 0x4100,
+  setPartitionInfo: 0x4101,
+  getLsa: 0x4102,
+  setLsa: 0x4103,
+  getHealthInfo: 0x4200,
+  getPoisonList: 0x4300,
+  injectPoison: 0x4301,
+  clearPoison: 0x4302,
+  scanMedia: 0x4304,
+  sanitize: 0x4400,
+  getSecurityState: 0x4500,
+} as const;
+
+export const opcodeName = (op: number): string =>
+  OPCODES[op]?.name ?? (op >= 0xc000 ? `Vendor ${op.toString(16).padStart(4, '0')}h` : `Opcode ${op.toString(16).padStart(4, '0')}h`);
+
+/** Mailbox return codes (CXL 2.0 Table 150, r3.1 Table 8-34). */
+export const RETURN_CODES: readonly string[] = [
+  'Success',
+  'Background Command Started',
+  'Invalid Input',
+  'Unsupported',
+  'Internal Error',
+  'Retry Required',
+  'Busy',
+  'Media Disabled',
+  'FW Transfer in Progress',
+  'FW Transfer Out of Order',
+  'FW Verification Failed',
+  'Invalid Slot',
+  'Activation Failed, FW Rolled Back',
+  'Activation Failed, Cold Reset Required',
+  'Invalid Handle',
+  'Invalid Physical Address',
+  'Inject Poison Limit Reached',
+  'Permanent Media Failure',
+  'Aborted',
+  'Invalid Security State',
+  'Incorrect Passphrase',
+  'Unsupported Mailbox or CCI',
+  'Invalid Payload Length',
+  'Invalid Log',
+  'Interrupted',
+  'Unsupported Feature Version',
+  'Unsupported Feature Selection Value',
+  'Feature Transfer in Progress',
+  'Feature Transfer Out of Order',
+  'Resources Exhausted',
+  'Invalid Extent List',
+  'Transfer Out of Order',
+  'Request Abort Not Supported by Background Operation',
+];
+
+export const RC = {
+  success: 0x00,
+  backgroundStarted: 0x01,
+  invalidInput: 0x02,
+  unsupported: 0x03,
+  internalError: 0x04,
+  retryRequired: 0x05,
+  busy: 0x06,
+  mediaDisabled: 0x07,
+  invalidHandle: 0x0e,
+  invalidPhysicalAddress: 0x0f,
+  invalidPayloadLength: 0x16,
+  invalidLog: 0x17,
+} as const;
+
+export const returnCodeName = (rc: number): string => RETURN_CODES[rc] ?? `Reserved return code ${rc.toString(16)}h`;
