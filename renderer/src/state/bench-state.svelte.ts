@@ -1,0 +1,182 @@
+// The UI's shared state (Svelte 5 runes): sessions, runs of the selected session, the selected run's detail,
+// live progress from run.progress events, the connection and the last status message.
+import type {
+  AppInfo,
+  BenchApi,
+  Run,
+  RunDetail,
+  ServerEvent,
+  Session,
+} from '../../../main/api/contract.js';
+import { describeError } from '../api/api-error.js';
+import type { ConnectionState } from '../api/ws-client.js';
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  phase: string;
+  events: number;
+}
+
+export interface StatusMessage {
+  text: string;
+  level: 'info' | 'error';
+}
+
+export class BenchState {
+  connection = $state<ConnectionState>('connecting');
+  info = $state<AppInfo | null>(null);
+  sessions = $state<Session[]>([]);
+  sessionId = $state<number | null>(null);
+  runs = $state<Run[]>([]);
+  runId = $state<number | null>(null);
+  detail = $state<RunDetail | null>(null);
+  progress = $state<Record<number, RunProgress>>({});
+  sequence = $state('');
+  message = $state<StatusMessage | null>(null);
+  /** Bumped when the selected run's trace grew or finished, so the trace view refreshes its total. */
+  traceEpoch = $state(0);
+  /** Set by a step's Enter/click: the trace view scrolls to this event seq. */
+  jumpToSeq = $state<{ seq: number; nonce: number } | null>(null);
+
+  readonly session = $derived(this.sessions.find((s) => s.id === this.sessionId) ?? null);
+  readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
+
+  constructor(readonly api: BenchApi) {
+    api.subscribe((ev) => this.onEvent(ev));
+  }
+
+  say(text: string, level: StatusMessage['level'] = 'info'): void {
+    this.message = { text, level };
+  }
+
+  /** Run an API action; a failure becomes a status-bar message, never an uncaught rejection. */
+  async attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.say(`${what} failed — ${describeError(err)}`, 'error');
+      return undefined;
+    }
+  }
+
+  async load(): Promise<void> {
+    const info = await this.attempt('app.info', () => this.api.call('app.info', {}));
+    if (info) {
+      this.info = info;
+      if (!this.sequence) this.sequence = info.sequences[0]?.id ?? '';
+    }
+    await this.loadSessions();
+    if (this.sessionId === null && this.sessions.length > 0) await this.selectSession(this.sessions[0]!.id);
+  }
+
+  async loadSessions(): Promise<void> {
+    const list = await this.attempt('sessions.list', () => this.api.call('sessions.list', {}));
+    if (list) this.sessions = list;
+  }
+
+  async createSession(name: string): Promise<Session | undefined> {
+    const s = await this.attempt('create session', () => this.api.call('sessions.create', { name }));
+    if (!s) return undefined;
+    await this.loadSessions();
+    await this.selectSession(s.id);
+    this.say(`session “${s.name}” created`);
+    return s;
+  }
+
+  async renameSession(id: number, name: string): Promise<void> {
+    const s = await this.attempt('rename session', () => this.api.call('sessions.rename', { id, name }));
+    if (!s) return;
+    this.sessions = this.sessions.map((x) => (x.id === id ? s : x));
+    this.say(`session renamed to “${s.name}”`);
+  }
+
+  async deleteSession(id: number): Promise<void> {
+    const name = this.sessions.find((s) => s.id === id)?.name ?? `#${id}`;
+    const ok = await this.attempt('delete session', () => this.api.call('sessions.delete', { id }));
+    if (!ok) return;
+    const index = this.sessions.findIndex((s) => s.id === id);
+    await this.loadSessions();
+    if (this.sessionId === id) {
+      const next = this.sessions[Math.min(index, this.sessions.length - 1)];
+      await this.selectSession(next ? next.id : null);
+    }
+    this.say(`session “${name}” deleted`);
+  }
+
+  async selectSession(id: number | null): Promise<void> {
+    if (this.sessionId !== id) {
+      this.sessionId = id;
+      this.runs = [];
+      this.runId = null;
+      this.detail = null;
+    }
+    await this.loadRuns();
+  }
+
+  async loadRuns(): Promise<void> {
+    const sessionId = this.sessionId;
+    if (sessionId === null) return;
+    const runs = await this.attempt('runs.list', () => this.api.call('runs.list', { sessionId }));
+    if (!runs || this.sessionId !== sessionId) return;
+    this.runs = [...runs].sort((a, b) => b.id - a.id);
+    if (this.runId === null && this.runs.length > 0) await this.selectRun(this.runs[0]!.id);
+  }
+
+  async selectRun(id: number | null): Promise<void> {
+    this.runId = id;
+    if (id === null) {
+      this.detail = null;
+      return;
+    }
+    const d = await this.attempt('runs.get', () => this.api.call('runs.get', { id }));
+    if (d && this.runId === id) this.detail = d;
+  }
+
+  /** Start the chosen sequence against the default (emulated) topology of the selected session. */
+  async startRun(): Promise<void> {
+    let sessionId = this.sessionId;
+    if (sessionId === null) {
+      const s = await this.createSession('session 1');
+      if (!s) return;
+      sessionId = s.id;
+    }
+    const input = this.sequence ? { sessionId, sequence: this.sequence } : { sessionId };
+    const run = await this.attempt('start run', () => this.api.call('runs.start', input));
+    if (!run) return;
+    this.runs = [run, ...this.runs.filter((r) => r.id !== run.id)];
+    this.say(`run #${run.id} started: ${run.sequence} on ${run.targets}`);
+    await this.selectRun(run.id);
+    void this.loadSessions();
+  }
+
+  private onEvent(ev: ServerEvent): void {
+    switch (ev.type) {
+      case 'run.progress': {
+        this.progress[ev.runId] = { done: ev.done, total: ev.total, phase: ev.phase, events: ev.events };
+        const r = this.runs.find((x) => x.id === ev.runId);
+        if (r) {
+          r.eventCount = ev.events;
+          if (r.status === 'queued') r.status = 'running';
+        }
+        if (ev.runId === this.runId) this.traceEpoch++;
+        break;
+      }
+      case 'run.finished': {
+        delete this.progress[ev.runId];
+        this.say(`run #${ev.runId} ${ev.status}: ${ev.summary}`, ev.status === 'error' ? 'error' : 'info');
+        void this.loadRuns().then(async () => {
+          if (ev.runId === this.runId) {
+            await this.selectRun(ev.runId);
+            this.traceEpoch++;
+          }
+        });
+        void this.loadSessions();
+        break;
+      }
+      case 'log':
+        if (ev.row.level === 'error') this.say(ev.row.message, 'error');
+        break;
+    }
+  }
+}
