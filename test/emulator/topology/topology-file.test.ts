@@ -142,7 +142,7 @@ describe('loadTopology rejects malformed files, naming the field', () => {
   });
   it('duplicate serial numbers', () => {
     const f = base();
-    f.hostBridges[0].rootPorts[1].endpoint.serial = 1;
+    (f.hostBridges[0].rootPorts[1].endpoint as Record<string, unknown>).serial = 1;
     expect(errorsOf(f)).toContain('hostBridges[0].rootPorts[1].endpoint.serial: duplicates the serial number of hb0.rp0.ep0 (0x1)');
   });
   it('missing hostBridges and a backend without a link', () => {
