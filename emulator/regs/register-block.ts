@@ -44,9 +44,15 @@ export class RegisterBlock {
   constructor(
     readonly decl: BlockDecl,
     readonly rules: AccessRules,
+    /** `data: true` makes every byte plain read-write storage (mailbox payload areas, MSI-X tables' data). */
+    opts: { data?: boolean } = {},
   ) {
     this.size = decl.size;
     this.masks = compileMasks(decl);
+    if (opts.data) {
+      this.masks.write.fill(0xff);
+      this.masks.reserved.fill(0);
+    }
     this.state = new Uint8Array(this.size);
     this.view = new DataView(this.state.buffer);
     this.wmask = new Uint8Array(this.size);

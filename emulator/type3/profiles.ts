@@ -1,0 +1,131 @@
+// Device profiles: 'spec' follows CXL 2.0 / PCIe Base; 'qemu' reproduces QEMU's cxl-type3 (IDs, config offsets,
+// BAR layout, register values; reference sheets qemu-cxl.md 1-3 and cxl-registers.md 1-3) so traces line up
+// with a QEMU guest. Where QEMU departs from the spec the difference is noted here.
+
+import type { DeviceProfile } from './config.js';
+
+export interface Type3Profile {
+  vendorId: number;
+  deviceId: number;
+  revision: number;
+  subVendorId: number;
+  subId: number;
+  /** Config offsets of the standard capabilities (0 = absent). */
+  pmAt: number;
+  msixAt: number;
+  pcieAt: number;
+  /** Extended capabilities in chain order; each at a fixed offset or packed after the previous one. */
+  ext: readonly { kind: 'aer' | 'dsn' | 'doe' | 'dvsecs'; at?: number }[];
+  dvsecDeviceRevision: number;
+  dvsecDeviceCap: (ranges: number) => number;
+  dvsecDeviceStatus2: number;
+  flexBusRevision: number;
+  flexBusCtl: number;
+  registerLocatorEntries: number;
+  /** Link speed (PCIe encoding) and width. */
+  linkSpeed: number;
+  linkWidth: number;
+  doeIrq: number;
+  /** Component cache/mem layout: structure offsets from the cache/mem start, and the versions reported. */
+  rasAt: number;
+  linkAt: number;
+  hdmAt: number;
+  rasVersion: number;
+  linkVersion: number;
+  hdmVersion: number;
+  /** Device register layout. */
+  devStatusAt: number;
+  memdevAt: (payloadBytes: number) => number;
+  mailboxAt: (payloadBytes: number) => number;
+  devStatusVersion: number;
+  devCapType: number;
+  mbBgIrq: number;
+  mbMsgNum: number;
+  /** Width of the mailbox Payload Length field the device decodes. */
+  mbLengthBits: number;
+}
+
+/**
+ * 'spec': vendor 0x1E98 is the CXL consortium's PCI-SIG vendor ID (the DVSEC vendor ID of every CXL DVSEC); no
+ * silicon ships with it, which makes it a safe emulation-only ID. Device 0x7003 = "CXL Bench Type 3". Linux
+ * binds cxl_pci by class code 0x050210, not by ID.
+ */
+const SPEC: Type3Profile = {
+  vendorId: 0x1e98,
+  deviceId: 0x7003,
+  revision: 0x01,
+  subVendorId: 0x1e98,
+  subId: 0x7003,
+  pmAt: 0x40, // PCIe Base 7.5.2: every PCIe function implements PM (QEMU's cxl-type3 has none)
+  msixAt: 0x48,
+  pcieAt: 0x60,
+  ext: [{ kind: 'aer', at: 0x100 }, { kind: 'dsn' }, { kind: 'doe' }, { kind: 'dvsecs' }],
+  dvsecDeviceRevision: 1, // CXL 2.0 8.1.3: revision 1, length 0x38
+  // IO + Mem + Mem_HwInit_Mode, HDM_Count = ranges, PM Init Completion Reporting Capable.
+  dvsecDeviceCap: (ranges) => 0x0002 | 0x0004 | 0x0008 | ((ranges & 3) << 4) | 0x8000,
+  dvsecDeviceStatus2: 0x8000, // PM Init Complete
+  flexBusRevision: 1, // CXL 2.0 8.2.1.3: revision 1, length 0x14
+  flexBusCtl: 0x26, // trained in CXL 2.0 mode with .io and .mem (QEMU leaves Mem/CXL2p0 enables at 0)
+  registerLocatorEntries: 2,
+  linkSpeed: 5,
+  linkWidth: 16,
+  doeIrq: 0,
+  rasAt: 0x40,
+  linkAt: 0xa0,
+  hdmAt: 0x100,
+  rasVersion: 1,
+  linkVersion: 2,
+  hdmVersion: 1,
+  devStatusAt: 0x80,
+  memdevAt: () => 0x100,
+  mailboxAt: () => 0x200,
+  devStatusVersion: 1, // CXL 2.0: version 1 (bit 4, DC log, arrived in r3.0)
+  devCapType: 0, // CXL 2.0 8.2.8.1: bits [31:24] reserved
+  mbBgIrq: 0, // interrupts are not emulated, so none is advertised
+  mbMsgNum: 0,
+  mbLengthBits: 21, // CXL 2.0 8.2.8.4.5: Payload Length is [36:16]
+};
+
+/**
+ * 'qemu': 8086:0d93, MSI-X at 0x40, PCIe at 0x80, DSN at 0x100, DVSECs from 0x10C (r3.1 forms: DVSEC 0 rev 3
+ * 0x3C, Register Locator 0x24 with 3 slots, Flex Bus rev 2 0x20), DOE, AER at 0x200. QEMU puts DOE at 0x190,
+ * which the DVSEC chain (0x10C + 0x90 = 0x19C) overlaps when a serial number is set; we place DOE right after
+ * the chain instead (0x19C) so both structures stay readable.
+ */
+const QEMU: Type3Profile = {
+  ...SPEC,
+  vendorId: 0x8086,
+  deviceId: 0x0d93,
+  revision: 0x01,
+  subVendorId: 0x1af4,
+  subId: 0x1100,
+  pmAt: 0,
+  msixAt: 0x40,
+  pcieAt: 0x80,
+  ext: [{ kind: 'dsn', at: 0x100 }, { kind: 'dvsecs' }, { kind: 'doe' }, { kind: 'aer', at: 0x200 }],
+  dvsecDeviceRevision: 3,
+  dvsecDeviceCap: () => 0x001e, // HDM_Count = 1 even with two ranges
+  dvsecDeviceStatus2: 0x0002,
+  flexBusRevision: 2,
+  flexBusCtl: 0x02,
+  registerLocatorEntries: 3,
+  linkSpeed: 5,
+  linkWidth: 16,
+  doeIrq: 1,
+  rasAt: 0x80,
+  linkAt: 0xd8,
+  hdmAt: 0x128,
+  rasVersion: 2,
+  linkVersion: 2,
+  hdmVersion: 1,
+  devStatusAt: 0x80,
+  mailboxAt: () => 0x88,
+  memdevAt: (payload) => 0x88 + 0x20 + payload,
+  devStatusVersion: 2,
+  devCapType: 0,
+  mbBgIrq: 1,
+  mbMsgNum: 7,
+  mbLengthBits: 20, // QEMU decodes only [35:16]
+};
+
+export const TYPE3_PROFILES: Readonly<Record<DeviceProfile, Type3Profile>> = { spec: SPEC, qemu: QEMU };

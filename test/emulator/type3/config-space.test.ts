@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../common/clock.js';
+import { defaultType3Config, type Type3Config } from '../../../emulator/type3/config.js';
+import { createType3 } from '../../../emulator/type3/type3-device.js';
+import { findDvsec, walkCaps, walkDvsecs, walkExtCaps } from './helpers.js';
+
+const make = (over: Partial<Type3Config> = {}) => createType3({ ...defaultType3Config(), ...over }, new VirtualClock());
+
+describe('Type 3 config space', () => {
+  it('spec profile: CXL memory device class code 0x050210 and the documented IDs', () => {
+    const { fn } = make();
+    expect(fn.cfgRead(0, 2)).toBe(0x1e98);
+    expect(fn.cfgRead(0x09, 1)).toBe(0x10);
+    expect(fn.cfgRead(0x08, 4) >>> 8).toBe(0x050210);
+    expect(fn.cfgRead(0x06, 2) & 0x10).toBe(0x10); // Capabilities List
+  });
+
+  it('qemu profile uses QEMU IDs 8086:0d93', () => {
+    const { fn } = make({ profile: 'qemu' });
+    expect(fn.cfgRead(0, 4)).toBe(0x0d93_8086);
+  });
+
+  it('BAR sizing by writing all-ones: 64-bit BAR0 64 KiB, BAR2 and BAR4 sized, BAR1 is BAR0 high', () => {
+    const { fn } = make();
+    for (const off of [0x10, 0x14, 0x18, 0x1c, 0x20, 0x24]) fn.cfgWrite(off, 4, 0xffff_ffff);
+    expect(fn.cfgRead(0x10, 4)).toBe((~(0x10000 - 1) | 0x4) >>> 0);
+    expect(fn.cfgRead(0x14, 4)).toBe(0xffff_ffff);
+    const bar2 = fn.cfgRead(0x18, 4);
+    expect(bar2 & 0xf).toBe(0x4);
+    const size2 = (~(bar2 & ~0xf) + 1) >>> 0;
+    expect(size2).toBe(fn.barSizes()[2]);
+    expect(fn.cfgRead(0x20, 4)).toBe((~(0x1000 - 1) | 0x4) >>> 0);
+    fn.cfgWrite(0x10, 4, 0xfe01_0000);
+    expect(fn.cfgRead(0x10, 4)).toBe(0xfe01_0004);
+  });
+
+  it('command register takes memory/bus-master enables and keeps hardwired bits; status is RW1C', () => {
+    const { fn } = make();
+    fn.cfgWrite(0x04, 2, 0xffff);
+    expect(fn.cfgRead(0x04, 2)).toBe(0x0546);
+    fn.cfgWrite(0x06, 2, 0xffff);
+    expect(fn.cfgRead(0x06, 2)).toBe(0x0010);
+  });
+
+  it('capability list walk: PM, MSI-X, PCIe (spec); MSI-X at 0x40, PCIe at 0x80 (qemu)', () => {
+    expect(walkCaps(make().fn).map(([, id]) => id)).toEqual([0x01, 0x11, 0x10]);
+    expect(walkCaps(make({ profile: 'qemu' }).fn)).toEqual([
+      [0x40, 0x11],
+      [0x80, 0x10],
+    ]);
+  });
+
+  it('PCIe capability reports endpoint type and link speed/width', () => {
+    const { fn } = make();
+    const at = walkCaps(fn).find(([, id]) => id === 0x10)![0];
+    expect((fn.cfgRead(at + 2, 2) >> 4) & 0xf).toBe(0);
+    const lnksta = fn.cfgRead(at + 0x12, 2);
+    expect(lnksta & 0xf).toBe(5);
+    expect((lnksta >> 4) & 0x3f).toBe(16);
+  });
+
+  it('extended capability walk: AER, DSN with the serial, DOE and four DVSECs', () => {
+    const { fn } = make({ serial: 0x1122_3344_5566_7788n });
+    const ids = walkExtCaps(fn).map(([, id]) => id);
+    expect(ids).toEqual([0x1, 0x3, 0x2e, 0x23, 0x23, 0x23, 0x23]);
+    const dsn = walkExtCaps(fn).find(([, id]) => id === 3)![0];
+    expect(fn.cfgRead(dsn + 4, 4)).toBe(0x5566_7788);
+    expect(fn.cfgRead(dsn + 8, 4)).toBe(0x1122_3344);
+  });
+
+  it('DVSEC walk: IDs 0, 8, 5, 7 with CXL 2.0 revisions/lengths (spec) and r3.1 forms (qemu)', () => {
+    expect(walkDvsecs(make().fn).map(([, id, rev, len]) => [id, rev, len])).toEqual([
+      [0, 1, 0x38],
+      [8, 0, 0x1c],
+      [5, 0, 0x10],
+      [7, 1, 0x14],
+    ]);
+    const q = walkDvsecs(make({ profile: 'qemu' }).fn);
+    expect(q[0][0]).toBe(0x10c);
+    expect(q.map(([, id, rev, len]) => [id, rev, len])).toEqual([
+      [0, 3, 0x3c],
+      [8, 0, 0x24],
+      [5, 0, 0x10],
+      [7, 2, 0x20],
+    ]);
+  });
+
+  it('register locator points at BAR0 component registers and BAR2 device registers', () => {
+    const { fn } = make();
+    const rl = findDvsec(fn, 8);
+    const entries = [];
+    for (let i = 0; i < 2; i++) {
+      const lo = fn.cfgRead(rl + 0x0c + 8 * i, 4);
+      entries.push({ bir: lo & 7, rbi: (lo >> 8) & 0xff, off: lo & 0xffff0000 });
+    }
+    expect(entries).toEqual([
+      { bir: 0, rbi: 1, off: 0 },
+      { bir: 2, rbi: 3, off: 0 },
+    ]);
+  });
+
+  it('DVSEC 0 ranges: size registers, Memory_Info_Valid/Memory_Active, base RWL until CONFIG_LOCK', () => {
+    const { fn } = make({ volatileBytes: 512 * 2 ** 20, persistentBytes: 2 ** 32 });
+    const d = findDvsec(fn, 0);
+    expect((fn.cfgRead(d + 0x0a, 2) >> 4) & 3).toBe(2); // HDM_Count
+    expect(fn.cfgRead(d + 0x18, 4)).toBe(0);
+    const lo1 = fn.cfgRead(d + 0x1c, 4);
+    expect(lo1 >>> 28).toBe(2);
+    expect(lo1 & 3).toBe(3);
+    expect(fn.cfgRead(d + 0x28, 4)).toBe(1);
+    expect(fn.cfgRead(d + 0x2c, 4) >>> 28).toBe(0);
+    fn.cfgWrite(d + 0x24, 4, 0xffff_ffff);
+    expect(fn.cfgRead(d + 0x24, 4)).toBe(0xf000_0000);
+    fn.cfgWrite(d + 0x14, 2, 1); // CONFIG_LOCK
+    fn.cfgWrite(d + 0x24, 4, 0x1000_0000);
+    expect(fn.cfgRead(d + 0x24, 4)).toBe(0xf000_0000);
+    fn.cfgWrite(d + 0x0c, 2, 0x0004); // Mem_Enable is RWL too
+    expect(fn.cfgRead(d + 0x0c, 2) & 4).toBe(0);
+  });
+
+  it('warm reset keeps sticky AER status, cold reset clears it, and unlocks CONFIG_LOCK', () => {
+    const dev = make();
+    const d = findDvsec(dev.fn, 0);
+    dev.fn.cfgWrite(d + 0x14, 2, 1);
+    const aer = dev.block('pci-aer', 'cfg')!;
+    aer.set(0x04, 4, 1 << 22);
+    dev.reset('warm');
+    expect(dev.fn.cfgRead(0x104, 4)).toBe(1 << 22);
+    expect(dev.fn.cfgRead(d + 0x14, 2)).toBe(0);
+    dev.reset('cold');
+    expect(dev.fn.cfgRead(0x104, 4)).toBe(0);
+  });
+});
