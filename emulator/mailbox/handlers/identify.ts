@@ -1,0 +1,43 @@
+// Identify Memory Device 4000h (CXL 2.0 8.2.9.5.1.1).
+//
+// The output is the r3.x 0x45-byte layout (the 2.0 layout plus the DC event log size): current Linux asks for
+// sizeof(struct cxl_mbox_identify) = 0x45 without a minimum, so a 0x43-byte answer fails its probe with -EIO.
+
+import { asciiField } from '../layout.js';
+import { IdentifyMemoryDeviceOut } from '../payloads.js';
+import { CAPACITY_UNIT, FW_REVISION } from '../state/device-state.js';
+import { EVENT_LOG, EVENT_LOG_CAPACITY } from '../state/event-logs.js';
+import { POISON_LIST_MAX } from '../state/poison-list.js';
+import { ok, type Handler } from './context.js';
+
+/** Mailbox-injected poison records the device accepts at once (0 would mean no limit). */
+export const INJECT_POISON_LIMIT: number = 32;
+/** Poison Handling Capabilities: bit 1 = the device can scan media for poison. Injected poison does not persist
+ *  across a cold reset on volatile capacity, so bit 0 (injects persistent poison) stays clear. */
+export const POISON_HANDLING_CAPS = 1 << 1;
+
+export const identifyMemoryDevice: Handler = ({ dev }) => {
+  const c = dev.config;
+  const units = (bytes: number) => Math.floor(bytes / CAPACITY_UNIT);
+  const logSize = (log: number) => dev.events.logs[log]?.capacity ?? EVENT_LOG_CAPACITY;
+  return ok(
+    IdentifyMemoryDeviceOut.encode({
+      fwRevision: asciiField(dev.firmware.slots[dev.firmware.active - 1] ?? FW_REVISION, 16),
+      totalCapacity: units(dev.totalBytes),
+      volatileOnlyCapacity: units(c.volatileBytes),
+      persistentOnlyCapacity: units(c.persistentBytes),
+      // Partition alignment 1 unit (256 MiB) when anything is partitionable, 0 = not partitionable.
+      partitionAlignment: c.partitionableBytes > 0 ? 1 : 0,
+      informationalEventLogSize: logSize(EVENT_LOG.informational),
+      warningEventLogSize: logSize(EVENT_LOG.warning),
+      failureEventLogSize: logSize(EVENT_LOG.failure),
+      fatalEventLogSize: logSize(EVENT_LOG.fatal),
+      lsaSize: c.lsaBytes,
+      poisonListMaxRecords: POISON_LIST_MAX,
+      injectPoisonLimit: INJECT_POISON_LIMIT,
+      poisonHandlingCaps: POISON_HANDLING_CAPS,
+      qosTelemetryCaps: 0,
+      dynamicCapacityEventLogSize: logSize(EVENT_LOG.dynamicCapacity),
+    }),
+  );
+};
