@@ -1,0 +1,24 @@
+// The error every API call fails with; crosses both bindings as its ApiErrorBody (contract.ts).
+
+import type { ApiErrorBody } from './contract.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorBody['code'],
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get body(): ApiErrorBody {
+    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+/** Any thrown value as the body a client receives (internal errors keep their message, never a stack). */
+export function toErrorBody(e: unknown): ApiErrorBody {
+  if (e instanceof ApiError) return e.body;
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}

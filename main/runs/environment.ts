@@ -1,0 +1,41 @@
+// What a run executes against: the targets (and platform) of a named topology, built inside the run worker
+// around the run's clock and trace sink, plus the layout stored with the run so its trace decodes later.
+//
+// 'none' is an empty bench (no targets) for sequences that bring their own stimulus (tests, synthetic loads).
+
+import type { Clock } from '../../common/clock.js';
+import type { Layout } from '../../common/layout.js';
+import type { Platform } from '../../common/platform.js';
+import type { Target } from '../../common/target.js';
+import type { TraceSink } from '../../common/trace-sink.js';
+
+export interface RunEnvironment {
+  targets: ReadonlyMap<string, Target>;
+  platform: Platform | null;
+  layout: Layout;
+}
+
+export type EnvironmentBuilder = (clock: Clock, sink: TraceSink) => RunEnvironment | Promise<RunEnvironment>;
+
+const emptyEnvironment: EnvironmentBuilder = () => ({ targets: new Map(), platform: null, layout: [] });
+
+const BUILDERS: ReadonlyMap<string, EnvironmentBuilder> = new Map([['none', emptyEnvironment]]);
+
+/** Preferred default, in order, when the caller does not name a topology. */
+const DEFAULT_ORDER = ['single', 'none'];
+
+export const topologyNames = (): string[] => [...BUILDERS.keys()];
+
+export const defaultTopology = (): string => DEFAULT_ORDER.find((t) => BUILDERS.has(t)) ?? topologyNames()[0];
+
+export const hasTopology = (name: string): boolean => BUILDERS.has(name);
+
+export async function buildEnvironment(topology: string, clock: Clock, sink: TraceSink): Promise<RunEnvironment> {
+  const b = BUILDERS.get(topology);
+  if (!b) throw new Error(`unknown topology "${topology}" (known: ${topologyNames().join(', ')})`);
+  return b(clock, sink);
+}
+
+/** "hb0.rp0.ep0=emulated, ..." for the run list. */
+export const targetsLabel = (targets: ReadonlyMap<string, Target>): string =>
+  [...targets.values()].map((t) => `${t.node}=${t.backend}`).join(', ');

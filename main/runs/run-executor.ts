@@ -1,0 +1,114 @@
+// Executes one run (DESIGN.md 6) — inside a run worker, which owns the emulator and the trace for the run's
+// duration: builds the topology around a virtual clock and the recorder, runs the Sequence with its
+// SequenceContext, streams chunks and steps to the database and progress to the main thread, and records the
+// outcome: passed, failed (any fail verdict), error (an exception, with the reason) or interrupted (cancelled).
+
+import { VirtualClock } from '../../common/clock.js';
+import type { SequenceContext } from '../../host/sequence.js';
+import type { LogRow, RunStatus } from '../api/contract.js';
+import { openDb } from '../store/open-db.js';
+import { LogsRepo } from '../store/logs-repo.js';
+import { RunsRepo } from '../store/runs-repo.js';
+import { RunTraceWriter } from '../store/trace-writer.js';
+import { buildEnvironment, targetsLabel } from './environment.js';
+import type { RunInit, WorkerMessage } from './messages.js';
+import { RunRecorder } from './run-recorder.js';
+import { SequenceCatalog } from './sequence-catalog.js';
+
+const PROGRESS_MS = 100;
+const FLUSH_MS = 250;
+const YIELD_MS = 20;
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export function statusOf(verdictFails: number, error: unknown, aborted: boolean): RunStatus {
+  if (aborted) return 'interrupted';
+  if (error !== undefined) return 'error';
+  return verdictFails > 0 ? 'failed' : 'passed';
+}
+
+export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void, signal: AbortSignal): Promise<RunStatus> {
+  const db = openDb(init.dbPath, { migrate: false, recover: false });
+  const runs = new RunsRepo(db);
+  const logs = new LogsRepo(db);
+  const log = (level: LogRow['level'], message: string): void => post({ type: 'log', row: logs.append(init.runId, level, message) });
+  const clock = new VirtualClock();
+  const rec = new RunRecorder(clock, new RunTraceWriter(db, init.runId));
+
+  let lastProgress = 0;
+  let lastFlush = performance.now();
+  let lastYield = performance.now();
+  let progress = { done: 0, total: 0, phase: 'starting' };
+  const postProgress = (force: boolean): void => {
+    const now = performance.now();
+    if (!force && now - lastProgress < PROGRESS_MS) return;
+    lastProgress = now;
+    post({ type: 'progress', ...progress, events: rec.events });
+  };
+  // Between steps: write what accumulated, report, and let the worker's event loop see a cancel message.
+  const checkpoint = async (): Promise<void> => {
+    const now = performance.now();
+    if (now - lastFlush >= FLUSH_MS) {
+      rec.flush();
+      lastFlush = now;
+    }
+    postProgress(false);
+    if (now - lastYield >= YIELD_MS) {
+      lastYield = now;
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
+  let failure: unknown;
+  let summary = '';
+  try {
+    const catalog = await SequenceCatalog.load(init.sequenceModules);
+    const seq = catalog.get(init.sequence);
+    if (!seq) throw new Error(`unknown sequence "${init.sequence}"`);
+    const env = await buildEnvironment(init.topology, clock, rec.sink);
+    runs.setLayout(init.runId, env.layout);
+    if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
+    log('info', `run ${init.runId}: ${seq.id} on ${init.topology} started`);
+
+    const ctx: SequenceContext = {
+      targets: env.targets,
+      platform: env.platform,
+      sink: rec.sink,
+      clock,
+      signal,
+      sleep: async (ns) => {
+        clock.advance(ns);
+        await checkpoint();
+      },
+      step: (s) => {
+        rec.step({ ...s, sequence: seq.id });
+        void checkpoint();
+      },
+      progress: (done, total, phase) => {
+        const phaseChanged = phase !== progress.phase;
+        progress = { done, total, phase };
+        postProgress(phaseChanged || done >= total);
+      },
+    };
+    const result = await seq.run(ctx);
+    summary = result.summary;
+  } catch (e) {
+    failure = e;
+  }
+
+  const aborted = signal.aborted;
+  const status = statusOf(rec.verdicts.fail, failure, aborted);
+  if (aborted) summary = `interrupted: cancelled${summary ? ` (${summary})` : ''}`;
+  else if (failure !== undefined) summary = `error: ${errorText(failure)}`;
+  else if (!summary) summary = `${rec.verdicts.pass} pass, ${rec.verdicts.warn} warn, ${rec.verdicts.fail} fail`;
+  try {
+    rec.flush();
+    runs.finish(init.runId, status, summary);
+    log(status === 'error' ? 'error' : status === 'failed' ? 'warn' : 'info', `run ${init.runId}: ${status} — ${summary}`);
+    postProgress(true);
+  } finally {
+    db.close();
+  }
+  post({ type: 'finished', status, summary });
+  return status;
+}

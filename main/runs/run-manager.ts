@@ -1,0 +1,100 @@
+// Runs on the main thread's side (DESIGN.md 6): creates the run row, starts a worker that owns the run, and
+// turns the worker's messages into ServerEvents. The main thread never executes a sequence; it serves queries.
+// A worker that dies without reporting marks its run 'error' with the reason.
+
+import type { Worker } from 'node:worker_threads';
+import type { Run, RunStatus } from '../api/contract.js';
+import type { EventHub } from '../services/event-hub.js';
+import type { Store } from '../store/store.js';
+import type { MainMessage, RunInit, WorkerMessage } from './messages.js';
+import { runWorkerEntry, startModuleWorker } from './worker-entry.js';
+
+export interface RunRequest {
+  sessionId: number;
+  sequence: string;
+  topology: string;
+}
+
+interface Active {
+  worker: Worker;
+  done: Promise<RunStatus>;
+  finished: boolean;
+}
+
+export class RunManager {
+  private readonly active = new Map<number, Active>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly hub: EventHub,
+    private readonly sequenceModules: readonly string[] = [],
+  ) {}
+
+  /** Create the run (status 'running') and start its worker. Validation is the caller's (API table). */
+  start(req: RunRequest): Run {
+    const run = this.store.runs.create({ sessionId: req.sessionId, sequence: req.sequence, topology: req.topology });
+    const init: RunInit = {
+      dbPath: this.store.path,
+      runId: run.id,
+      sequence: req.sequence,
+      topology: req.topology,
+      sequenceModules: [...this.sequenceModules],
+    };
+    const worker = startModuleWorker(runWorkerEntry(), { workerData: init });
+    const entry: Active = { worker, finished: false, done: Promise.resolve('running') };
+    entry.done = new Promise<RunStatus>((resolve) => {
+      const fail = (reason: string): void => {
+        if (entry.finished) return;
+        entry.finished = true;
+        const summary = `error: ${reason}`;
+        this.store.runs.finish(run.id, 'error', summary);
+        const row = this.store.logs.append(run.id, 'error', `run ${run.id}: ${summary}`);
+        this.hub.emit({ type: 'log', row });
+        this.hub.emit({ type: 'run.finished', runId: run.id, status: 'error', summary });
+        resolve('error');
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') this.hub.emit({ type: 'run.progress', runId: run.id, done: m.done, total: m.total, phase: m.phase, events: m.events });
+        else if (m.type === 'log') this.hub.emit({ type: 'log', row: m.row });
+        else if (m.type === 'finished') {
+          entry.finished = true;
+          this.hub.emit({ type: 'run.finished', runId: run.id, status: m.status, summary: m.summary });
+          resolve(m.status);
+        }
+      });
+      worker.on('error', (e) => fail(`worker failed: ${e.message}`));
+      worker.on('exit', (code) => {
+        this.active.delete(run.id);
+        fail(`worker exited (code ${code}) before finishing`);
+      });
+    });
+    this.active.set(run.id, entry);
+    return run;
+  }
+
+  /** Ask a running run to stop at its next step; false when it is not running here. */
+  cancel(runId: number): boolean {
+    const a = this.active.get(runId);
+    if (!a) return false;
+    a.worker.postMessage({ type: 'cancel' } satisfies MainMessage);
+    return true;
+  }
+
+  /** Resolves with the final status (immediately with the stored one for a run not active here). */
+  wait(runId: number): Promise<RunStatus> {
+    return this.active.get(runId)?.done ?? Promise.resolve(this.store.runs.get(runId)?.status ?? 'error');
+  }
+
+  activeRuns(): number[] {
+    return [...this.active.keys()];
+  }
+
+  /** Cancel every active run and wait (up to `ms`) for them to finish; then stop what remains. */
+  async stopAll(ms = 5000): Promise<void> {
+    const pending = [...this.active.entries()];
+    for (const [id] of pending) this.cancel(id);
+    const timeout = new Promise<void>((r) => setTimeout(r, ms).unref());
+    await Promise.race([Promise.all(pending.map(([, a]) => a.done)), timeout]);
+    await Promise.all([...this.active.values()].map((a) => a.worker.terminate()));
+  }
+}

@@ -1,0 +1,63 @@
+// The application's services, wired once at start-up and shared by every binding (Electron IPC, WebSocket,
+// CLI): the store, the run manager, the event hub and the catalogue of sequences and topologies.
+
+import type { LogRow } from '../api/contract.js';
+import { defaultTopology, hasTopology, topologyNames } from '../runs/environment.js';
+import { RunManager } from '../runs/run-manager.js';
+import { SequenceCatalog } from '../runs/sequence-catalog.js';
+import { layoutDecoder } from '../store/row-decoder.js';
+import { openStore, type Store } from '../store/store.js';
+import { appVersion } from './app-version.js';
+import { EventHub } from './event-hub.js';
+
+export interface ServicesOptions {
+  /** SQLite file (runs need a real file: their workers open it too). */
+  dbPath: string;
+  shell?: 'electron' | 'browser';
+  /** Extra modules exporting SEQUENCES (file URLs), e.g. test-only sequences. */
+  sequenceModules?: string[];
+}
+
+export interface Services {
+  readonly store: Store;
+  readonly runs: RunManager;
+  readonly hub: EventHub;
+  readonly sequences: SequenceCatalog;
+  readonly shell: 'electron' | 'browser';
+  readonly app: { name: string; version: string };
+  topologies(): string[];
+  hasTopology(name: string): boolean;
+  defaultTopology(): string;
+  /** Append a log row and push it to subscribers. */
+  log(level: LogRow['level'], message: string, runId?: number | null): LogRow;
+  /** Stop runs and close the store. */
+  close(): Promise<void>;
+}
+
+export async function createServices(opts: ServicesOptions): Promise<Services> {
+  const sequenceModules = opts.sequenceModules ?? [];
+  const sequences = await SequenceCatalog.load(sequenceModules);
+  const store = openStore(opts.dbPath, { decoderFor: layoutDecoder });
+  const hub = new EventHub();
+  const runs = new RunManager(store, hub, sequenceModules);
+  return {
+    store,
+    runs,
+    hub,
+    sequences,
+    shell: opts.shell ?? 'browser',
+    app: appVersion(),
+    topologies: topologyNames,
+    hasTopology,
+    defaultTopology,
+    log(level, message, runId = null) {
+      const row = store.logs.append(runId, level, message);
+      hub.emit({ type: 'log', row });
+      return row;
+    },
+    async close() {
+      await runs.stopAll();
+      store.close();
+    },
+  };
+}
