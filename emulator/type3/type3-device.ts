@@ -7,6 +7,8 @@ import type { Clock } from '../../common/clock.js';
 import type { PlacedBlock } from '../../common/layout.js';
 import type { Region } from '../../common/access.js';
 import type { MailboxBackend } from '../mailbox/backend.js';
+import { createType3Backend, type Type3Backend } from '../mailbox/index.js';
+import '../hdm/index.js'; // registers block kind 'cxl-hdm-decoder' and its commit/lock behaviour
 import { CACHEMEM_RULES, CFG_RULES, DEVICE_RULES, MSIX_RULES } from '../regs/access-rules.js';
 import type { RegisterBlock, ResetKind } from '../regs/register-block.js';
 import { resolveBlock } from '../spec/blocks.js';
@@ -21,7 +23,6 @@ import { RasModel, type RasErrorKind } from '../cxl/ras-injection.js';
 import { DoeMailbox, cdatTableAccess } from '../pci/doe-mailbox.js';
 import type { Type3Config } from './config.js';
 import { TYPE3_PROFILES, type Type3Profile } from './profiles.js';
-import { unsupportedBackend } from './unsupported-backend.js';
 
 /** Block kind of the HDM Decoder Capability structure; declared and given commit semantics by emulator/hdm. */
 export const HDM_BLOCK_KIND = 'cxl-hdm-decoder';
@@ -30,14 +31,14 @@ export const CXL_MEMDEV_CLASS = 0x050210;
 export const MSIX_VECTORS = 8;
 export const COMPONENT_BAR_BYTES = 0x10000;
 
-export interface Type3Device {
+export interface Type3Device<B extends MailboxBackend = Type3Backend> {
   readonly config: Type3Config;
   readonly profile: Type3Profile;
   /** The function as the bus sees it (also reports the status of its last access). */
   readonly fn: EmulatedFunction;
-  /** The mailbox command set. */
-  readonly backend: MailboxBackend;
-  setBackend(b: MailboxBackend): void;
+  /** The mailbox command set and device state (emulator/mailbox createType3Backend unless one was given). */
+  readonly backend: B;
+  setBackend(b: B): void;
   /** Which block kind sits where in cfg / bar0 / bar2 / bar4. */
   layout(): PlacedBlock[];
   /** Find an instantiated block by kind (first match, optionally in one region). */
@@ -63,8 +64,13 @@ function memoryRanges(c: Type3Config): CdatRange[] {
   return out;
 }
 
-export function createType3(config: Type3Config, clock: Clock, backend?: MailboxBackend): Type3Device {
-  void clock; // time enters through the backend (background operations); the registers are instantaneous
+/**
+ * Build a Type 3 device. Without `backend`, the standard command set (emulator/mailbox createType3Backend) runs
+ * behind the mailbox; tests may pass any MailboxBackend (e.g. unsupportedBackend() or a fake).
+ */
+export function createType3(config: Type3Config, clock: Clock): Type3Device<Type3Backend>;
+export function createType3<B extends MailboxBackend>(config: Type3Config, clock: Clock, backend: B): Type3Device<B>;
+export function createType3(config: Type3Config, clock: Clock, backend?: MailboxBackend): Type3Device<MailboxBackend> {
   const prof = TYPE3_PROFILES[config.profile] ?? TYPE3_PROFILES.spec;
   const payloadLog2 = Math.min(20, Math.max(8, config.payloadSizeLog2 | 0));
   const payloadBytes = 2 ** payloadLog2;
@@ -128,11 +134,10 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
 
   // ---- BAR0: component registers, CXL.cache/mem at +0x1000 (CXL 2.0 8.2.4) ----
   asm.space('bar0', COMPONENT_BAR_BYTES, CACHEMEM_RULES);
-  const hdmParams = { decoders: config.hdmDecoders, targets: 1, type3: 1 };
+  const hdmParams = { decoders: config.hdmDecoders, endpoint: 1 };
   const hasHdm = resolveBlock(HDM_BLOCK_KIND, hdmParams) !== undefined;
-  // INTEGRATION POINT (emulator/hdm): the HDM Decoder Capability is included once emulator/hdm has
-  // registered block kind 'cxl-hdm-decoder' (registerBlockKind) and its commit behaviour
-  // (registerBlockBehaviour) before the device is created. Until then the array lists RAS and Link only.
+  // emulator/hdm registers block kind 'cxl-hdm-decoder' and its commit/lock behaviour (imported above); if a
+  // build leaves it out, the array lists RAS and Link only.
   const cmEntries = [
     { id: CM_CAP_ID.ras, ver: prof.rasVersion, ptr: prof.rasAt },
     { id: CM_CAP_ID.link, ver: prof.linkVersion, ptr: prof.linkAt },
@@ -165,7 +170,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
   asm.add('bar4', 0, 'pci-msix-table', { vectors: MSIX_VECTORS, pbaOffset: 0x800, size: 0x1000 }, MSIX_RULES);
 
   // ---- behaviour ----
-  let be: MailboxBackend = backend ?? unsupportedBackend();
+  let be: MailboxBackend = backend ?? createType3Backend(config, clock);
   const doorbell = new MailboxDoorbell(mbRegs, mbPayload, be, prof.mbLengthBits);
   devStatus.onRead(0, (b) => b.set(0, 4, be.eventStatus() >>> 0));
   memdev.onRead(0, (b) =>
@@ -202,6 +207,8 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
     reset(kind) {
       for (const s of asm.spaces.values()) s.reset(kind);
       doe.reset();
+      const r = (be as { reset?: (k: ResetKind) => void }).reset;
+      if (typeof r === 'function') r.call(be, kind);
     },
     injectRasError: (kind, bits, header) => rasModel.inject(kind, bits, header),
     onMailbox(listener) {
