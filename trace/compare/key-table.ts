@@ -1,0 +1,102 @@
+// Interned comparison keys shared by both sides of a comparison. A key is one number so alignment compares
+// with ===: class id (node, space, region, op, width, register-or-offset flag) × 2^40 + register-name id or
+// offset; keys that do not fit (huge addresses, many classes) are interned strings with negative ids.
+
+const SPLIT = 2 ** 40;
+const MAX_CLASS = 2 ** 12;
+
+export interface KeyClass {
+  kind: 'access' | 'mailbox' | 'step';
+  node: string;
+  space: string;
+  region: string;
+  op: string;
+  width: number;
+  /** Low part names a register (layout known) rather than an offset. */
+  named: boolean;
+}
+
+export class KeyTable {
+  private readonly classIds = new Map<string, number>();
+  readonly classes: KeyClass[] = [];
+  private readonly nameIds = new Map<string, number>();
+  readonly names: string[] = [];
+  private readonly strIds = new Map<string, number>();
+  private readonly strLabels: string[] = [];
+  private readonly strClasses: number[] = [];
+  private readonly valueIds = new Map<string, number>();
+
+  classId(c: KeyClass): number {
+    const s = `${c.kind}|${c.node}|${c.space}|${c.region}|${c.op}|${c.width}|${c.named ? 'r' : 'o'}`;
+    let id = this.classIds.get(s);
+    if (id === undefined) {
+      id = this.classes.length;
+      this.classes.push(c);
+      this.classIds.set(s, id);
+    }
+    return id;
+  }
+
+  nameId(s: string): number {
+    let id = this.nameIds.get(s);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(s);
+      this.nameIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** Id of a record's compared content (mailbox return code + payloads, step verdict). */
+  valueId(s: string): number {
+    let id = this.valueIds.get(s);
+    if (id === undefined) {
+      id = this.valueIds.size;
+      this.valueIds.set(s, id);
+    }
+    return id;
+  }
+
+  key(cls: number, lo: number): number {
+    if (cls < MAX_CLASS && lo >= 0 && lo < SPLIT && Number.isInteger(lo)) return cls * SPLIT + lo;
+    const s = `${cls}:${lo}`;
+    let id = this.strIds.get(s);
+    if (id === undefined) {
+      id = this.strLabels.length;
+      this.strLabels.push(this.labelOf(cls, lo));
+      this.strClasses.push(cls);
+      this.strIds.set(s, id);
+    }
+    return -1 - id;
+  }
+
+  classOf(key: number): number {
+    return key >= 0 ? Math.floor(key / SPLIT) : this.strClasses[-1 - key];
+  }
+
+  label(key: number): string {
+    return key >= 0 ? this.labelOf(Math.floor(key / SPLIT), key % SPLIT) : this.strLabels[-1 - key];
+  }
+
+  /** Summary bucket: the register key, or one bucket per class for the memory path (every address differs). */
+  summaryKey(key: number): number {
+    const cls = this.classOf(key);
+    return this.classes[cls].region === 'hpa' ? -(2 ** 52) - cls : key;
+  }
+
+  summaryLabel(skey: number): string {
+    if (skey <= -(2 ** 52)) {
+      const c = this.classes[-(2 ** 52) - skey];
+      return `${c.node} · memory · ${c.op}`;
+    }
+    return this.label(skey);
+  }
+
+  private labelOf(cls: number, lo: number): string {
+    const c = this.classes[cls];
+    if (c.kind === 'mailbox') return `${c.node} · mailbox 0x${lo.toString(16).padStart(4, '0')}`;
+    if (c.kind === 'step') return `step · ${this.names[lo]}`;
+    const where = c.named ? this.names[lo] : `${c.region} +0x${lo.toString(16)}`;
+    return `${c.node} · ${where} · ${c.op}${c.width}`;
+  }
+}

@@ -1,0 +1,51 @@
+// What a comparison may be told (DESIGN.md 5): which layouts decode each side, how A's node names map to B's,
+// how absolute addresses rebase onto BARs, which fields legitimately differ.
+
+import type { Region, Space } from '../../common/access.js';
+import type { Layout } from '../../common/layout.js';
+import type { BlockResolver } from '../layout-index.js';
+
+/**
+ * Move accesses in the window [base, base + size) of (node?, space?, region?) to offset - base in `to`
+ * (parts of `to` left out stay as they were). For traces that saw a BAR at an absolute address ('mem' space
+ * or a different BAR assignment) compared with one that saw it BAR-relative.
+ */
+export interface RebaseRule {
+  node?: string;
+  space?: Space;
+  region?: Region;
+  base: number;
+  size: number;
+  to: { node?: string; space?: Space; region?: Region };
+}
+
+export interface CompareOptions {
+  /** Layouts for register keys, field masks and field decode (node names of that side). */
+  layoutA?: Layout;
+  layoutB?: Layout;
+  /** emulator/spec/blocks.ts `resolveBlock` (needed with layouts). */
+  resolve?: BlockResolver;
+  /** A's node name → B's, applied after rebasing. Unlisted names stay. */
+  nodeMap?: Readonly<Record<string, string>>;
+  rebaseA?: readonly RebaseRule[];
+  rebaseB?: readonly RebaseRule[];
+  /**
+   * Fields whose value is ignored: "block.register.field" or "register.field" (case-insensitive; block by id
+   * or name; '*' matches any one part), or "mailbox.<opcode>" (e.g. "mailbox.0x4200") to ignore that command's
+   * output payload.
+   */
+  masks?: readonly string[];
+  /** Apply DEFAULT_FIELD_MASKS / DEFAULT_MAILBOX_OUTPUT_MASKS (default true). */
+  defaultMasks?: boolean;
+  /** Fold poll loops (default true). */
+  foldPolls?: boolean;
+}
+
+/**
+ * Fields that differ legitimately between runs and boards, matched against field names and register names:
+ * timestamps, serial numbers, background-operation progress (CXL 2.0 8.2.8.4.7 Percentage Complete).
+ */
+export const DEFAULT_FIELD_MASKS: readonly RegExp[] = [/time ?stamp/i, /serial/i, /percent(age)?[ _]?complete/i, /progress/i];
+
+/** Mailbox commands whose output is a timestamp: Get Timestamp (CXL 2.0 8.2.9.3.1, opcode 0300h). */
+export const DEFAULT_MAILBOX_OUTPUT_MASKS: readonly number[] = [0x0300];
