@@ -84,3 +84,21 @@ describe('SparseMedia', () => {
     );
   });
 });
+
+describe('SparseMedia.zeroRange', () => {
+  it('zeros exactly the range and frees whole pages instead of allocating', () => {
+    const m = new SparseMedia(8 * MEDIA_PAGE_SIZE);
+    const ones = new Uint8Array(8 * MEDIA_PAGE_SIZE).fill(1);
+    m.write(dpa(0), ones);
+    m.zeroRange(dpa(100), 3 * MEDIA_PAGE_SIZE);
+    const out = new Uint8Array(8 * MEDIA_PAGE_SIZE);
+    m.read(dpa(0), out);
+    expect(out[99]).toBe(1);
+    expect(out.subarray(100, 100 + 3 * MEDIA_PAGE_SIZE).every((b) => b === 0)).toBe(true);
+    expect(out[100 + 3 * MEDIA_PAGE_SIZE]).toBe(1);
+    expect(m.allocatedBytes).toBe(6 * MEDIA_PAGE_SIZE);
+    const empty = new SparseMedia(1024 * MEDIA_PAGE_SIZE);
+    empty.zeroRange(dpa(0), 1024 * MEDIA_PAGE_SIZE);
+    expect(empty.allocatedBytes).toBe(0);
+  });
+});
