@@ -91,16 +91,24 @@ export class SparseMedia {
     this.backgroundIsZero = bg.every((b) => b === 0);
   }
 
-  /** Zero `[dpa, dpa+length)` (media lost across a partition change or reset of volatile capacity). */
+  /** Zero `[dpa, dpa+length)` (capacity that changed partition, volatile capacity after a cold reset). */
   zeroRange(dpa: Dpa, length: number): void {
-    const start = dpa as number;
+    const start = Math.max(0, dpa as number);
     const end = Math.min(this.size, start + length);
     if (start >= end) return;
+    const first = Math.floor(start / MEDIA_PAGE_SIZE);
+    const last = Math.floor((end - 1) / MEDIA_PAGE_SIZE);
     if (this.backgroundIsZero) {
-      // Whole pages inside the range can simply be dropped.
-      const firstWhole = Math.ceil(start / MEDIA_PAGE_SIZE);
-      const lastWhole = Math.floor(end / MEDIA_PAGE_SIZE);
-      for (const key of [...this.pages.keys()]) if (key >= firstWhole && key < lastWhole) this.pages.delete(key);
+      // Unallocated pages already read zero: drop whole pages, touch only allocated partial ones.
+      for (const key of [...this.pages.keys()]) {
+        if (key < first || key > last) continue;
+        const pageStart = key * MEDIA_PAGE_SIZE;
+        const from = Math.max(start, pageStart) - pageStart;
+        const to = Math.min(end, pageStart + MEDIA_PAGE_SIZE) - pageStart;
+        if (from === 0 && to === MEDIA_PAGE_SIZE) this.pages.delete(key);
+        else this.pages.get(key)!.fill(0, from, to);
+      }
+      return;
     }
     this.fillRange(dpa, end - start, 0);
   }
