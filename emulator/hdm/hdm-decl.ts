@@ -7,7 +7,8 @@ import { bit, block, field, reg, rsvdP } from '../regs/decl.js';
 import type { BlockDecl, RegisterDecl } from '../regs/types.js';
 import { encodeDecoderCount } from './decoder-count.js';
 
-export const HDM_BLOCK_ID = 'hdm-decoder';
+/** Block kind id (the one emulator/type3 instantiates through the registry). */
+export const HDM_BLOCK_ID = 'cxl-hdm-decoder';
 export const HDM_CAP = 0x00;
 export const HDM_GLOBAL_CONTROL = 0x04;
 export const HDM_DECODER_BASE = 0x10;

@@ -10,7 +10,8 @@
 
 import { RegisterBlock, type ResetKind } from '../regs/register-block.js';
 import { CACHEMEM_RULES } from '../regs/access-rules.js';
-import { registerBlockKind } from '../spec/blocks.js';
+import { registerBlockKind, type BlockParams } from '../spec/blocks.js';
+import { registerBlockBehaviour } from '../device/behaviours.js';
 import { commitError, committedFrom, type CommitContext, type CommittedDecoder, type DecoderProgram } from './commit-checks.js';
 import { CAP, CTRL, DEC, HDM_BLOCK_ID, HDM_GLOBAL_CONTROL, decoderOffset, hdmDecoderDecl, HDM_DECODER_STRIDE } from './hdm-decl.js';
 
@@ -24,10 +25,12 @@ export interface HdmDecoderOptions {
   capBits?: number;
   /** Reads of the Control register before the commit outcome shows (0 = at once). Default 0. */
   commitPolls?: number;
-  /** Ports: whether a downstream port with this port number exists. Default: none. */
+  /** Ports: whether a downstream port with this port number exists. Default: none (settable later). */
   targetPresent?: (port: number) => boolean;
-  /** Endpoints: DPA bytes the decoders may map (the device's capacity). Default 0. */
+  /** Endpoints: DPA bytes the decoders may map (the device's capacity). Default 0 (settable later). */
   dpaCapacity?: () => number;
+  /** Attach to an already instantiated block of this kind (FunctionAssembly path) instead of creating one. */
+  block?: RegisterBlock;
 }
 
 interface Pending {
@@ -44,8 +47,10 @@ export class HdmDecoders {
   private readonly capability: number;
   private readonly targetCount: number;
   private readonly commitPolls: number;
-  private readonly targetPresent: (port: number) => boolean;
-  private readonly dpaCapacity: () => number;
+  /** Ports: whether a downstream port with this number exists (the topology sets it once ports exist). */
+  targetPresent: (port: number) => boolean;
+  /** Endpoints: DPA bytes available to decoders (the device sets it from its partition layout). */
+  dpaCapacity: () => number;
   private readonly committedList: (CommittedDecoder | null)[];
   private readonly pending: (Pending | null)[];
   /** Commit bit as software last left it, per decoder (to see 0->1 and 1->0 edges). */
@@ -60,10 +65,17 @@ export class HdmDecoders {
     this.commitPolls = Math.max(0, opts.commitPolls ?? 0);
     this.targetPresent = opts.targetPresent ?? (() => false);
     this.dpaCapacity = opts.dpaCapacity ?? (() => 0);
-    this.block = new RegisterBlock(
-      hdmDecoderDecl({ decoders: this.count, endpoint: this.endpoint ? 1 : 0, targetCount: this.targetCount, capBits }),
-      CACHEMEM_RULES,
-    );
+    this.block =
+      opts.block ??
+      new RegisterBlock(hdmDecoderDecl({ decoders: this.count, endpoint: this.endpoint ? 1 : 0, targetCount: this.targetCount, capBits }), CACHEMEM_RULES);
+    attached.set(this.block, this);
+    // The block may be reset by its function (RegisterSpace.reset) without us: follow every reset of the block.
+    // (RegisterBlock has no reset hook; wrapping the instance method is the least intrusive way.)
+    const blockReset = this.block.reset.bind(this.block);
+    this.block.reset = (kind: ResetKind) => {
+      blockReset(kind);
+      this.afterReset();
+    };
     this.capability = this.block.get(0, 4);
     this.committedList = new Array(this.count).fill(null);
     this.pending = new Array(this.count).fill(null);
@@ -104,8 +116,12 @@ export class HdmDecoders {
     return this.errors[n] ?? null;
   }
 
+  /** Conventional reset of the structure: clears commits and locks (8.2.5.12.7: the lock lasts until reset). */
   reset(kind: ResetKind): void {
     this.block.reset(kind);
+  }
+
+  private afterReset(): void {
     this.committedList.fill(null);
     this.pending.fill(null);
     this.commitBit.fill(false);
@@ -214,8 +230,24 @@ export class HdmDecoders {
   }
 }
 
+const attached = new WeakMap<RegisterBlock, HdmDecoders>();
+
 export const createHdmDecoders = (opts: HdmDecoderOptions): HdmDecoders => new HdmDecoders(opts);
 
-registerBlockKind(HDM_BLOCK_ID, (p) =>
-  hdmDecoderDecl({ decoders: p.decoders ?? 4, endpoint: p.endpoint ?? 0, targetCount: p.targetCount, capBits: p.capBits }),
-);
+/** The decoder model attached to an HDM block instantiated through the registry (e.g. by createType3). */
+export const hdmDecodersOf = (block: RegisterBlock | undefined): HdmDecoders | undefined => (block ? attached.get(block) : undefined);
+
+/** Params as PlacedBlock carries them: decoders, endpoint (or type3) 0/1, targetCount (or targets), capBits. */
+const declParams = (p: BlockParams) => ({
+  decoders: p.decoders ?? 4,
+  endpoint: p.endpoint ?? p.type3 ?? 0,
+  targetCount: p.targetCount ?? p.targets,
+  capBits: p.capBits,
+});
+
+registerBlockKind(HDM_BLOCK_ID, (p) => hdmDecoderDecl(declParams(p)));
+// Any function assembled from the registry (Type 3 devices, ports) gets the commit semantics.
+registerBlockBehaviour(HDM_BLOCK_ID, (block, ctx) => {
+  const d = declParams(ctx.params);
+  createHdmDecoders({ flavour: d.endpoint ? 'endpoint' : 'port', decoders: d.decoders, targetCount: d.targetCount, capBits: d.capBits, block });
+});
