@@ -6,9 +6,17 @@
 // Under the electron-vite bundle this code sits in out/main/index.js and the entry is the separately built
 // out/main/run-worker.js, started directly.
 
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/** tsx's ESM register API as a file path (require.resolve yields the CJS build; the ESM one sits beside it). */
+function tsxEsmApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const mjs = cjs.replace(/\.cjs$/, '.mjs');
+  return existsSync(mjs) ? mjs : cjs;
+}
 
 export const fromSources = (): boolean => import.meta.url.endsWith('.ts');
 
@@ -20,7 +28,7 @@ export function runWorkerEntry(): URL {
 /** Start a worker on `entry` (a .ts or .js module URL) with the given options. */
 export function startModuleWorker(entry: URL, opts: WorkerOptions = {}): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, opts);
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const tsxApi = pathToFileURL(tsxEsmApi()).href;
   const boot =
     `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })` +
     `.catch((e) => { setImmediate(() => { throw e; }); });`;
