@@ -2,4 +2,4 @@
 export * from './hdm-decl.js';
 export * from './decoder-count.js';
 export * from './commit-checks.js';
-export { HdmDecoders, createHdmDecoders, type HdmDecoderOptions } from './hdm-decoders.js';
+export { HdmDecoders, createHdmDecoders, hdmDecodersOf, type HdmDecoderOptions } from './hdm-decoders.js';
