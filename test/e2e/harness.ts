@@ -1,0 +1,85 @@
+// Shared set-up for the end-to-end tests: a built renderer, Debian's Chromium through playwright-core, and a
+// record of every console error / CSP violation / uncaught exception a page produced.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const rendererDir = join(repoRoot, 'out', 'renderer');
+export const resultsDir = join(repoRoot, 'test-results');
+export const CHROMIUM = process.env.CXL_BENCH_CHROMIUM ?? '/usr/bin/chromium';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build out/renderer unless it exists and is newer than every renderer source (scripts/test.mjs builds first). */
+export function ensureRendererBuilt(): void {
+  const index = join(rendererDir, 'index.html');
+  const fresh = existsSync(index) && statSync(index).mtimeMs >=
+      Math.max(newestMtime(join(repoRoot, 'renderer', 'src')), statSync(join(repoRoot, 'renderer', 'index.html')).mtimeMs);
+  if (fresh) return;
+  const r = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('renderer build failed');
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic',
+    ],
+  });
+}
+
+/** Console errors, CSP violations and page exceptions seen on `page`, for a test to assert empty. */
+export function recordProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(resultsDir, { recursive: true });
+  await page.screenshot({ path: join(resultsDir, `${name}.png`) });
+}
+
+/** Retry `check` (which throws while the page is not there yet) until it passes or `timeoutMs` elapses. */
+export async function eventually(check: () => Promise<void> | void, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Whether the element matched by `selector`-located handle has keyboard focus. */
+export async function hasFocus(locator: { evaluate<R>(fn: (el: Element) => R): Promise<R> }): Promise<boolean> {
+  return locator.evaluate((el) => el === document.activeElement);
+}

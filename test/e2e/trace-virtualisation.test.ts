@@ -1,0 +1,83 @@
+// DESIGN.md 7 (renderer): a 1 M-event run opens with its first rows within 1 s and scrolls without putting
+// more than a screenful of rows in the DOM or fetching pages it never shows. Uses the in-test mock server so
+// the trace size does not depend on running a million emulated accesses.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, rendererDir, screenshot } from './harness.js';
+import { startMockServer, syntheticRow, type MockServer } from './mock-bench-server.js';
+
+const EVENTS = 1_000_000;
+
+describe.skipIf(!chromiumAvailable())('UI: trace view over a 1 M-event run', () => {
+  let server: MockServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    server = await startMockServer(rendererDir);
+    server.seedRun(EVENTS, 'million');
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+    problems = recordProblems(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const rowSeqs = async () =>
+    (await page.locator('.trace-row:not(.loading) [role=gridcell]:first-child').allTextContents()).map(Number);
+
+  test('first rows are on screen within 1 s of opening the page', async () => {
+    const t0 = Date.now();
+    await page.goto(server.url);
+    await page.locator('.trace-row:not(.loading)').first().waitFor();
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeLessThan(1000);
+    expect((await rowSeqs())[0]).toBe(0);
+    expect(await page.locator('.trace-pane .count').textContent()).toContain('1,000,000');
+  });
+
+  test('only the rows in view are rendered', async () => {
+    const domRows = await page.locator('.trace-row').count();
+    const viewportPx = await page.locator('.trace-viewport').evaluate((el) => el.clientHeight);
+    expect(domRows).toBeGreaterThan(viewportPx / 20 - 1);
+    expect(domRows).toBeLessThan(viewportPx / 20 + 2 * 8 + 3);
+  });
+
+  test('End jumps to the last event; rows shown are the right ones; pages are fetched on demand', async () => {
+    const pagesBefore = server.calls.filter((c) => c === 'trace.page').length;
+    await page.locator('.trace-viewport').focus();
+    await page.keyboard.press('End');
+    await eventually(async () => expect((await rowSeqs()).at(-1)).toBe(EVENTS - 1));
+    const shown = await page.locator('.trace-row.selected [role=gridcell]').allTextContents();
+    expect(shown[8]).toBe(syntheticRow(EVENTS - 1).value);
+    const fetched = server.calls.filter((c) => c === 'trace.page').length - pagesBefore;
+    expect(fetched).toBeGreaterThan(0);
+    expect(fetched).toBeLessThan(5);
+    await screenshot(page, 'trace-1m-end');
+  });
+
+  test('scrolling through the middle renders contiguous rows and keeps the DOM small', async () => {
+    const viewport = page.locator('.trace-viewport');
+    for (const frac of [0.25, 0.5, 0.75, 0.1]) {
+      await viewport.evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), frac);
+      await eventually(async () => {
+        const seqs = await rowSeqs();
+        expect(seqs.length).toBeGreaterThan(20);
+        expect(Math.abs(seqs[0]! - frac * EVENTS)).toBeLessThan(EVENTS * 0.01);
+        seqs.forEach((s, i) => expect(s).toBe(seqs[0]! + i));
+      });
+      expect(await page.locator('.trace-row').count()).toBeLessThan(70);
+    }
+    const totalFetched = server.calls.filter((c) => c === 'trace.page').length;
+    expect(totalFetched).toBeLessThan(40);
+  });
+
+  test('no errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
