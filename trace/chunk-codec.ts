@@ -32,15 +32,7 @@ import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js'
 import type { MailboxTraceRecord, StepTraceRecord } from '../common/trace-sink.js';
 import { ByteReader, ByteWriter, CorruptChunk } from './byte-io.js';
 import type { AccessEvent, TraceEvent } from './event.js';
-import {
-  ATTR_MASK,
-  OP_BIT,
-  packAccess,
-  packedRegion,
-  packedSpace,
-  packedStatus,
-  packedWidth,
-} from './packed-codes.js';
+import { ATTR_MASK, OP_BIT, packAccess } from './packed-codes.js';
 
 export const CHUNK_VERSION = 1;
 
@@ -60,6 +52,13 @@ const V_ZERO = 0;
 const V_SAME = 1;
 const V_VAR = 2;
 const V_ONES = 3;
+
+// Module-local aliases for the hot loop (some loaders compile imported bindings into getters).
+const ATTR = ATTR_MASK;
+const OPBIT = OP_BIT;
+const SPACE_LIST = SPACES;
+const REGION_LIST = REGIONS;
+const STATUS_LIST = STATUSES;
 
 /** Low half of all-ones for a width given as log2 (1, 2, 4, 8 bytes). */
 const ONES_LO = [0xff, 0xffff, 0xffffffff, 0xffffffff];
@@ -97,7 +96,7 @@ export class ChunkEncoder {
   /** `packed` is a packed-codes.ts access code; lo/hi the value's 32-bit halves. */
   access(timeNs: number, node: number, packed: number, offset: number, lo: number, hi: number): void {
     const w = this.w;
-    const attr = packed & ATTR_MASK;
+    const attr = packed & ATTR;
     const tm = this.timeMode(timeNs);
     lo >>>= 0;
     hi >>>= 0;
@@ -107,7 +106,7 @@ export class ChunkEncoder {
     else if (lo === this.lo && hi === this.hi) vm = V_SAME;
     else if (lo === ONES_LO[wl] && hi === (wl === 3 ? 0xffffffff : 0)) vm = V_ONES;
     else vm = V_VAR;
-    let h = (packed & OP_BIT ? H_WRITE : 0) | (tm << TIME_SHIFT) | (vm << VALUE_SHIFT);
+    let h = (packed & OPBIT ? H_WRITE : 0) | (tm << TIME_SHIFT) | (vm << VALUE_SHIFT);
     if (node !== this.node) h |= H_NODE;
     if (attr !== this.attr) h |= H_ATTR;
     w.byte(h);
@@ -240,16 +239,16 @@ export function decodeChunk(bytes: Uint8Array, nodes: readonly string[], firstSe
       if (node < 0 || attr < 0) throw new CorruptChunk(`access at byte ${at} lacks node or attributes`);
       readTime((h >> TIME_SHIFT) & 3);
       offset += r.svar();
-      const width = packedWidth(attr) as Width;
+      const width = (1 << ((attr >> 12) & 3)) as Width; // packed-codes.ts layout
       const vm = (h >> VALUE_SHIFT) & 3;
       if (vm === V_ZERO) value = 0n;
       else if (vm === V_VAR) {
         const lo = r.uvar64();
         value = r.hi === 0 ? BigInt(lo) : (BigInt(r.hi) << 32n) | BigInt(lo);
       } else if (vm === V_ONES) value = width === 8 ? 0xffff_ffff_ffff_ffffn : BigInt(2 ** (8 * width) - 1);
-      const space = SPACES[packedSpace(attr)];
-      const region = REGIONS[packedRegion(attr)];
-      const status = STATUSES[packedStatus(attr)];
+      const space = SPACE_LIST[(attr >> 2) & 3];
+      const region = REGION_LIST[(attr >> 4) & 15];
+      const status = STATUS_LIST[(attr >> 9) & 7];
       if (space === undefined || region === undefined || status === undefined)
         throw new CorruptChunk(`access at byte ${at} has unknown attribute code 0x${attr.toString(16)}`);
       const ev: AccessEvent = {

@@ -1,8 +1,8 @@
 // A deterministic synthetic workload, shaped like a real bring-up run, for tests, benchmarks and demos: config
 // space walks, mailbox commands with doorbell poll loops, HDM decoder programming with commit polls, memory
-// reads/writes through the HPA path, and sequence steps. `divergence` perturbs a fraction of operations (a
-// value changed, an access dropped or added, a poll loop longer) with its own random stream, so a trace and
-// its perturbed twin stay aligned everywhere else.
+// reads/writes through the HPA path, and sequence steps. `divergence` perturbs a fraction of accesses (a
+// value changed, an access dropped or added) and of poll loops (longer) with its own random stream, so a
+// trace and its perturbed twin stay aligned everywhere else.
 
 import { regionCode, spaceCode, type Region, type Space } from '../common/access.js';
 import type { VirtualClock } from '../common/clock.js';
@@ -12,7 +12,7 @@ export interface SyntheticOptions {
   /** Number of events to emit (stops exactly there). */
   events: number;
   seed?: number;
-  /** Fraction (0..1) of operations perturbed. */
+  /** Fraction (0..1) of accesses perturbed (value changed, dropped, or followed by an extra one). */
   divergence?: number;
   divergenceSeed?: number;
   /** Endpoint node paths (default two). */
@@ -46,11 +46,17 @@ export function emitSyntheticTrace(sink: TraceSink, clock: VirtualClock, opts: S
   const nodes = (opts.nodes ?? ['hb0.rp0.ep0', 'hb0.rp1.ep1']).map((p) => sink.nodeId(p));
   const limit = opts.events;
   let n = 0;
-  let perturb = 0; // 0 none, 1 value, 2 drop, 3 extra, 4 longer poll
+  let perturb = 0; // for the next access: 0 none, 1 value, 2 drop, 3 extra
+  const roll = (): number => {
+    if (divergence <= 0) return 0;
+    const x = d();
+    return x < divergence ? 1 + Math.floor((x / divergence) * 3) : 0;
+  };
 
   const acc = (node: number, space: Space, region: Region, offset: number, width: number, write: boolean, value: number): void => {
     if (n >= limit) return;
-    clock.advance(40 + Math.floor(r() * 8) * 10);
+    clock.advance(40 + (hash32(n) & 7) * 10); // jitter without consuming the workload's random stream
+    perturb = roll();
     if (perturb === 2) {
       perturb = 0;
       return;
@@ -77,10 +83,7 @@ export function emitSyntheticTrace(sink: TraceSink, clock: VirtualClock, opts: S
     acc(node, 'mmio', 'bar2', 0x80 + 0x08, 8, true, op); // Command register (CXL 2.0 8.2.8.4.5)
     acc(node, 'mmio', 'bar2', 0x80 + 0x04, 4, true, 1); // Mailbox Control: doorbell
     let polls = 1 + Math.floor(r() * 6);
-    if (perturb === 4) {
-      polls += 2;
-      perturb = 0;
-    }
+    if (divergence > 0 && d() < divergence) polls += 2;
     for (let i = 0; i < polls; i++) acc(node, 'mmio', 'bar2', 0x80 + 0x04, 4, false, 1);
     acc(node, 'mmio', 'bar2', 0x80 + 0x04, 4, false, 0);
     acc(node, 'mmio', 'bar2', 0x80 + 0x10, 8, false, 0); // Mailbox Status: success
@@ -126,10 +129,6 @@ export function emitSyntheticTrace(sink: TraceSink, clock: VirtualClock, opts: S
 
   let stepNo = 0;
   while (n < limit) {
-    if (divergence > 0) {
-      const x = d();
-      perturb = x < divergence ? 1 + Math.floor((x / divergence) * 4) : 0;
-    }
     const node = nodes[Math.floor(r() * nodes.length)];
     const which = r();
     if (which < 0.1) cfgWalk(node);

@@ -8,20 +8,16 @@ import type { Clock } from '../common/clock.js';
 import type { MailboxTraceRecord, StepTraceRecord, TraceSink } from '../common/trace-sink.js';
 import { ChunkEncoder } from './chunk-codec.js';
 import type { EncodedChunk, TraceEvent, TraceSource } from './event.js';
-import {
-  KIND_ACCESS,
-  KIND_MAILBOX,
-  KIND_STEP,
-  packAccess,
-  packedKind,
-  packedOp,
-  packedRegion,
-  packedSpace,
-  packedStatus,
-  packedWidth,
-} from './packed-codes.js';
+import { KIND_ACCESS, KIND_MAILBOX, KIND_STEP, packAccess } from './packed-codes.js';
 
 const INITIAL_CAPACITY = 1024;
+// Module-local aliases: hot loops then read plain bindings (some loaders compile imports into getters).
+const SPACE_LIST = SPACES;
+const REGION_LIST = REGIONS;
+const OP_LIST = OPS;
+const STATUS_LIST = STATUSES;
+const pack = packAccess;
+const KIND_ACCESS_CODE = KIND_ACCESS;
 
 interface SideRecord {
   node: number;
@@ -109,7 +105,7 @@ export class TraceBuffer implements TraceSink, TraceSource {
     if (i === this.cap) this.grow();
     this.time[i] = this.clock.now();
     this.node[i] = node;
-    this.code[i] = packAccess(spaceCode, regionCode, opCode, statusCode, width);
+    this.code[i] = pack(spaceCode, regionCode, opCode, statusCode, width);
     this.offset[i] = offset;
     this.valueLo[i] = valueLo;
     this.valueHi[i] = valueHi;
@@ -145,8 +141,7 @@ export class TraceBuffer implements TraceSink, TraceSource {
     const enc = new ChunkEncoder(to - from);
     for (let i = from; i < to; i++) {
       const c = this.code[i];
-      const k = packedKind(c);
-      if (k === KIND_ACCESS) enc.access(this.time[i], this.node[i], c, this.offset[i], this.valueLo[i], this.valueHi[i]);
+      if ((c & 3) === KIND_ACCESS_CODE) enc.access(this.time[i], this.node[i], c, this.offset[i], this.valueLo[i], this.valueHi[i]);
       else {
         const rec = this.side.get(i)!;
         if (rec.mailbox) enc.mailbox(this.time[i], rec.node, rec.mailbox);
@@ -168,8 +163,7 @@ export class TraceBuffer implements TraceSink, TraceSource {
 
   private eventAt(i: number): TraceEvent {
     const c = this.code[i];
-    const k = packedKind(c);
-    if (k !== KIND_ACCESS) {
+    if ((c & 3) !== 0) {
       const rec = this.side.get(i)!;
       if (rec.mailbox) return { kind: 'mailbox', seq: i, timeNs: this.time[i], node: this.nodeList[rec.node], ...rec.mailbox };
       return { kind: 'step', seq: i, timeNs: this.time[i], ...rec.step! };
@@ -181,13 +175,14 @@ export class TraceBuffer implements TraceSink, TraceSource {
       seq: i,
       timeNs: this.time[i],
       node: this.nodeList[this.node[i]],
-      space: SPACES[packedSpace(c)],
-      region: REGIONS[packedRegion(c)],
+      // Field layout: packed-codes.ts.
+      space: SPACE_LIST[(c >> 2) & 3],
+      region: REGION_LIST[(c >> 4) & 15],
       offset: this.offset[i],
-      width: packedWidth(c) as Width,
-      op: OPS[packedOp(c)],
+      width: (1 << ((c >> 12) & 3)) as Width,
+      op: OP_LIST[(c >> 8) & 1],
       value: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo),
-      status: STATUSES[packedStatus(c)],
+      status: STATUS_LIST[(c >> 9) & 7],
     };
   }
 }

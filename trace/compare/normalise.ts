@@ -38,6 +38,13 @@ interface Slot {
   maskHi: number;
 }
 
+/** Everything known about one (node, space, region, op, width) class on this side. */
+interface ClassSlots {
+  byOffset: Map<number, Slot>;
+  /** Class id for offset keys (unnamed), -1 until first needed. */
+  offsetClass: number;
+}
+
 const STATUS_CODE: Record<AccessStatus, number> = { ok: 0, unclaimed: 1, 'bad-access': 2, timeout: 3, 'link-error': 4 };
 const SPACE_CODE: Record<Space, number> = { cfg: 0, mmio: 1, mem: 2 };
 const REGION_CODE: Record<Region, number> = { cfg: 0, bar0: 1, bar1: 2, bar2: 3, bar3: 4, bar4: 5, bar5: 6, chbcr: 7, hpa: 8 };
@@ -71,7 +78,8 @@ function rebase(rules: readonly RebaseRule[], p: Place): Place {
 
 export class Normaliser {
   /** node → class slots by (space, region, op, width) → offset → key and mask. */
-  private readonly cache = new Map<string, Map<number, Slot>[]>();
+  private readonly cache = new Map<string, ClassSlots[]>();
+  private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff };
 
   constructor(private readonly cfg: SideConfig) {}
 
@@ -83,16 +91,22 @@ export class Normaliser {
     let perNode = this.cache.get(p.node);
     if (!perNode) this.cache.set(p.node, (perNode = []));
     const si = ((SPACE_CODE[p.space] * 16 + REGION_CODE[p.region]) * 2 + (op === 'W' ? 1 : 0)) * 4 + WIDTH_CODE[width];
-    let byOffset = perNode[si];
-    if (!byOffset) perNode[si] = byOffset = new Map();
-    let slot = byOffset.get(p.offset);
-    if (slot) return slot;
+    let cs = perNode[si];
+    if (!cs) perNode[si] = cs = { byOffset: new Map(), offsetClass: -1 };
     const { table, index, masks } = this.cfg;
     const node = this.mapNode(p.node);
-    const hits = p.region === 'hpa' || !index ? [] : index.overlapping(p.node, p.region, p.offset, width);
     const base = { kind: 'access' as const, node, space: p.space, region: p.region, op, width };
+    if (cs.offsetClass < 0) cs.offsetClass = table.classId({ ...base, named: false });
+    // The memory path: one key per address, no fields; caching them would only grow a map.
+    if (p.region === 'hpa') {
+      this.memSlot.key = table.key(cs.offsetClass, p.offset);
+      return this.memSlot;
+    }
+    let slot = cs.byOffset.get(p.offset);
+    if (slot) return slot;
+    const hits = !index ? [] : index.overlapping(p.node, p.region, p.offset, width);
     if (hits.length === 0) {
-      slot = { key: table.key(table.classId({ ...base, named: false }), p.offset), maskLo: 0xffffffff, maskHi: 0xffffffff };
+      slot = { key: table.key(cs.offsetClass, p.offset), maskLo: 0xffffffff, maskHi: 0xffffffff };
     } else {
       const delta = p.offset - hits[0].base;
       const name = `${hits[0].block.name} · ${hits.map((h) => h.register.name).join(' + ')}${delta ? ` +${delta}` : ''}`;
@@ -103,8 +117,7 @@ export class Normaliser {
         maskHi: Number((keep >> 32n) & U32),
       };
     }
-    // The memory path has one key per address: caching them would only grow the map.
-    if (p.region !== 'hpa') byOffset.set(p.offset, slot);
+    cs.byOffset.set(p.offset, slot);
     return slot;
   }
 
@@ -134,8 +147,11 @@ export class Normaliser {
           const slot = this.slotFor(p, e.op, e.width);
           k = slot.key;
           const v = e.value;
-          lo = (Number(v & U32) & slot.maskLo) >>> 0;
-          hi = (Number((v >> 32n) & U32) & slot.maskHi) >>> 0;
+          if (v <= U32) lo = (Number(v) & slot.maskLo) >>> 0;
+          else {
+            lo = (Number(v & U32) & slot.maskLo) >>> 0;
+            hi = (Number((v >> 32n) & U32) & slot.maskHi) >>> 0;
+          }
           st = STATUS_CODE[e.status];
           foldable = fold && e.op === 'R';
         } else if (e.kind === 'mailbox') {
