@@ -42,6 +42,7 @@ import {
   ActivateFwIn,
   ClearEventRecordsIn,
   ClearPoisonIn,
+  EventInterruptPolicy,
   GetEventRecordsIn,
   GetFeatureIn,
   GetLogIn,
@@ -63,8 +64,12 @@ import {
   UnlockIn,
 } from './payloads.js';
 
-/** How long an input payload must be: exactly, at least, or anything up to the payload size. */
-export type InputRule = { kind: 'fixed'; bytes: number } | { kind: 'min'; bytes: number } | { kind: 'variable' };
+/** How long an input payload must be: exactly, at least, between, or anything up to the payload size. */
+export type InputRule =
+  | { kind: 'fixed'; bytes: number }
+  | { kind: 'min'; bytes: number }
+  | { kind: 'range'; bytes: number; max: number }
+  | { kind: 'variable' };
 
 export interface CommandDef {
   opcode: number;
@@ -81,6 +86,7 @@ export interface CommandDef {
 
 const fixed = (bytes: number): InputRule => ({ kind: 'fixed', bytes });
 const min = (bytes: number): InputRule => ({ kind: 'min', bytes });
+const between = (bytes: number, max: number): InputRule => ({ kind: 'range', bytes, max });
 const NONE = fixed(0);
 
 type Row = [opcode: number, name: string, input: InputRule, effects: number, mediaDisabled: 'allowed' | 'rejected', duringBackground: 'allowed' | 'busy', handler: Handler];
@@ -91,7 +97,7 @@ const ROWS: Row[] = [
   [OP.getEventRecords, 'Get Event Records', fixed(GetEventRecordsIn.size), 0, 'allowed', 'allowed', getEventRecords],
   [OP.clearEventRecords, 'Clear Event Records', min(ClearEventRecordsIn.size), E.immediateLogChange, 'allowed', 'allowed', clearEventRecords],
   [OP.getEventInterruptPolicy, 'Get Event Interrupt Policy', NONE, 0, 'allowed', 'allowed', getEventInterruptPolicy],
-  [OP.setEventInterruptPolicy, 'Set Event Interrupt Policy', min(4), E.immediateConfigChange, 'allowed', 'allowed', setEventInterruptPolicy],
+  [OP.setEventInterruptPolicy, 'Set Event Interrupt Policy', between(4, EventInterruptPolicy.size), E.immediateConfigChange, 'allowed', 'allowed', setEventInterruptPolicy],
   [OP.getFwInfo, 'Get FW Info', NONE, 0, 'allowed', 'allowed', getFwInfo],
   [OP.transferFw, 'Transfer FW', min(TransferFwIn.size), E.configChangeColdReset, 'rejected', 'busy', transferFw],
   [OP.activateFw, 'Activate FW', fixed(ActivateFwIn.size), E.configChangeColdReset | E.immediateConfigChange, 'rejected', 'busy', activateFw],

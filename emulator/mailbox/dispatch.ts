@@ -7,8 +7,18 @@ import { EFFECT } from './effects.js';
 import { fail, type CommandContext } from './handlers/context.js';
 import { RC } from './return-codes.js';
 
-const lengthOk = (rule: InputRule, length: number): boolean =>
-  rule.kind === 'fixed' ? length === rule.bytes : rule.kind === 'min' ? length >= rule.bytes : true;
+function lengthOk(rule: InputRule, length: number): boolean {
+  switch (rule.kind) {
+    case 'fixed':
+      return length === rule.bytes;
+    case 'min':
+      return length >= rule.bytes;
+    case 'range':
+      return length >= rule.bytes && length <= rule.max;
+    case 'variable':
+      return true;
+  }
+}
 
 export function dispatch(
   commands: ReadonlyMap<number, CommandDef>,

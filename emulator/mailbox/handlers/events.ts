@@ -7,7 +7,6 @@ import {
   EVENT_FLAG_MORE,
   EVENT_FLAG_OVERFLOW,
   EVENT_RECORD_SIZE,
-  EventInterruptPolicy,
   GetEventRecordsIn,
   GetEventRecordsOut,
 } from '../payloads.js';
@@ -57,7 +56,6 @@ export const getEventInterruptPolicy: Handler = ({ dev }) => ok(dev.interruptPol
 
 /** Set Event Interrupt Policy (CXL 2.0 8.2.9.1.5): 4 bytes, or 5 with the r3.x Dynamic Capacity byte. */
 export const setEventInterruptPolicy: Handler = ({ dev }, input) => {
-  if (input.length !== 4 && input.length !== EventInterruptPolicy.size) return fail(RC.invalidPayloadLength);
   for (const b of input) if ((b & MODE_MASK) === MODE_RESERVED) return fail(RC.invalidInput);
   // Only the mode is host-written; the message number [7:4] is the device's and reads back as 0 here.
   for (let i = 0; i < input.length; i++) dev.interruptPolicy[i] = input[i] & MODE_MASK;
