@@ -50,3 +50,25 @@ describe('EmulatedTarget', () => {
     expect(await t.cfgRead(2, 2)).toBe(0x7003);
   });
 });
+
+describe('traceMailbox', () => {
+  it('records each mailbox command with its name and return code', async () => {
+    const { traceMailbox } = await import('../../emulator/type3/mailbox-trace.js');
+    const dev = createType3(defaultType3Config(), new VirtualClock());
+    const recs: MailboxTraceRecord[] = [];
+    const sink = new ArraySink();
+    sink.mailbox = (_n, r) => void recs.push(r);
+    traceMailbox(dev, sink, 'ep0');
+    const mb = 0x200; // spec profile primary mailbox
+    dev.fn.barWrite64(2, mb + 0x08, 0x4000n);
+    dev.fn.barWrite(2, mb + 0x04, 4, 1);
+    dev.fn.barWrite64(2, mb + 0x08, 0xabcdn);
+    dev.fn.barWrite(2, mb + 0x04, 4, 1);
+    expect(recs.map((r) => [r.opcode, r.returnCode])).toEqual([
+      [0x4000, 0],
+      [0xabcd, 3],
+    ]);
+    expect(recs[0].name).toMatch(/identify/i);
+    expect(recs[0].outputHex.length).toBeGreaterThan(0);
+  });
+});
