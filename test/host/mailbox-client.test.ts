@@ -92,3 +92,31 @@ describe('MailboxClient against a fake Type 3', () => {
     ]);
   });
 });
+
+describe('MailboxClient against the emulated Type 3 device', () => {
+  it('runs Identify Memory Device and reports the configured capacities', async () => {
+    const { realDevice } = await import('./real-device.js');
+    const { target, ctx } = realDevice({ volatileBytes: 512 * 2 ** 20, persistentBytes: 256 * 2 ** 20 });
+    const c = await MailboxClient.connect(target, envOf(ctx));
+    if ('error' in c) throw new Error(c.error);
+    expect(c.payloadSize).toBe(2048);
+    const r = await c.send(0x4000);
+    expect(r.rcName).toBe('Success');
+    const id = decodeIdentifyMemdev(r.output);
+    expect(id.volatileOnlyBytes).toBe(512 * 2 ** 20);
+    expect(id.persistentOnlyBytes).toBe(256 * 2 ** 20);
+  });
+
+  it('gets the CEL and every CEL opcode is known to the device', async () => {
+    const { realDevice } = await import('./real-device.js');
+    const { target, ctx } = realDevice();
+    const c = await MailboxClient.connect(target, envOf(ctx));
+    if ('error' in c) throw new Error(c.error);
+    const logs = decodeSupportedLogs((await c.send(0x0400)).output);
+    const cel = logs.entries.find((e) => e.uuid === CEL_UUID)!;
+    expect(cel.size).toBeGreaterThan(0);
+    const r = await c.send(0x0401, encodeGetLog(CEL_UUID, 0, Math.min(cel.size, c.payloadSize)));
+    expect(r.rc).toBe(0);
+    expect(decodeCel(r.output).some((e) => e.opcode === 0x4000)).toBe(true);
+  });
+});

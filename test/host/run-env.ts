@@ -13,8 +13,7 @@ export interface TestCtx extends SequenceContext {
   progressCalls: Array<[number, number, string]>;
 }
 
-export function makeCtx(targets: Target[], platform: Platform | null = null): TestCtx {
-  const clock = new VirtualClock();
+export function makeCtx(targets: Target[], platform: Platform | null = null, clock = new VirtualClock()): TestCtx {
   const steps: TestCtx['steps'] = [];
   const progressCalls: TestCtx['progressCalls'] = [];
   return {

@@ -1,0 +1,72 @@
+// `linux-probe`: replay the Linux CXL probe (v6.8-v6.12, see README.md) over every function of the run:
+// cxl_acpi when there is a platform, cxl_port for ports, cxl_pci → cxl_mem for each Type 3 endpoint. Each
+// step's verdict says what Linux would log and which register value caused it.
+
+import type { Target } from '../../../common/target.js';
+import { CXL_MEMORY_CLASS, pciePortType, pciReadIds } from '../../core/pci.js';
+import type { Sequence, SequenceContext, SequenceResult } from '../../sequence.js';
+import { cancelled, StepLog, targetsInOrder } from '../step-log.js';
+import { cxlMemProbe } from './cxl-mem.js';
+import { cxlPciProbeRegs } from './cxl-pci.js';
+import { cxlAcpiProbe, cxlPortProbe } from './cxl-port.js';
+import { DEFAULT_PROBE_OPTIONS, type LinuxProbeOptions } from './kernel.js';
+import { cxlProbeCommands } from './mem-commands.js';
+
+export { DEFAULT_PROBE_OPTIONS, type LinuxProbeOptions } from './kernel.js';
+
+export interface LinuxProbeResult extends SequenceResult {
+  /** Per endpoint: did cxl_pci and cxl_mem bind? */
+  endpoints: Array<{ node: string; cxlPci: boolean; cxlMem: boolean }>;
+}
+
+const PORT_KIND: Readonly<Record<number, string>> = { 4: 'root-port', 5: 'switch-usp', 6: 'switch-dsp' };
+
+export async function linuxProbeRun(ctx: SequenceContext, options: Partial<LinuxProbeOptions> = {}): Promise<LinuxProbeResult> {
+  const opt = { ...DEFAULT_PROBE_OPTIONS, ...options };
+  const log = new StepLog(ctx, 'linux-probe');
+  const all = targetsInOrder(ctx);
+  if (ctx.platform) await cxlAcpiProbe(log, ctx.platform, all);
+
+  const endpoints: Target[] = [];
+  for (const t of all) {
+    if (cancelled(ctx)) break;
+    const ids = await pciReadIds(t);
+    if (ids.vendor === 0xffff) {
+      log.warn(`${t.node}: present`, 'function does not answer config reads (Vendor ID 0xFFFF)');
+      continue;
+    }
+    const pt = await pciePortType(t);
+    const kind = pt !== null ? PORT_KIND[pt] : undefined;
+    if (kind) {
+      const prefix = t.node.replace(/\.usp$/, '.dsp');
+      const dports = all.filter((x) => x.node.startsWith(prefix) && x.node.split('.').length === t.node.split('.').length).length;
+      await cxlPortProbe(log, t, kind, dports);
+    } else if (ids.classCode === CXL_MEMORY_CLASS) endpoints.push(t);
+    else log.info(`${t.node}: class`, `class code ${ids.classCode.toString(16).padStart(6, '0')} is not a CXL memory device (050210h): cxl_pci does not bind`);
+  }
+
+  const results: LinuxProbeResult['endpoints'] = [];
+  for (const [i, t] of endpoints.entries()) {
+    if (cancelled(ctx)) break;
+    ctx.progress(i, endpoints.length, `probe ${t.node}`);
+    const s = await cxlPciProbeRegs(ctx, log, t, opt);
+    let pciOk = !s.failed && s.mbox !== null;
+    let memOk = false;
+    if (pciOk && s.mbox) {
+      const info = await cxlProbeCommands(ctx, log, s.mbox, opt);
+      pciOk = !info.failed;
+      if (pciOk) memOk = await cxlMemProbe(ctx, log, s, info, opt);
+    }
+    results.push({ node: t.node, cxlPci: pciOk, cxlMem: memOk });
+  }
+  ctx.progress(endpoints.length, endpoints.length, 'probe done');
+  const bound = results.filter((r) => r.cxlMem).length;
+  return { summary: log.summary(`${bound}/${results.length} memdev(s) usable`), endpoints: results };
+}
+
+export const linuxProbeSequence: Sequence = {
+  id: 'linux-probe',
+  title: 'Linux probe',
+  description: 'Replay cxl_acpi → cxl_pci → cxl_port/cxl_mem (Linux v6.8-v6.12) with the kernel’s order, checks, timeouts and messages.',
+  run: (ctx: SequenceContext) => linuxProbeRun(ctx),
+};
