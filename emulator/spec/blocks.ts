@@ -2,10 +2,12 @@
 // instantiates blocks from these declarations; trace decode and the register explorer call `resolveBlock` with
 // the (id, params) a PlacedBlock carries (common/layout.ts) and get the same declaration back.
 //
-// The PCI and CXL builders of emulator/pci and emulator/cxl are built in (table below); other areas
-// (emulator/hdm, topology) call `registerBlockKind` for theirs when their module loads.
+// The PCI and CXL builders of emulator/pci and emulator/cxl are built in (table below) and emulator/hdm is
+// imported here, so importing this module is enough to resolve every kind; other areas (topology) call
+// `registerBlockKind` for theirs when their module loads.
 
 import type { BlockDecl } from '../regs/types.js';
+import { kinds, type BlockBuilder, type BlockParams } from './registry.js';
 import { aerCapDecl, doeCapDecl, dsnCapDecl } from '../pci/ext-capabilities.js';
 import { msixCapDecl, msixTableDecl, pcieCapDecl, pmCapDecl } from '../pci/capabilities.js';
 import { type0HeaderDecl } from '../pci/type0-header.js';
@@ -21,11 +23,12 @@ import {
 } from '../cxl/dvsec.js';
 import { cmCapArrayDecl, linkCapDecl, rasCapDecl } from '../cxl/component-regs.js';
 import { devCapArrayDecl, devStatusDecl, mailboxPayloadDecl, mailboxRegsDecl, memdevStatusDecl } from '../cxl/device-regs.js';
+// Last: emulator/hdm registers 'cxl-hdm-decoder' (declaration + commit behaviour) through this module.
+import '../hdm/index.js';
 
-export type BlockParams = Readonly<Record<string, number>>;
-export type BlockBuilder = (params: BlockParams) => BlockDecl;
+export type { BlockBuilder, BlockParams } from './registry.js';
 
-const kinds = new Map<string, BlockBuilder>([
+const BUILTIN: readonly [string, BlockBuilder][] = [
   ['pci-type0-header', type0HeaderDecl],
   ['pci-pm', pmCapDecl],
   ['pci-msix', msixCapDecl],
@@ -50,7 +53,8 @@ const kinds = new Map<string, BlockBuilder>([
   ['cxl-mailbox', mailboxRegsDecl],
   ['cxl-mailbox-payload', mailboxPayloadDecl],
   ['cxl-memdev-status', memdevStatusDecl],
-]);
+];
+for (const [id, b] of BUILTIN) if (!kinds.has(id)) kinds.set(id, b);
 
 /** Register (or replace) the builder of a block kind. */
 export function registerBlockKind(id: string, builder: BlockBuilder): void {
