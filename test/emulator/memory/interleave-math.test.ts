@@ -4,9 +4,9 @@ import {
   VALID_GRANULARITIES,
   VALID_WAYS,
   childGranularity,
-  dpaOffsetToHpaOffset,
+  dpaOffsetToHpa,
   granularityToIg,
-  hpaOffsetToDpaOffset,
+  hpaToDpaOffset,
   igToGranularity,
   interleavePosition,
   isValidWays,
@@ -35,7 +35,7 @@ describe('interleave encodings (CXL 2.0 8.2.5.12.7)', () => {
 });
 
 describe('HPA <-> DPA arithmetic', () => {
-  it('3-way selection equals the ECN formula HPA[51:8+IG] mod 3 on base-relative offsets', () => {
+  it('3-way selection equals the ECN formula HPA[51:8+IG] mod 3', () => {
     const g = 512;
     for (let off = 0; off < 64 * g; off += 64) {
       expect(interleavePosition(off, 3, g)).toBe(Math.floor(off / g) % 3);
@@ -48,14 +48,23 @@ describe('HPA <-> DPA arithmetic', () => {
   it('power-of-two ways remove the IW bits above the granularity bits', () => {
     // 4-way, 1 KiB: HPA offset 0x1234 -> chunk 4 -> position 0, DPA chunk 1 -> 0x400 + 0x234.
     expect(interleavePosition(0x1234, 4, 1024)).toBe(0);
-    expect(hpaOffsetToDpaOffset(0x1234, 4, 1024)).toBe(0x634);
-    expect(hpaOffsetToDpaOffset(0x1_0000_0000 + 0x1234, 2, 256)).toBe(0x8000_0000 + 0x134 + 0x800);
+    expect(hpaToDpaOffset(0x10_0000_1234, 0x10_0000_0000, 4, 1024)).toBe(0x634);
+    expect(hpaToDpaOffset(0x1_0000_0000 + 0x1234, 0, 2, 256)).toBe(0x8000_0000 + 0x134 + 0x800);
+  });
+  it('3-way on a base that is not a multiple of 3 x granularity still maps position by absolute HPA', () => {
+    const base = 0x1000_0000; // 256 MiB: 2^28 mod 3 = 1
+    expect(interleavePosition(base, 3, 256)).toBe(1);
+    expect(hpaToDpaOffset(base + 3 * 256 + 5, base, 3, 256)).toBe(256 + 5);
+    expect(dpaOffsetToHpa(256 + 5, base, 1, 3, 256)).toBe(base + 3 * 256 + 5);
+    expect(dpaOffsetToHpa(5, base, 2, 3, 256)).toBe(base + 256 + 5);
   });
   it('DPA -> HPA inverts HPA -> DPA for every ways x granularity', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...VALID_WAYS), fc.constantFrom(...VALID_GRANULARITIES), fc.nat(2 ** 40), (w, g, off) => {
-        const pos = interleavePosition(off, w, g);
-        expect(dpaOffsetToHpaOffset(hpaOffsetToDpaOffset(off, w, g), pos, w, g)).toBe(off);
+      fc.property(fc.constantFrom(...VALID_WAYS), fc.constantFrom(...VALID_GRANULARITIES), fc.nat(2 ** 20), fc.nat(2 ** 40), (w, g, b, off) => {
+        const base = b * 2 ** 28;
+        const hpa = base + off;
+        const pos = interleavePosition(hpa, w, g);
+        expect(dpaOffsetToHpa(hpaToDpaOffset(hpa, base, w, g), base, pos, w, g)).toBe(hpa);
       }),
     );
   });
@@ -70,7 +79,8 @@ const twoLevel = fc
 describe('two-level interleave is a bijection HPA -> (endpoint, DPA) over a region', () => {
   it('every endpoint sees one fixed position, and the map is one-to-one and onto', () => {
     fc.assert(
-      fc.property(twoLevel, fc.nat(255), ([w1, w2, g], within) => {
+      fc.property(twoLevel, fc.nat(255), fc.nat(4096), ([w1, w2, g], within, b) => {
+        const regionBase = b * 2 ** 28; // any 256 MiB-aligned base, not necessarily a multiple of 3 x G
         const n = w1 * w2;
         const g2 = childGranularity(w1, g)!;
         const regionSize = n * Math.max(g, g2) * 4;
@@ -80,19 +90,19 @@ describe('two-level interleave is a bijection HPA -> (endpoint, DPA) over a regi
         const count = new Array<number>(n).fill(0);
         const sub = within % g;
         for (let base = 0; base < regionSize; base += g) {
-          const off = base + sub;
-          const path = interleavePosition(off, w1, g) * w2 + interleavePosition(off, w2, g2);
-          const pos = interleavePosition(off, n, g);
+          const hpa = regionBase + base + sub;
+          const path = interleavePosition(hpa, w1, g) * w2 + interleavePosition(hpa, w2, g2);
+          const pos = interleavePosition(hpa, n, g);
           const known = posOfPath.get(path);
           if (known === undefined) posOfPath.set(path, pos);
           else expect(pos).toBe(known);
-          const d = hpaOffsetToDpaOffset(off, n, g);
+          const d = hpaToDpaOffset(hpa, regionBase, n, g);
           expect(d).toBeLessThan(perEndpoint);
           const key = `${path}:${d}`;
           expect(seen.has(key)).toBe(false);
           seen.add(key);
           count[path]++;
-          expect(dpaOffsetToHpaOffset(d, pos, n, g)).toBe(off);
+          expect(dpaOffsetToHpa(d, regionBase, pos, n, g)).toBe(hpa);
         }
         expect(new Set(posOfPath.values()).size).toBe(n);
         for (const c of count) expect(c).toBe(perEndpoint / g);
