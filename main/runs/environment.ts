@@ -1,13 +1,14 @@
 // What a run executes against: the targets (and platform) of a named topology, built inside the run worker
 // around the run's clock and trace sink, plus the layout stored with the run so its trace decodes later.
 //
-// 'none' is an empty bench (no targets) for sequences that bring their own stimulus (tests, synthetic loads).
+// Built-in topologies (emulator/topology/defaults) are emulated end to end. 'none' is an empty bench (no targets) for sequences that bring their own stimulus (tests, synthetic loads).
 
 import type { Clock } from '../../common/clock.js';
 import type { Layout } from '../../common/layout.js';
 import type { Platform } from '../../common/platform.js';
 import type { Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
+import { BUILTIN_TOPOLOGIES, emulatedEndpoints } from './emulated-endpoints.js';
 
 export interface RunEnvironment {
   targets: ReadonlyMap<string, Target>;
@@ -19,7 +20,10 @@ export type EnvironmentBuilder = (clock: Clock, sink: TraceSink) => RunEnvironme
 
 const emptyEnvironment: EnvironmentBuilder = () => ({ targets: new Map(), platform: null, layout: [] });
 
-const BUILDERS: ReadonlyMap<string, EnvironmentBuilder> = new Map([['none', emptyEnvironment]]);
+const BUILDERS: ReadonlyMap<string, EnvironmentBuilder> = new Map<string, EnvironmentBuilder>([
+  ...BUILTIN_TOPOLOGIES.map((n): [string, EnvironmentBuilder] => [n, (clock, sink) => emulatedEndpoints(n, clock, sink)]),
+  ['none', emptyEnvironment],
+]);
 
 /** Preferred default, in order, when the caller does not name a topology. */
 const DEFAULT_ORDER = ['single', 'none'];

@@ -4,10 +4,15 @@
 // runs.start) and by each run worker (to execute).
 
 import type { Sequence } from '../../host/sequence.js';
+import { enumerateSequence } from '../../host/sequences/enumerate.js';
+import { linuxProbeSequence } from '../../host/sequences/linux-probe/index.js';
 import type { SequenceInfo } from '../api/contract.js';
 
 /** The built-in registry, relative to this file (kept in a variable so a missing module is a run-time miss). */
 const BUILTIN = '../../host/sequences.js';
+
+/** Used while the registry module is absent. */
+const FALLBACK: readonly Sequence[] = [linuxProbeSequence, enumerateSequence];
 
 /** Preferred default, in order, when the caller does not name a sequence. */
 const DEFAULT_ORDER = ['linux-probe', 'enumerate'];
@@ -39,6 +44,7 @@ export class SequenceCatalog {
       all.push(...sequencesOf(await import(/* @vite-ignore */ new URL(BUILTIN, import.meta.url).href.replace(/\.js$/, fromTs()))));
     } catch (e) {
       if (!isMissingModule(e)) throw e;
+      all.push(...FALLBACK);
     }
     for (const m of extraModules) all.push(...sequencesOf(await import(/* @vite-ignore */ m)));
     return SequenceCatalog.of(all);
