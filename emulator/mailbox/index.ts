@@ -71,7 +71,7 @@ const MEDIA_STATUS: Record<MediaState, MediaStatus> = { 'not-ready': 0, ready: 1
 
 export function createType3Backend(config: Type3Config, clock: Clock): Type3Backend {
   const dev = new Type3State(config, clock);
-  const commands = TYPE3_COMMANDS;
+  const commands = TYPE3_COMMANDS.filter((c) => !dev.profile.omit.has(c.opcode));
   const byOpcode = commandByOpcode(commands);
   const cel = buildCel(commands);
   const inject = createInjection(dev);

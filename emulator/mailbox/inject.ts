@@ -45,9 +45,10 @@ export interface Type3Injection {
   /** Append a record to a log; returns its handle, or 0 if the log overflowed. */
   injectEvent(log: EventLogName | number, kind: EventRecordKind, fields?: EventFields): number;
   setMediaState(state: MediaState): void;
+  /** Add corrected errors; crossing an enabled alert threshold logs a Memory Module record (Warning log). */
   injectCorrectedVolatileErrors(count: number): void;
   injectCorrectedPersistentErrors(count: number): void;
-  /** Change health values (life used, temperature, health status bits...). */
+  /** Change health values (life used, temperature, health status bits...); alerts as above. */
   setHealth(values: Partial<HealthState>): void;
   /** Override Health Info Media Status (0..9), or null to derive it from the media state. */
   setHealthMediaStatus(status: number | null): void;
@@ -95,6 +96,28 @@ export function buildEventRecord(dev: Type3State, log: number, kind: EventRecord
 
 const count = (n: number) => Math.max(0, Math.min(0xffff_ffff, Math.floor(n)));
 
+/** Memory Module Device Event Types (CXL 2.0 8.2.9.1.1.3). */
+const MODULE_EVENT = { healthStatusChange: 0, lifeUsedChange: 2, temperatureChange: 3 } as const;
+
+/**
+ * Apply a health change; when it newly raises a warning or critical level in Additional Status (an enabled alert
+ * crossing its threshold, CXL 2.0 8.2.9.5.3.3), log a Memory Module record in the Warning log.
+ */
+function changeHealth(dev: Type3State, change: () => void): void {
+  const before = encodeHealthInfo(dev)[2];
+  change();
+  const after = encodeHealthInfo(dev)[2];
+  const rose = (shift: number, mask: number) => ((after >> shift) & mask) > ((before >> shift) & mask);
+  const eventType = rose(0, 3)
+    ? MODULE_EVENT.lifeUsedChange
+    : rose(2, 3)
+      ? MODULE_EVENT.temperatureChange
+      : rose(4, 1) || rose(5, 1)
+        ? MODULE_EVENT.healthStatusChange
+        : null;
+  if (eventType !== null) dev.logEvent(EVENT_LOG.warning, buildEventRecord(dev, EVENT_LOG.warning, 'memory-module', { eventType }));
+}
+
 export function createInjection(dev: Type3State): Type3Injection {
   return {
     injectPoison: (dpa, length, source = 'internal') => dev.poison.add(dpa, length, source, dev.timestamp()),
@@ -106,15 +129,18 @@ export function createInjection(dev: Type3State): Type3Injection {
     setMediaState: (state) => {
       dev.mediaState = state;
     },
-    injectCorrectedVolatileErrors: (n) => {
-      dev.health.correctedVolatileErrors = count(dev.health.correctedVolatileErrors + n);
-    },
-    injectCorrectedPersistentErrors: (n) => {
-      dev.health.correctedPersistentErrors = count(dev.health.correctedPersistentErrors + n);
-    },
-    setHealth: (values) => {
-      dev.health = { ...dev.health, ...values };
-    },
+    injectCorrectedVolatileErrors: (n) =>
+      changeHealth(dev, () => {
+        dev.health.correctedVolatileErrors = count(dev.health.correctedVolatileErrors + n);
+      }),
+    injectCorrectedPersistentErrors: (n) =>
+      changeHealth(dev, () => {
+        dev.health.correctedPersistentErrors = count(dev.health.correctedPersistentErrors + n);
+      }),
+    setHealth: (values) =>
+      changeHealth(dev, () => {
+        dev.health = { ...dev.health, ...values };
+      }),
     setHealthMediaStatus: (status) => {
       dev.healthMediaStatus = status;
     },

@@ -44,7 +44,7 @@ export const clearEventRecords: Handler = ({ dev }, input) => {
   }
   const dv = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const handles = Array.from({ length: head.handleCount }, (_, i) => dv.getUint16(ClearEventRecordsIn.size + 2 * i, true));
-  return target.clearHandles(handles) ? ok() : fail(RC.invalidHandle);
+  return target.clearHandles(handles) ? ok() : fail(dev.profile.badHandleRc);
 };
 
 /** Interrupt mode [1:0]: 0 none, 1 MSI/MSI-X, 2 FW interrupt; 3 is reserved (CXL 2.0 8.2.9.1.4). */

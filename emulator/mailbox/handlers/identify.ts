@@ -5,13 +5,11 @@
 
 import { asciiField } from '../layout.js';
 import { IdentifyMemoryDeviceOut } from '../payloads.js';
-import { CAPACITY_UNIT, FW_REVISION } from '../state/device-state.js';
+import { CAPACITY_UNIT } from '../state/device-state.js';
 import { EVENT_LOG, EVENT_LOG_CAPACITY } from '../state/event-logs.js';
 import { POISON_LIST_MAX } from '../state/poison-list.js';
 import { ok, type Handler } from './context.js';
 
-/** Mailbox-injected poison records the device accepts at once (0 would mean no limit). */
-export const INJECT_POISON_LIMIT: number = 32;
 /** Poison Handling Capabilities: bit 1 = the device can scan media for poison. Injected poison does not persist
  *  across a cold reset on volatile capacity, so bit 0 (injects persistent poison) stays clear. */
 export const POISON_HANDLING_CAPS = 1 << 1;
@@ -19,10 +17,11 @@ export const POISON_HANDLING_CAPS = 1 << 1;
 export const identifyMemoryDevice: Handler = ({ dev }) => {
   const c = dev.config;
   const units = (bytes: number) => Math.floor(bytes / CAPACITY_UNIT);
-  const logSize = (log: number) => dev.events.logs[log]?.capacity ?? EVENT_LOG_CAPACITY;
+  const profile = dev.profile;
+  const logSize = (log: number) => (profile.reportEventLogSizes ? (dev.events.logs[log]?.capacity ?? EVENT_LOG_CAPACITY) : 0);
   return ok(
     IdentifyMemoryDeviceOut.encode({
-      fwRevision: asciiField(dev.firmware.slots[dev.firmware.active - 1] ?? FW_REVISION, 16),
+      fwRevision: asciiField(dev.firmware.slots[dev.firmware.active - 1] ?? '', 16),
       totalCapacity: units(dev.totalBytes),
       volatileOnlyCapacity: units(c.volatileBytes),
       persistentOnlyCapacity: units(c.persistentBytes),
@@ -34,10 +33,10 @@ export const identifyMemoryDevice: Handler = ({ dev }) => {
       fatalEventLogSize: logSize(EVENT_LOG.fatal),
       lsaSize: c.lsaBytes,
       poisonListMaxRecords: POISON_LIST_MAX,
-      injectPoisonLimit: INJECT_POISON_LIMIT,
+      injectPoisonLimit: profile.injectPoisonLimit,
       poisonHandlingCaps: POISON_HANDLING_CAPS,
       qosTelemetryCaps: 0,
-      dynamicCapacityEventLogSize: logSize(EVENT_LOG.dynamicCapacity),
+      dynamicCapacityEventLogSize: profile.dcEventLogSize ?? logSize(EVENT_LOG.dynamicCapacity),
     }),
   );
 };

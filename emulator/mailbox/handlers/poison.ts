@@ -29,7 +29,6 @@ import { EVENT_LOG } from '../state/event-logs.js';
 import { POISON_GRANULE, POISON_SOURCE, type PoisonRange } from '../state/poison-list.js';
 import { EVENT_RECORD_UUID, uuidBytes } from '../uuid.js';
 import { fail, ok, started, type CommandContext, type Handler } from './context.js';
-import { INJECT_POISON_LIMIT } from './identify.js';
 
 /** DPA[63:6]; bits 5:0 of an input address are reserved (source bits in output records). */
 const ADDRESS_MASK = ~(POISON_GRANULE - 1);
@@ -79,7 +78,9 @@ export const injectPoison: Handler = ({ dev }, input) => {
   if (checkRange(dev, address, 1) === null) return fail(RC.invalidPhysicalAddress);
   if (dev.poison.overlaps(address, POISON_GRANULE)) return ok();
   const injected = dev.poison.all().filter((r) => r.source === 'injected').length;
-  if (INJECT_POISON_LIMIT !== 0 && injected >= INJECT_POISON_LIMIT) return fail(RC.injectPoisonLimitReached);
+  const limit = dev.profile.injectPoisonLimit;
+  // With no limit, the list bound stops injection (as QEMU does at 256 records).
+  if (injected >= (limit !== 0 ? limit : dev.poison.maxRecords)) return fail(RC.injectPoisonLimitReached);
   dev.poison.add(address, POISON_GRANULE, 'injected', dev.timestamp());
   return ok();
 };

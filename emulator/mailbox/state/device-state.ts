@@ -6,6 +6,7 @@ import type { Clock } from '../../../common/clock.js';
 import { dpa, MiB } from '../../../common/units.js';
 import { SparseMedia } from '../../media/sparse-media.js';
 import type { Type3Config } from '../../type3/config.js';
+import { mailboxProfile, type MailboxProfile } from '../profile.js';
 import { BackgroundOps } from './background.js';
 import { EventLogs } from './event-logs.js';
 import { PoisonList, type PoisonRange } from './poison-list.js';
@@ -67,7 +68,6 @@ export interface ScanResults {
 }
 
 export const FW_SLOTS = 2;
-export const FW_REVISION = 'CXLBENCH FW 1.0';
 export const PATROL_SCRUB_DEFAULT: PatrolScrubState = { cycleHours: 12, enabled: true };
 export const PATROL_SCRUB_MIN_CYCLE_HOURS = 1;
 
@@ -114,7 +114,8 @@ export class Type3State {
   shutdownDirty = false;
   /** Event Interrupt Policy settings bytes per log (CXL 2.0 8.2.9.1.4). */
   interruptPolicy = new Uint8Array(5);
-  firmware: FirmwareState = { slots: [FW_REVISION, null], active: 1, staged: 0, transfer: null };
+  readonly profile: MailboxProfile;
+  firmware: FirmwareState;
   patrolScrub: PatrolScrubState = { ...PATROL_SCRUB_DEFAULT };
   /** Set Feature multi-part transfer in progress. */
   featureTransfer: { uuid: Uint8Array; data: Uint8Array; received: number } | null = null;
@@ -131,6 +132,8 @@ export class Type3State {
     readonly config: Type3Config,
     readonly clock: Clock,
   ) {
+    this.profile = mailboxProfile(config.profile);
+    this.firmware = { slots: [...this.profile.fwSlots], active: 1, staged: 0, transfer: null };
     this.media = new SparseMedia(this.totalBytes);
     this.lsa = new Uint8Array(config.lsaBytes);
     this.background = new BackgroundOps(clock);

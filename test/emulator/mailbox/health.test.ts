@@ -92,3 +92,28 @@ describe('Get / Set Alert Configuration', () => {
     expect(d.run(OP.setAlertConfiguration, new Uint8Array(11)).rc).toBe(RC.invalidPayloadLength);
   });
 });
+
+describe('Alerts raise events', () => {
+  it('crossing an enabled warning threshold logs one Memory Module record in the Warning log', () => {
+    const d = makeDevice();
+    d.run(OP.setAlertConfiguration, setAlert(0b01000, 0b01000, { cve: 10 }));
+    d.dev.inject.injectCorrectedVolatileErrors(9);
+    expect(d.dev.eventStatus()).toBe(0);
+    d.dev.inject.injectCorrectedVolatileErrors(1);
+    expect(d.dev.eventStatus()).toBe(0b10);
+    d.dev.inject.injectCorrectedVolatileErrors(5);
+    const out = d.run(OP.getEventRecords, Uint8Array.of(1)).output;
+    expect(reader(out).u16(0x14)).toBe(1);
+    expect(out[0x20 + 0x30]).toBe(0); // health status change
+    expect(reader(out.subarray(0x20 + 0x31)).u32(0x0a)).toBe(10);
+  });
+
+  it('a disabled alert raises nothing below critical', () => {
+    const d = makeDevice();
+    d.dev.inject.injectCorrectedVolatileErrors(1000);
+    d.dev.inject.setHealth({ temperature: 75 });
+    expect(d.dev.eventStatus()).toBe(0);
+    d.dev.inject.setHealth({ temperature: 95 }); // critical is always reported
+    expect(d.dev.eventStatus()).toBe(0b10);
+  });
+});

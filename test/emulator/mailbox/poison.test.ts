@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dpa } from '../../../common/units.js';
 import { OP, RC } from '../../../emulator/mailbox/index.js';
-import { INJECT_POISON_LIMIT } from '../../../emulator/mailbox/handlers/identify.js';
 import { POISON_LIST_MAX } from '../../../emulator/mailbox/state/poison-list.js';
 import { makeDevice, MiB, payload, reader } from './helpers.js';
 
@@ -76,6 +75,8 @@ describe('Inject / Get / Clear Poison', () => {
 
   it('stops mailbox injection at the Identify limit with Inject Poison Limit Reached', () => {
     const d = makeDevice();
+    const INJECT_POISON_LIMIT = reader(d.run(OP.identifyMemoryDevice).output).u16(0x3f);
+    expect(INJECT_POISON_LIMIT).toBeGreaterThan(0);
     for (let i = 0; i < INJECT_POISON_LIMIT; i++) expect(d.run(OP.injectPoison, inject(i * 128)).rc).toBe(RC.success);
     expect(d.run(OP.injectPoison, inject(INJECT_POISON_LIMIT * 128)).rc).toBe(RC.injectPoisonLimitReached);
     expect(d.run(OP.injectPoison, inject(0)).rc).toBe(RC.success); // already poisoned: nothing new

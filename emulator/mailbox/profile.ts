@@ -1,0 +1,56 @@
+// Device profiles (Type3Config.profile): 'spec' follows the CXL spec; 'qemu' answers as QEMU's Type 3 device
+// does (qemu-cxl.md sections 4a, 4d, 6), so traces of the emulator line up with traces taken under QEMU.
+
+import type { DeviceProfile } from '../type3/config.js';
+import { OP } from './opcodes.js';
+import { RC } from './return-codes.js';
+
+export interface MailboxProfile {
+  name: DeviceProfile;
+  /** Opcodes this profile does not implement (Unsupported, and absent from the CEL). */
+  omit: ReadonlySet<number>;
+  /** Clear Event Records with handles that are not the oldest records. */
+  badHandleRc: number;
+  /** Identify reports real event log sizes (QEMU reports 0 for the four classic logs). */
+  reportEventLogSizes: boolean;
+  /** Identify DC event log size. */
+  dcEventLogSize: number | null;
+  /** Mailbox Inject Poison limit (0 = no limit; the list bound then applies). */
+  injectPoisonLimit: number;
+  /** FW revision strings of slots 1.. at power-on (null = empty slot). */
+  fwSlots: (string | null)[];
+}
+
+const SPEC: MailboxProfile = {
+  name: 'spec',
+  omit: new Set(),
+  badHandleRc: RC.invalidHandle, // CXL 2.0 8.2.9.1.3
+  reportEventLogSizes: true,
+  dcEventLogSize: null,
+  injectPoisonLimit: 32,
+  fwSlots: ['CXLBENCH FW 1.0', null],
+};
+
+const QEMU: MailboxProfile = {
+  name: 'qemu',
+  // Commands QEMU's Type 3 mailbox lacks (qemu-cxl.md 4d).
+  omit: new Set([
+    OP.setPartitionInfo,
+    OP.getHealthInfo,
+    OP.getShutdownState,
+    OP.setShutdownState,
+    OP.secureErase,
+    OP.setPassphrase,
+    OP.disablePassphrase,
+    OP.unlock,
+    OP.freezeSecurityState,
+    OP.passphraseSecureErase,
+  ]),
+  badHandleRc: RC.invalidInput,
+  reportEventLogSizes: false,
+  dcEventLogSize: 8,
+  injectPoisonLimit: 0,
+  fwSlots: ['BWFW VERSION 0', 'BWFW VERSION 1'],
+};
+
+export const mailboxProfile = (name: DeviceProfile): MailboxProfile => (name === 'qemu' ? QEMU : SPEC);

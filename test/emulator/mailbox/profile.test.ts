@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { OP, RC } from '../../../emulator/mailbox/index.js';
+import { parseCel } from '../../../emulator/mailbox/cel.js';
+import { makeDevice, payload, reader } from './helpers.js';
+
+describe("'qemu' profile", () => {
+  it('drops the commands QEMU lacks from dispatch and from the CEL', () => {
+    const spec = makeDevice();
+    const qemu = makeDevice({ profile: 'qemu' });
+    for (const op of [OP.getHealthInfo, OP.setPartitionInfo, OP.secureErase, OP.setPassphrase, OP.getShutdownState]) {
+      expect(qemu.run(op, new Uint8Array(0)).rc).toBe(RC.unsupported);
+      expect(spec.run(op, new Uint8Array(0)).rc).not.toBe(RC.unsupported);
+      expect(parseCel(qemu.dev.cel).some((e) => e.opcode === op)).toBe(false);
+    }
+    expect(parseCel(qemu.dev.cel).length).toBe(parseCel(spec.dev.cel).length - 10);
+  });
+
+  it('answers Identify and Get FW Info with QEMU values', () => {
+    const d = makeDevice({ profile: 'qemu' });
+    const id = d.run(OP.identifyMemoryDevice).output;
+    expect(new TextDecoder().decode(id.subarray(0, 14))).toBe('BWFW VERSION 0');
+    expect(reader(id).u16(0x30)).toBe(0);
+    expect(reader(id).u16(0x3f)).toBe(0);
+    expect(reader(id).u16(0x43)).toBe(8);
+    const fw = d.run(OP.getFwInfo).output;
+    expect(new TextDecoder().decode(fw.subarray(0x20, 0x2e))).toBe('BWFW VERSION 1');
+  });
+
+  it('reports a bad Clear Event Records handle as Invalid Input, as QEMU does', () => {
+    const d = makeDevice({ profile: 'qemu' });
+    d.dev.inject.injectEvent('informational', 'dram');
+    expect(d.run(OP.clearEventRecords, payload(8, [[2, 1, 1], [6, 2, 0x99]])).rc).toBe(RC.invalidInput);
+  });
+});
