@@ -184,6 +184,13 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
     if (b.get(0x14, 2) & 1) b.lock(true);
   });
 
+  // CXL 2.0 8.1.3.8.2: Memory_Active says the range's media is initialised; it follows the backend's media state
+  // (Linux cxl_await_media_ready polls it before trusting Memory Device Status).
+  ranges.forEach((_r, i) => {
+    const lo = i === 0 ? 0x1c : 0x2c;
+    dvsec0.onRead(lo, (b) => b.setBits(lo, 4, 2, be.mediaStatus() === 1 ? 2 : 0));
+  });
+
   const doeBlock = findBlock(asm, 'pci-doe', 'cfg')!;
   const doe = new DoeMailbox(doeBlock);
   doe.addProtocol(CXL_VENDOR_ID, 2, cdatTableAccess(cdat));

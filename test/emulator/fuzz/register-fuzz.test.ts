@@ -21,6 +21,7 @@ const FIXED = new Set(['RO', 'HwInit']);
 function fixedMask(b: RegisterBlock): Uint8Array {
   const m = new Uint8Array(b.size);
   for (const r of b.decl.registers) {
+    if (/^Range \d Size Low$/.test(r.name)) continue; // Memory_Active follows the media state
     for (const f of r.fields) {
       if (!FIXED.has(f.access)) continue;
       for (let bit = f.bits[1]; bit <= f.bits[0]; bit++) m[r.offset + (bit >> 3)] |= 1 << (bit & 7);

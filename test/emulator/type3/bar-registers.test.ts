@@ -182,3 +182,15 @@ describe('layout and registry', () => {
     }
   });
 });
+
+describe('DVSEC 0 Memory_Active', () => {
+  it('follows the media state the backend reports', () => {
+    const { be, st } = fakeBackend();
+    const dev = createType3(cfgOf(), new VirtualClock(), be);
+    const d0 = dev.layout().find((p) => p.block === 'dvsec-cxl-device')!.base;
+    expect(dev.fn.cfgRead(d0 + 0x1c, 4) & 3).toBe(3);
+    st.media = 0;
+    expect(dev.fn.cfgRead(d0 + 0x1c, 4) & 3).toBe(1);
+    expect(dev.fn.cfgRead(d0 + 0x2c, 4) & 3).toBe(1);
+  });
+});
