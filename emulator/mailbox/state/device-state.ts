@@ -79,8 +79,11 @@ export class Type3State {
   readonly background: BackgroundOps;
   readonly security = new SecurityState();
 
-  /** Partitionable bytes currently given to volatile capacity; `nextPartitionVolatile` is pending for reset. */
-  partitionVolatile = 0;
+  /**
+   * Partitionable bytes currently given to volatile capacity; `nextPartitionVolatile` is pending for reset.
+   * Power-on default: all of it volatile, matching the DVSEC ranges and CDAT emulator/type3 builds.
+   */
+  partitionVolatile: number;
   nextPartitionVolatile: number | null = null;
 
   /** Media Status as injected (sanitize and secure erase override it with Disabled while they run). */
@@ -133,6 +136,7 @@ export class Type3State {
     readonly clock: Clock,
   ) {
     this.profile = mailboxProfile(config.profile);
+    this.partitionVolatile = config.partitionableBytes;
     this.firmware = { slots: [...this.profile.fwSlots], active: 1, staged: 0, transfer: null };
     this.media = new SparseMedia(this.totalBytes);
     this.lsa = new Uint8Array(config.lsaBytes);

@@ -71,17 +71,17 @@ const setPartition = (units: number, immediate: boolean) => payload(9, [[0, 8, u
 describe('Get / Set Partition Info', () => {
   const partitionable = () => makeDevice({ volatileBytes: 256 * MiB, persistentBytes: 256 * MiB, partitionableBytes: 1024 * MiB });
 
-  it('reports active capacity with no change pending', () => {
+  it('reports active capacity with no change pending (partitionable capacity starts volatile)', () => {
     const r = reader(partitionable().run(OP.getPartitionInfo).output);
-    expect([r.u64(0), r.u64(8), r.u64(0x10), r.u64(0x18)]).toEqual([1, 5, 0, 0]);
+    expect([r.u64(0), r.u64(8), r.u64(0x10), r.u64(0x18)]).toEqual([5, 1, 0, 0]);
   });
 
   it('a change without Immediate shows as Next and takes effect only on reset', () => {
     const d = partitionable();
     expect(d.run(OP.setPartitionInfo, setPartition(2, false)).rc).toBe(RC.success);
     let r = reader(d.run(OP.getPartitionInfo).output);
-    expect([r.u64(0), r.u64(8), r.u64(0x10), r.u64(0x18)]).toEqual([1, 5, 3, 3]);
-    expect(d.dev.state().volatileBytes).toBe(256 * MiB);
+    expect([r.u64(0), r.u64(8), r.u64(0x10), r.u64(0x18)]).toEqual([5, 1, 3, 3]);
+    expect(d.dev.state().volatileBytes).toBe(1280 * MiB);
     d.dev.reset('cold');
     r = reader(d.run(OP.getPartitionInfo).output);
     expect([r.u64(0), r.u64(8), r.u64(0x10), r.u64(0x18)]).toEqual([3, 3, 0, 0]);
@@ -90,16 +90,19 @@ describe('Get / Set Partition Info', () => {
 
   it('Immediate applies at once and loses the data whose type changed', () => {
     const d = partitionable();
-    d.dev.media.write(dpa(300 * MiB), Uint8Array.of(0xab));
-    d.dev.media.write(dpa(1200 * MiB), Uint8Array.of(0xcd));
+    d.dev.media.write(dpa(100 * MiB), Uint8Array.of(0xab));
+    d.dev.media.write(dpa(600 * MiB), Uint8Array.of(0xcd));
+    d.dev.media.write(dpa(1300 * MiB), Uint8Array.of(0xef));
     expect(d.run(OP.setPartitionInfo, setPartition(1, true)).rc).toBe(RC.success);
     const r = reader(d.run(OP.getPartitionInfo).output);
     expect([r.u64(0), r.u64(8), r.u64(0x10)]).toEqual([2, 4, 0]);
     const b = new Uint8Array(1);
-    d.dev.media.read(dpa(300 * MiB), b);
-    expect(b[0]).toBe(0);
-    d.dev.media.read(dpa(1200 * MiB), b);
-    expect(b[0]).toBe(0xcd);
+    d.dev.media.read(dpa(100 * MiB), b);
+    expect(b[0]).toBe(0xab);
+    d.dev.media.read(dpa(600 * MiB), b);
+    expect(b[0]).toBe(0); // was volatile, now persistent: lost
+    d.dev.media.read(dpa(1300 * MiB), b);
+    expect(b[0]).toBe(0xef);
   });
 
   it('rejects more than the partitionable capacity, and devices with none', () => {
