@@ -31,14 +31,17 @@ export const getEventRecords: Handler = ({ dev, payloadSize }, input) => {
   return ok(concatBytes([header, ...records.map((r) => r.bytes)]));
 };
 
-/** Clear Event Records (CXL 2.0 8.2.9.1.3): by handles, oldest first, or all after an overflow (r3.1). */
+/**
+ * Clear Event Records (CXL 2.0 8.2.9.1.3): by handles, oldest first; or Clear All, which is only allowed once the
+ * log has overflowed and must name no handles (Invalid Input otherwise).
+ */
 export const clearEventRecords: Handler = ({ dev }, input) => {
   const head = ClearEventRecordsIn.decode(input);
   const target = dev.events.logs[head.log];
   if (target === undefined) return fail(RC.invalidInput);
   if (input.length !== ClearEventRecordsIn.size + 2 * head.handleCount) return fail(RC.invalidPayloadLength);
   if (head.flags & CLEAR_EVENTS_ALL) {
-    if (head.handleCount !== 0) return fail(RC.invalidInput);
+    if (head.handleCount !== 0 || target.overflow === null) return fail(RC.invalidInput);
     target.clearAll();
     return ok();
   }

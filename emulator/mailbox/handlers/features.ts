@@ -69,10 +69,13 @@ export const FEATURES: readonly FeatureDef[] = [
 
 const findFeature = (uuid: Uint8Array) => FEATURES.find((f) => uuidEqual(f.uuid, uuid));
 
-/** Get Supported Features (r3.1 8.2.9.6.1): entries from Start Index, as many as Count bytes allow. */
+/**
+ * Get Supported Features (r3.1 8.2.9.6.1): entries from Start Index, as many as Count bytes allow. A Count too
+ * small for the header or a Start Index past the last feature is Invalid Input (as QEMU).
+ */
 export const getSupportedFeatures: Handler = ({ payloadSize }, input) => {
   const { count, startIndex } = GetSupportedFeaturesIn.decode(input);
-  if (startIndex > FEATURES.length) return fail(RC.invalidInput);
+  if (count < GetSupportedFeaturesOut.size || startIndex >= FEATURES.length) return fail(RC.invalidInput);
   const room = Math.min(count, payloadSize);
   const fit = Math.max(0, Math.floor((room - GetSupportedFeaturesOut.size) / SupportedFeatureEntry.size));
   const chosen = FEATURES.slice(startIndex, startIndex + fit);

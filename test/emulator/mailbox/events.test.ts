@@ -81,6 +81,13 @@ describe('Get / Clear Event Records', () => {
     expect(after.u16(0x14)).toBe(0);
   });
 
+  it('Clear All is Invalid Input while the log has not overflowed', () => {
+    const d = makeDevice();
+    d.dev.inject.injectEvent('warning', 'dram');
+    expect(d.run(OP.clearEventRecords, clearInput(1, [], 1)).rc).toBe(RC.invalidInput);
+    expect(reader(getRecords(d, 1).output).u16(0x14)).toBe(1);
+  });
+
   it('returns only what fits in the payload and sets More Event Records', () => {
     const d = makeDevice();
     for (let i = 0; i < 3; i++) d.dev.inject.injectEvent('informational', 'general-media');

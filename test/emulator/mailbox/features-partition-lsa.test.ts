@@ -30,7 +30,11 @@ describe('Features (Patrol Scrub)', () => {
     expect(r.u16(8 + 0x12)).toBe(4); // get size
     expect(r.u16(8 + 0x14)).toBe(2); // set size
     expect(r.u32(8 + 0x16) & 1).toBe(1); // changeable
-    expect(d.run(OP.getSupportedFeatures, payload(8, [[0, 4, 0x100], [4, 2, 2]])).rc).toBe(RC.invalidInput);
+    expect(d.run(OP.getSupportedFeatures, payload(8, [[0, 4, 0x100], [4, 2, 1]])).rc).toBe(RC.invalidInput);
+    expect(d.run(OP.getSupportedFeatures, payload(8, [[0, 4, 7], [4, 2, 0]])).rc).toBe(RC.invalidInput);
+    // A Count with room for the header only returns the header.
+    const head = d.run(OP.getSupportedFeatures, payload(8, [[0, 4, 8], [4, 2, 0]])).output;
+    expect([head.length, reader(head).u16(0), reader(head).u16(2)]).toEqual([8, 0, 1]);
   });
 
   it('Set Feature (full) changes the scrub cycle; Get Feature default selection still reads the default', () => {
