@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dpa } from '../../../common/units.js';
-import { OP, RC } from '../../../emulator/mailbox/index.js';
+import { EFFECT, OP, RC } from '../../../emulator/mailbox/index.js';
 import { TYPE3_COMMANDS } from '../../../emulator/mailbox/command-table.js';
 import { makeDevice, payload } from './helpers.js';
 
@@ -79,6 +79,21 @@ describe('Sanitize', () => {
     expect(d.run(OP.setPassphrase, p).rc).toBe(RC.success);
     expect(d.run(OP.sanitize).rc).toBe(RC.invalidSecurityState);
     expect(d.run(OP.secureErase).rc).toBe(RC.invalidSecurityState);
+  });
+});
+
+describe('Busy while a background operation runs', () => {
+  it('every background command and every command marked busy answers Busy during a scan; after it, none does', () => {
+    const d = makeDevice();
+    expect(d.run(OP.scanMedia, payload(17, [[8, 8, 1 << 14]])).rc).toBe(RC.backgroundStarted);
+    const busy = TYPE3_COMMANDS.filter((c) => c.duringBackground === 'busy' || c.effects & EFFECT.backgroundOperation);
+    expect(busy.length).toBeGreaterThan(10);
+    const sized = (c: (typeof TYPE3_COMMANDS)[number]) => new Uint8Array(c.input.kind === 'variable' ? 0 : c.input.bytes);
+    for (const c of busy) expect(d.run(c.opcode, sized(c)).rc, c.name).toBe(RC.busy);
+    expect(d.dev.backgroundStatus().running).toBe(true);
+    d.clock.advance(1 << 20);
+    expect(d.dev.backgroundStatus().running).toBe(false);
+    expect(d.run(OP.getScanMediaResults).rc).toBe(RC.success);
   });
 });
 
