@@ -42,8 +42,11 @@ export class HdmDecoders {
   readonly block: RegisterBlock;
   readonly count: number;
   readonly endpoint: boolean;
-  /** Bumped on every change of the committed set; memory routes cached against it stay valid while equal. */
+  /** Bumped on every change of what the decoders decode (commit, decommit, reset, HDM Decoder Enable). */
   generation = 0;
+  /** Called after every generation change (the memory path drops its cached routes). */
+  private readonly listeners: (() => void)[] = [];
+  private lastEnable = false;
   private readonly capability: number;
   private readonly targetCount: number;
   private readonly commitPolls: number;
@@ -81,11 +84,28 @@ export class HdmDecoders {
     this.pending = new Array(this.count).fill(null);
     this.commitBit = new Array(this.count).fill(false);
     this.errors = new Array(this.count).fill(null);
+    this.lastEnable = this.enabled();
+    this.block.onWrite(HDM_GLOBAL_CONTROL, () => {
+      if (this.enabled() !== this.lastEnable) {
+        this.lastEnable = this.enabled();
+        this.bump();
+      }
+    });
     for (let n = 0; n < this.count; n++) {
       const ctrl = decoderOffset(n) + DEC.control;
       this.block.onWrite(ctrl, () => this.controlWritten(n));
       this.block.onRead(ctrl, () => this.controlPolled(n));
     }
+  }
+
+  /** Be told whenever what the decoders decode changes. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private bump(): void {
+    this.generation++;
+    for (const l of this.listeners) l();
   }
 
   /** Block parameters for a PlacedBlock (common/layout.ts). */
@@ -122,11 +142,12 @@ export class HdmDecoders {
   }
 
   private afterReset(): void {
+    this.lastEnable = this.enabled();
     this.committedList.fill(null);
     this.pending.fill(null);
     this.commitBit.fill(false);
     this.errors.fill(null);
-    this.generation++;
+    this.bump();
   }
 
   /** Decoder n's programming as its registers hold it now. */
@@ -207,7 +228,7 @@ export class HdmDecoders {
     this.committedList[n] = committedFrom(prog, this.context(n));
     this.block.setBits(ctrl, 4, CTRL.errorNotCommitted | CTRL.committed, CTRL.committed);
     if (prog.lockOnCommit) this.block.lock(true, decoderOffset(n), decoderOffset(n) + HDM_DECODER_STRIDE);
-    this.generation++;
+    this.bump();
   }
 
   private decommit(n: number): void {
@@ -225,7 +246,7 @@ export class HdmDecoders {
     this.block.setBits(ctrl, 4, CTRL.committed | CTRL.errorNotCommitted, 0);
     if (this.committedList[n] !== null) {
       this.committedList[n] = null;
-      this.generation++;
+      this.bump();
     }
   }
 }

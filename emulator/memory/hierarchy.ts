@@ -1,0 +1,54 @@
+// The memory path's view of a CXL hierarchy: only what routes HPAs (windows, decoders, port numbers) and what
+// holds bytes (an endpoint's media). emulator/topology builds it from the platform; tests can build it by hand.
+
+import type { Dpa } from '../../common/units.js';
+import type { HdmDecoders } from '../hdm/hdm-decoders.js';
+
+/** What an endpoint says about touching [dpa, dpa+length) (emulator/mailbox Type3Backend.mediaAccess). */
+export type MediaAccessVerdict = 'ok' | 'poisoned' | 'media-disabled' | 'locked' | 'out-of-range';
+
+export interface MemEndpoint {
+  kind: 'endpoint';
+  path: string;
+  hdm: HdmDecoders;
+  mediaAccess(dpa: Dpa, length: number): MediaAccessVerdict;
+  read(dpa: Dpa, out: Uint8Array): void;
+  write(dpa: Dpa, data: Uint8Array): void;
+}
+
+export interface MemSwitch {
+  kind: 'switch';
+  /** Path of the upstream port, whose HDM decoders route. */
+  path: string;
+  hdm: HdmDecoders;
+  /** Downstream port number -> its path and what is below it (null: empty port). */
+  ports: ReadonlyMap<number, MemPort>;
+}
+
+export interface MemPort {
+  path: string;
+  child: MemEndpoint | MemSwitch | null;
+}
+
+export interface MemHostBridge {
+  path: string;
+  uid: number;
+  /** Null: no HDM decoders, pass-through to the single root port (linux-probe.md 1). */
+  hdm: HdmDecoders | null;
+  rootPorts: ReadonlyMap<number, MemPort>;
+}
+
+export interface MemWindow {
+  name: string;
+  base: number;
+  size: number;
+  granularity: number;
+  /** Host bridges in interleave order (null where the UID names no host bridge). */
+  targets: readonly (MemHostBridge | null)[];
+}
+
+export interface MemHierarchy {
+  windows: readonly MemWindow[];
+  /** Every decoder set that routes, so the path can watch them for changes. */
+  decoders: readonly HdmDecoders[];
+}

@@ -1,0 +1,89 @@
+// Compiled routes: the memory path's fast lane (DESIGN.md 7: >= 2 GB/s through a 2-way region).
+// Interleave positions repeat every INTERLEAVE_PERIOD (768 KiB) of HPA at every level, and so do the decoders'
+// DPA strides. So for an HPA interval in which the same decoders apply at every level, one walk per 256-byte
+// lane of one period gives the whole mapping: lane = floor(HPA / 256) mod 3072 -> (endpoint, decoder), plus
+// how many bytes from the lane's start stay on that endpoint with contiguous DPAs (so a bulk access moves in
+// as few pieces as the interleave allows). Any decoder change clears the cache (HdmDecoders.onChange).
+
+import type { CommittedDecoder } from '../hdm/commit-checks.js';
+import { INTERLEAVE_PERIOD } from '../interleave/address-math.js';
+import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
+import { walkRoute, type RouteFail } from './route-walk.js';
+
+export const LANE_BYTES = 256;
+export const LANES = INTERLEAVE_PERIOD / LANE_BYTES;
+
+export interface Lane {
+  endpoint: MemEndpoint;
+  decoder: CommittedDecoder;
+  hops: string;
+  /** Bytes from the lane's first byte that go to the same endpoint at contiguous DPAs. */
+  contig: number;
+}
+
+/** HPAs [lo, hi) decode through the same decoders; `lanes` null means "walk each access" (mixed routes). */
+export interface CompiledInterval {
+  lo: number;
+  hi: number;
+  lanes: Lane[] | null;
+}
+
+export class RouteCache {
+  private intervals: CompiledInterval[] = [];
+  private last: CompiledInterval | null = null;
+  /** Compiles since creation (for tests and the benchmark report). */
+  compiles = 0;
+
+  constructor(private readonly h: MemHierarchy) {
+    for (const d of h.decoders) d.onChange(() => this.clear());
+  }
+
+  clear(): void {
+    this.intervals = [];
+    this.last = null;
+  }
+
+  /** The compiled interval holding `hpa`, or why `hpa` cannot be routed. */
+  lookup(hpa: number): CompiledInterval | RouteFail {
+    const l = this.last;
+    if (l !== null && hpa >= l.lo && hpa < l.hi) return l;
+    for (const c of this.intervals) {
+      if (hpa >= c.lo && hpa < c.hi) return (this.last = c);
+    }
+    const c = this.compile(hpa);
+    if ('ok' in c) return c;
+    this.intervals.push(c);
+    return (this.last = c);
+  }
+
+  private compile(hpa: number): CompiledInterval | RouteFail {
+    this.compiles++;
+    const first = walkRoute(this.h, hpa);
+    if (!first.ok) return first;
+    const slow: CompiledInterval = { lo: first.lo, hi: first.hi, lanes: null };
+    if (first.hi - first.lo < INTERLEAVE_PERIOD) return slow;
+    let lo = first.lo;
+    let hi = first.hi;
+    const start = Math.floor(Math.max(lo, Math.min(hpa, hi - INTERLEAVE_PERIOD)) / LANE_BYTES) * LANE_BYTES;
+    const byStep: (Lane & { dpa: number })[] = [];
+    for (let j = 0; j < LANES; j++) {
+      const r = walkRoute(this.h, start + j * LANE_BYTES);
+      if (!r.ok) return slow;
+      lo = Math.max(lo, r.lo);
+      hi = Math.min(hi, r.hi);
+      byStep.push({ endpoint: r.endpoint, decoder: r.decoder, hops: r.hops, contig: LANE_BYTES, dpa: r.dpa });
+    }
+    if (hpa < lo || hpa >= hi || start < lo || start + INTERLEAVE_PERIOD > hi) return slow;
+    for (let j = LANES - 2; j >= 0; j--) {
+      const a = byStep[j];
+      const b = byStep[j + 1];
+      if (a.endpoint === b.endpoint && a.decoder === b.decoder && b.dpa === a.dpa + LANE_BYTES) a.contig = LANE_BYTES + b.contig;
+    }
+    const lanes = new Array<Lane>(LANES);
+    const first0 = Math.floor(start / LANE_BYTES);
+    byStep.forEach((s, j) => {
+      lanes[(first0 + j) % LANES] = { endpoint: s.endpoint, decoder: s.decoder, hops: s.hops, contig: s.contig };
+    });
+    return { lo, hi, lanes };
+  }
+}

@@ -1,0 +1,78 @@
+// One HPA, walked the slow way through every level: CFMWS -> host bridge decoder -> switch decoders (any depth)
+// -> endpoint decoder -> DPA. The result names each hop (for MemAccessResult.detail) and the HPA interval in
+// which every decoder it used stays the same (so a compiled route may be reused there).
+
+import type { CommittedDecoder } from '../hdm/commit-checks.js';
+import { hpaToDpaOffset, interleavePosition } from '../interleave/address-math.js';
+import type { MemEndpoint, MemHierarchy, MemPort } from './hierarchy.js';
+
+export interface RouteOk {
+  ok: true;
+  endpoint: MemEndpoint;
+  decoder: CommittedDecoder;
+  dpa: number;
+  /** "CFMWS0 -> hb0 dec0 -> hb0.rp1 -> hb0.rp1.ep0 dec0" (DPA appended by the caller). */
+  hops: string;
+  /** [lo, hi): HPAs for which the same decoders are used at every level. */
+  lo: number;
+  hi: number;
+}
+export interface RouteFail {
+  ok: false;
+  detail: string;
+}
+export type Route = RouteOk | RouteFail;
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+export const walkRoute = (h: MemHierarchy, hpa: number): Route => {
+  const w = h.windows.find((x) => hpa >= x.base && hpa < x.base + x.size);
+  if (!w) return { ok: false, detail: `no CFMWS window claims HPA ${hex(hpa)}` };
+  let lo = w.base;
+  let hi = w.base + w.size;
+  const narrow = (d: CommittedDecoder): void => {
+    lo = Math.max(lo, d.base);
+    hi = Math.min(hi, d.base + d.size);
+  };
+  const pos = interleavePosition(hpa, w.targets.length, w.granularity);
+  const hb = w.targets[pos];
+  if (!hb) return { ok: false, detail: `${w.name} target ${pos} names no host bridge (HPA ${hex(hpa)})` };
+  let hops = `${w.name} -> ${hb.path}`;
+  let port: MemPort | undefined;
+  if (hb.hdm === null) {
+    if (hb.rootPorts.size !== 1) return { ok: false, detail: `${hops}: no HDM decoders and ${hb.rootPorts.size} root ports` };
+    port = hb.rootPorts.values().next().value;
+  } else {
+    const d = hb.hdm.find(hpa);
+    if (!d) return { ok: false, detail: `${hops}: no committed HDM decoder claims HPA ${hex(hpa)}` };
+    narrow(d);
+    const p = d.targets[interleavePosition(hpa, d.ways, d.granularity)];
+    port = hb.rootPorts.get(p);
+    hops += ` dec${d.index}`;
+    if (!port) return { ok: false, detail: `${hops}: target port ${p} is not a root port of ${hb.path}` };
+  }
+  for (;;) {
+    if (!port) return { ok: false, detail: `${hops}: no port` };
+    hops += ` -> ${port.path}`;
+    const c = port.child;
+    if (c === null) return { ok: false, detail: `${hops}: nothing is attached (HPA ${hex(hpa)})` };
+    if (c.kind === 'endpoint') {
+      hops += ` -> ${c.path}`;
+      if (!c.hdm.enabled()) return { ok: false, detail: `${hops}: HDM Decoder Enable is clear` };
+      const d = c.hdm.find(hpa);
+      if (!d) return { ok: false, detail: `${hops}: no committed HDM decoder claims HPA ${hex(hpa)}` };
+      narrow(d);
+      hops += ` dec${d.index}`;
+      const dpa = d.dpaBase + hpaToDpaOffset(hpa, d.base, d.ways, d.granularity);
+      return { ok: true, endpoint: c, decoder: d, dpa, hops, lo, hi };
+    }
+    const d = c.hdm.find(hpa);
+    hops += ` -> ${c.path}`;
+    if (!d) return { ok: false, detail: `${hops}: no committed HDM decoder claims HPA ${hex(hpa)}` };
+    narrow(d);
+    const p = d.targets[interleavePosition(hpa, d.ways, d.granularity)];
+    hops += ` dec${d.index}`;
+    port = c.ports.get(p);
+    if (!port) return { ok: false, detail: `${hops}: target port ${p} is not a downstream port of ${c.path}` };
+  }
+};
