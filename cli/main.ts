@@ -1,0 +1,38 @@
+// The `cxl-bench` command line (DESIGN.md 6): dispatch, one-line errors, exit codes for CI.
+
+import { demoCommand } from './commands/demo.js';
+import { regsCommand } from './commands/regs.js';
+import { runsCommand } from './commands/runs-list.js';
+import { serveCommand } from './commands/serve.js';
+import { traceCommand } from './commands/trace-export.js';
+import { processIo, write, type CliIo } from './io.js';
+import { EXIT, USAGE, UsageError } from './usage.js';
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: demoCommand,
+  serve: serveCommand,
+  runs: runsCommand,
+  trace: traceCommand,
+  regs: regsCommand,
+};
+
+/** Runs one command line; returns the exit code. Never throws. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    await write(cmd === undefined ? io.stderr : io.stdout, USAGE + '\n');
+    return cmd === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const run = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  try {
+    if (!run) throw new UsageError(`unknown command "${cmd}" (try: ${Object.keys(COMMANDS).join(', ')})`);
+    return await run(rest, io);
+  } catch (e) {
+    const usage = e instanceof UsageError;
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    await write(io.stderr, `cxl-bench: ${msg}\n`);
+    return usage ? EXIT.usage : EXIT.failed;
+  }
+}
