@@ -111,6 +111,8 @@ export interface ApiCalls {
   'runs.start': [{ sessionId: number; sequence?: string; topology?: string }, Run];
   'runs.list': [{ sessionId?: number }, Run[]];
   'runs.get': [{ id: number }, RunDetail];
+  /** Ask a running run to stop at its next step; it ends 'interrupted'. A finished run is returned unchanged. */
+  'runs.cancel': [{ id: number }, Run];
   'trace.page': [{ runId: number; offset: number; limit: number; filter?: TraceFilter }, Page<TraceRow>];
   'logs.page': [{ runId?: number; offset: number; limit: number }, Page<LogRow>];
 }

@@ -110,6 +110,15 @@ export const API: ApiTable = {
     handler: (s, i) => ({ ...runOr404(s, i.id, 'id'), steps: s.store.steps.list(i.id) }),
   },
 
+  'runs.cancel': {
+    input: z.strictObject({ id }),
+    handler: (s, i) => {
+      const run = runOr404(s, i.id, 'id');
+      s.runs.cancel(run.id);
+      return s.store.runs.get(run.id)!;
+    },
+  },
+
   'trace.page': {
     input: z.strictObject({ runId: id, offset, limit: limit(5000), filter: traceFilter.optional() }),
     handler: (s, i) => {

@@ -5,6 +5,7 @@ import type { LogRow } from '../api/contract.js';
 import { defaultTopology, hasTopology, topologyNames } from '../runs/environment.js';
 import { RunManager } from '../runs/run-manager.js';
 import { SequenceCatalog } from '../runs/sequence-catalog.js';
+import { loadMigrations } from '../store/migrate.js';
 import { layoutDecoder } from '../store/row-decoder.js';
 import { openStore, type Store } from '../store/store.js';
 import { appVersion } from './app-version.js';
@@ -16,6 +17,8 @@ export interface ServicesOptions {
   shell?: 'electron' | 'browser';
   /** Extra modules exporting SEQUENCES (file URLs), e.g. test-only sequences. */
   sequenceModules?: string[];
+  /** Where migrations/*.sql are (a packaged app ships them as resources); default: migrate.ts defaultMigrationsDir. */
+  migrationsDir?: string;
 }
 
 export interface Services {
@@ -37,7 +40,10 @@ export interface Services {
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const sequenceModules = opts.sequenceModules ?? [];
   const sequences = await SequenceCatalog.load(sequenceModules);
-  const store = openStore(opts.dbPath, { decoderFor: layoutDecoder });
+  const store = openStore(opts.dbPath, {
+    decoderFor: layoutDecoder,
+    ...(opts.migrationsDir ? { migrations: loadMigrations(opts.migrationsDir) } : {}),
+  });
   const hub = new EventHub();
   const runs = new RunManager(store, hub, sequenceModules);
   return {

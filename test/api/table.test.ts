@@ -27,7 +27,7 @@ describe('API table', () => {
   it('lists exactly the calls of the contract', () => {
     const contract: ApiName[] = [
       'app.info', 'sessions.create', 'sessions.list', 'sessions.rename', 'sessions.delete',
-      'runs.start', 'runs.list', 'runs.get', 'trace.page', 'logs.page',
+      'runs.start', 'runs.list', 'runs.get', 'runs.cancel', 'trace.page', 'logs.page',
     ];
     expect([...API_NAMES].sort()).toEqual([...contract].sort());
   });

@@ -81,7 +81,7 @@ describe('runs in worker threads', () => {
         }
       });
     });
-    expect(s.runs.cancel(run.id)).toBe(true);
+    expect((await callApi(s, 'runs.cancel', { id: run.id })).status).toBe('running');
     expect(await s.runs.wait(run.id)).toBe('interrupted');
     const detail = await callApi(s, 'runs.get', { id: run.id });
     expect(detail.eventCount).toBeGreaterThan(0);
@@ -94,6 +94,9 @@ describe('runs in worker threads', () => {
     const list = await callApi(s, 'runs.list', { sessionId });
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(list.find((r) => r.id === run.id)?.status).toBe('running');
+    // A session with a run in progress cannot be deleted out from under its worker.
+    const del = await callApi(s, 'sessions.delete', { id: sessionId }).catch((e: unknown) => e);
+    expect(del).toMatchObject({ code: 'conflict', field: 'id' });
     s.runs.cancel(run.id);
     await s.runs.wait(run.id);
   });
