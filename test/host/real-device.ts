@@ -6,6 +6,7 @@ import { createType3, type Type3Device } from '../../emulator/type3/type3-device
 import { EmulatedTarget } from '../../emulator/emulated-target.js';
 import type { Target } from '../../common/target.js';
 import { makeCtx, type TestCtx } from './run-env.js';
+import { hdmDecodersOf } from '../../emulator/hdm/hdm-decoders.js';
 
 export interface RealDevice {
   dev: Type3Device;
@@ -15,7 +16,12 @@ export interface RealDevice {
 
 export function realDevice(over: Partial<Type3Config> = {}, node = 'hb0.rp0.ep0', wrap?: (t: Target) => Target): RealDevice {
   const clock = new VirtualClock();
-  const dev = createType3({ ...defaultType3Config(), ...over }, clock);
+  const cfg = { ...defaultType3Config(), ...over };
+  const dev = createType3(cfg, clock);
+  // Workaround (reported): a standalone createType3 leaves its HDM decoders' DPA capacity at 0, so every
+  // endpoint commit fails "DPA exhausted". Give the decoders the device's capacity until emulator/type3 does.
+  const hdm = hdmDecodersOf(dev.block('cxl-hdm-decoder')) as unknown as { dpaCapacity: () => number } | undefined;
+  if (hdm && hdm.dpaCapacity() === 0) hdm.dpaCapacity = () => cfg.volatileBytes + cfg.persistentBytes + cfg.partitionableBytes;
   const raw = new EmulatedTarget(dev.fn, null, node);
   const target = wrap ? wrap(raw) : raw;
   const ctx = makeCtx([target], null, clock);

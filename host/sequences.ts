@@ -1,0 +1,14 @@
+// The registry of host sequences by id (DESIGN.md 4). The run worker, the CLI and the tests start them the same
+// way: getSequence(id)?.run(ctx).
+
+import type { Sequence } from './sequence.js';
+import { conformanceSequence } from './sequences/conformance/index.js';
+import { enumerateSequence } from './sequences/enumerate.js';
+import { linuxProbeSequence } from './sequences/linux-probe/index.js';
+import { regionSequence } from './sequences/region/index.js';
+
+export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, conformanceSequence];
+
+export function getSequence(id: string): Sequence | undefined {
+  return SEQUENCES.find((s) => s.id === id);
+}
