@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../common/clock.js';
 import { RunRecorder } from '../main/runs/run-recorder.js';
+import { layoutDecoder } from '../main/store/row-decoder.js';
 import { openStore } from '../main/store/store.js';
 import { RunTraceWriter } from '../main/store/trace-writer.js';
 import { emitSyntheticTrace } from '../trace/synthetic.js';
@@ -24,6 +25,11 @@ const EVENTS = 2_000_000;
 interface Measured {
   eventsPerSecond: number;
   bytesPerEvent: number;
+  /** trace.page of 100 rows in the middle of the run, cold reader (what opening a run costs). */
+  pageMs: number;
+  /** First filtered page (one scan of the whole run), and the next page from the cached match list. */
+  filterMs: number;
+  filterNextMs: number;
 }
 
 function measure(): Measured {
@@ -42,7 +48,20 @@ function measure(): Measured {
     if (store.chunks.committedEvents(run.id) !== n) throw new Error('not every event was committed');
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
-    return { eventsPerSecond: n / seconds, bytesPerEvent: statSync(path).size / n };
+    const bytesPerEvent = statSync(path).size / n;
+
+    const reader = openStore(path, { decoderFor: layoutDecoder });
+    let t = performance.now();
+    if (reader.traces.page(run.id, n, Math.floor(n / 2), 100).rows.length !== 100) throw new Error('short page');
+    const pageMs = performance.now() - t;
+    t = performance.now();
+    reader.traces.page(run.id, n, 0, 100, { op: 'W', node: 'hb0.rp1.ep1' });
+    const filterMs = performance.now() - t;
+    t = performance.now();
+    reader.traces.page(run.id, n, 100, 100, { op: 'W', node: 'hb0.rp1.ep1' });
+    const filterNextMs = performance.now() - t;
+    reader.close();
+    return { eventsPerSecond: n / seconds, bytesPerEvent, pageMs, filterMs, filterNextMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -54,4 +73,7 @@ const measured = (): Measured => (once ??= measure());
 export const benchmarks: Benchmark[] = [
   { name: 'store.persist_rate', unit: 'events/s', run: () => measured().eventsPerSecond },
   { name: 'store.bytes_per_event', unit: 'bytes/event', run: () => measured().bytesPerEvent },
+  { name: 'store.trace_page_ms', unit: 'ms', run: () => measured().pageMs },
+  { name: 'store.trace_filter_first_page_ms', unit: 'ms', run: () => measured().filterMs },
+  { name: 'store.trace_filter_next_page_ms', unit: 'ms', run: () => measured().filterNextMs },
 ];

@@ -15,6 +15,8 @@ export interface RunRequest {
   topology: string;
 }
 
+const FINISHED_GRACE_MS = 1000;
+
 interface Active {
   worker: Worker;
   done: Promise<RunStatus>;
@@ -60,6 +62,8 @@ export class RunManager {
           entry.finished = true;
           this.hub.emit({ type: 'run.finished', runId: run.id, status: m.status, summary: m.summary });
           resolve(m.status);
+          // Everything is written; a sequence that left timers behind must not keep its worker alive.
+          setTimeout(() => void worker.terminate(), FINISHED_GRACE_MS).unref();
         }
       });
       worker.on('error', (e) => fail(`worker failed: ${e.message}`));

@@ -7,7 +7,7 @@ import type { TraceEvent } from '../../trace/event.js';
 import type { Layout } from '../../common/layout.js';
 import type { Page, TraceFilter, TraceRow } from '../api/contract.js';
 import type { EventChunksRepo, StoredChunk } from './event-chunks-repo.js';
-import { eventToRow, isEmptyFilter, noDecode, rowFilter, type RowDecoder } from './trace-rows.js';
+import { eventFilter, eventToRow, isEmptyFilter, noDecode, rowFilter, type RowDecoder } from './trace-rows.js';
 
 export type DecoderFactory = (layout: Layout) => RowDecoder;
 
@@ -104,11 +104,12 @@ export class TraceReader {
     const key = `${runId}|${eventCount}|${JSON.stringify(filter)}`;
     let seqs = this.filterCache.get(key);
     if (seqs) return seqs;
-    const keep = rowFilter(filter);
+    const byRow = rowFilter(filter);
+    const keep = eventFilter(filter) ?? ((e: TraceEvent) => byRow(eventToRow(e, view.decode)));
     const hits: number[] = [];
     for (const c of this.chunks.all(runId)) {
       if (c.firstSeq >= eventCount) break;
-      for (const e of decodeChunk(c.bytes, view.nodes, c.firstSeq)) if (e.seq < eventCount && keep(eventToRow(e, view.decode))) hits.push(e.seq);
+      for (const e of decodeChunk(c.bytes, view.nodes, c.firstSeq)) if (e.seq < eventCount && keep(e)) hits.push(e.seq);
     }
     seqs = Uint32Array.from(hits);
     if (this.filterCache.size >= FILTER_CACHE) this.filterCache.delete(this.filterCache.keys().next().value!);

@@ -85,3 +85,19 @@ export function rowFilter(f: TraceFilter): (r: TraceRow) => boolean {
     return true;
   };
 }
+
+/**
+ * The same predicate as rowFilter on the event itself, for filters without text (no row building or register
+ * decode per event, so scanning a long run stays cheap). Null when the filter needs the decoded row.
+ */
+export function eventFilter(f: TraceFilter): ((e: TraceEvent) => boolean) | null {
+  if (f.text) return null;
+  return (e) => {
+    const node = e.kind === 'step' ? '' : e.node;
+    if (f.node && node !== f.node && !node.startsWith(f.node + '.')) return false;
+    if (f.space && (e.kind === 'access' ? e.space : '') !== f.space) return false;
+    if (f.op && (e.kind !== 'access' || e.op !== f.op)) return false;
+    if (f.status && (e.kind === 'access' ? e.status : e.kind === 'mailbox' ? e.returnName : e.verdict) !== f.status) return false;
+    return true;
+  };
+}
