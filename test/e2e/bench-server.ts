@@ -1,15 +1,29 @@
-// The server the end-to-end UI flow runs against. Until main/server lands this is the in-test mock; the
-// switch to the real startServer happens here and nowhere else.
-import { rendererDir } from './harness.js';
-import { startMockServer } from './mock-bench-server.js';
+// The server the end-to-end UI flow runs against: the real services (on a fresh SQLite file under
+// test-results/) behind the real WebSocket binding, serving the built renderer.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServices } from '../../main/services/services.js';
+import { startServer } from '../../main/server/ws-server.js';
+import { rendererDir, resultsDir } from './harness.js';
 
 export interface ServerUnderTest {
-  kind: 'real' | 'mock';
   url: string;
+  dbPath: string;
   close(): Promise<void>;
 }
 
 export async function startServerUnderTest(): Promise<ServerUnderTest> {
-  const mock = await startMockServer(rendererDir);
-  return { kind: 'mock', url: mock.url, close: () => mock.close() };
+  mkdirSync(resultsDir, { recursive: true });
+  const dir = mkdtempSync(join(resultsDir, 'e2e-db-'));
+  const dbPath = join(dir, 'bench.sqlite');
+  const services = await createServices({ dbPath, shell: 'browser' });
+  const server = await startServer({ services, host: '127.0.0.1', port: 0, staticDir: rendererDir });
+  return {
+    url: server.url,
+    dbPath,
+    async close() {
+      await server.close();
+      await services.close();
+    },
+  };
 }

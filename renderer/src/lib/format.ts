@@ -22,3 +22,12 @@ export function formatWhen(iso: string): string {
   const pad = (x: number) => String(x).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
+
+export type StatusTone = 'quiet' | 'good' | 'warn' | 'bad';
+
+/** How loudly a trace row's status column should read: access ok / step pass are quiet, faults are loud. */
+export function statusTone(kind: 'access' | 'mailbox' | 'step', status: string): StatusTone {
+  if (kind === 'access') return status === 'ok' ? 'quiet' : 'bad';
+  if (kind === 'mailbox') return status === 'Success' ? 'quiet' : /busy|background/i.test(status) ? 'warn' : 'bad';
+  return status === 'pass' ? 'good' : status === 'warn' ? 'warn' : status === 'fail' ? 'bad' : 'quiet';
+}

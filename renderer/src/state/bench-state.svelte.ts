@@ -36,6 +36,8 @@ export class BenchState {
   message = $state<StatusMessage | null>(null);
   /** Bumped when the selected run's trace grew or finished, so the trace view refreshes its total. */
   traceEpoch = $state(0);
+  /** Bumped when the selected run finished: the trace view refetches everything (final decode). */
+  traceGeneration = $state(0);
   /** Set by a step's Enter/click: the trace view scrolls to this event seq. */
   jumpToSeq = $state<{ seq: number; nonce: number } | null>(null);
 
@@ -168,7 +170,7 @@ export class BenchState {
         void this.loadRuns().then(async () => {
           if (ev.runId === this.runId) {
             await this.selectRun(ev.runId);
-            this.traceEpoch++;
+            this.traceGeneration++;
           }
         });
         void this.loadSessions();
