@@ -54,7 +54,7 @@ export async function sendMailboxCommand(target: Target, opcode: number | string
   if ('error' in c) return { ok: false, error: `${target.node}: ${c.error}` };
   const r: MailboxResult = await c.send(op, input);
   if (r.failure) return { ok: false, error: `${r.failure.message} (${r.failure.evidence})`, opcode: op, name: opcodeName(op) };
-  const dec = PAYLOAD_DECODERS[op];
+  const dec = PAYLOAD_DECODERS[op] as ((b: Uint8Array) => unknown) | undefined;
   return {
     ok: r.rc === 0,
     opcode: op,

@@ -1,0 +1,40 @@
+// Region arithmetic (CXL 2.0 8.2.5.12, 9.13.1; Linux core/region.c cxl_port_setup_targets /
+// cxl_calc_interleave_pos): positions of endpoints in an interleave set and the ways/granularity each level of
+// the hierarchy is programmed with. Pure functions.
+
+/**
+ * One level of the decode tree below the root: the index `k` of the child taken at this level and the number
+ * of children `ways` that level interleaves.
+ */
+export interface LevelChoice {
+  k: number;
+  ways: number;
+}
+
+/**
+ * Position of an endpoint in the region: Σ k_level × (product of the ways of the levels above it). The root
+ * level (host bridge index in the CFMWS target list) is first. Matches how HPA chunks are routed: chunk c goes
+ * to host bridge c mod W0, then port (c / W0) mod W1, and so on, so chunk c lands on the endpoint at position
+ * c mod N.
+ */
+export function interleavePosition(levels: readonly LevelChoice[]): number {
+  let pos = 0;
+  let mult = 1;
+  for (const l of levels) {
+    pos += l.k * mult;
+    mult *= l.ways;
+  }
+  return pos;
+}
+
+/**
+ * Granularity of the decoder at `level` (0 = root/CFMWS, 1 = host bridge, ...): the region granularity times
+ * the ways of every level above ("interleave granularity is a multiple of the parent granularity; the
+ * multiplier is the parent interleave ways", core/region.c). The endpoint uses the region granularity.
+ */
+export function levelGranularity(regionGranularity: number, waysAbove: readonly number[]): number {
+  return waysAbove.reduce((g, w) => g * w, regionGranularity);
+}
+
+/** Which endpoint position a region offset belongs to (for tests and the memory test's expectations). */
+export const positionOfOffset = (offset: number, granularity: number, ways: number): number => Math.floor(offset / granularity) % ways;
