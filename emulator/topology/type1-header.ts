@@ -6,6 +6,7 @@
 
 import { bit, block, field, reg, roReg, rsvdP } from '../regs/decl.js';
 import type { BlockDecl, FieldDecl, RegisterDecl } from '../regs/types.js';
+import { registerBlockKind } from '../spec/blocks.js';
 
 export const TYPE1_BLOCK_ID = 'pci-type1-header';
 
@@ -128,3 +129,5 @@ export function type1HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
     'PCIe Base 7.5.1.3',
   );
 }
+
+registerBlockKind(TYPE1_BLOCK_ID, type1HeaderDecl);
