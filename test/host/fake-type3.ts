@@ -21,6 +21,8 @@ export interface FakeOptions {
   busyPolls?: number;
   /** Background ops take this many Background Command Status reads to finish. */
   bgReads?: number;
+  /** Every decoder commit ends in Error Not Committed. */
+  commitFails?: boolean;
 }
 
 const CEL_UUID = [0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17];
@@ -56,6 +58,7 @@ export class FakeType3 implements Target {
       decoders: 4,
       busyPolls: 0,
       bgReads: 3,
+      commitFails: false,
       ...opts,
     };
     this.lsa = new Uint8Array(this.o.lsaBytes).map((_, i) => i & 0xff);
@@ -186,7 +189,7 @@ export class FakeType3 implements Target {
     if (r === 0x10) {
       const commit = (v >> 9) & 1;
       let ctrl = v & 0x13ff;
-      if (commit) ctrl |= 1 << 10;
+      if (commit) ctrl |= this.o.commitFails ? 1 << 11 : 1 << 10;
       put32(this.bar0, at + 0x10, ctrl);
       return;
     }
