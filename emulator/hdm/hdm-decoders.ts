@@ -49,7 +49,8 @@ export class HdmDecoders {
   private lastEnable = false;
   private readonly capability: number;
   private readonly targetCount: number;
-  private readonly commitPolls: number;
+  /** Reads of a Control register before a commit outcome shows (settable: a silicon profile may change it). */
+  commitPolls: number;
   /** Ports: whether a downstream port with this number exists (the topology sets it once ports exist). */
   targetPresent: (port: number) => boolean;
   /** Endpoints: DPA bytes available to decoders (the device sets it from its partition layout). */
@@ -154,7 +155,8 @@ export class HdmDecoders {
   program(n: number): DecoderProgram {
     const o = decoderOffset(n);
     const b = this.block;
-    const u64 = (lo: number): number => (b.get(o + lo + 4, 4) * 2 ** 32) + (b.get(o + lo, 4) & 0xf000_0000) ;
+    // Low registers carry bits [31:28] only; `>>> 0` keeps bit 31 unsigned.
+    const u64 = (lo: number): number => b.get(o + lo + 4, 4) * 2 ** 32 + ((b.get(o + lo, 4) & 0xf000_0000) >>> 0);
     const ctrl = b.get(o + DEC.control, 4);
     const lo = b.get(o + DEC.listLo, 4);
     const hi = b.get(o + DEC.listHi, 4);

@@ -91,6 +91,12 @@ describe('commit', () => {
     expect(isError(e, 0)).toBe(false);
     expect(e.committed()[0]).toMatchObject({ base: 64 * GiB, size: 512 * MiB, ways: 2, granularity: 1024, dpaBase: 256 * MiB, dpaSize: 256 * MiB });
   });
+  it('sizes and bases with bit 31 of the Low register set decode as unsigned (2 GiB + 2 GiB)', () => {
+    const e = ep({ dpaCapacity: () => 4 * GiB });
+    program(e, 0, { base: 2 * GiB, size: 2 * GiB });
+    expect(e.committed()[0]).toMatchObject({ base: 2 * GiB, size: 2 * GiB, dpaSize: 2 * GiB });
+    expect(e.find(4 * GiB - 1)?.index).toBe(0);
+  });
   it('completes only after the configured number of Control reads', () => {
     const e = ep({ commitPolls: 3 });
     const g = e.generation;
