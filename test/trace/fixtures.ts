@@ -98,5 +98,6 @@ export const acc = (
   status: 'ok',
 });
 
-/** Renumber seq densely from 0 (fixtures are built from pieces). */
-export const renumber = <T extends { seq: number }>(evs: T[]): T[] => evs.map((e, i) => ({ ...e, seq: i }));
+/** Renumber seq densely from 0 and set times 10, 20, 30 ... ns (fixtures are built from pieces). */
+export const renumber = <T extends { seq: number; timeNs: number }>(evs: T[]): T[] =>
+  evs.map((e, i) => ({ ...e, seq: i, timeNs: (i + 1) * 10 }));
