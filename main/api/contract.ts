@@ -95,11 +95,159 @@ export interface LogRow {
   message: string;
 }
 
+/** Compare two stored runs (DESIGN.md 5). `masks`: fields whose difference does not count, e.g.
+ * "cxl-dev-status.*.Timestamp" or "mailbox.0x4200"; `nodeMap`: run A's node names -> run B's. */
+export interface CompareInput {
+  runA: number;
+  runB: number;
+  masks?: string[];
+  nodeMap?: Record<string, string>;
+  /** Rebase absolute BAR addresses ('mem' space) onto BAR-relative offsets using each run's layout (default false). */
+  rebase?: boolean;
+}
+
+export interface CompareCounts {
+  equal: number;
+  valueDiffers: number;
+  onlyA: number;
+  onlyB: number;
+  pollCountDiffers: number;
+}
+
+/** One side of a compared entry: the event (as a trace row, decoded) and how many events it stands for. */
+export interface CompareSide {
+  seq: number;
+  /** > 1 for a folded poll loop (that many identical reads). */
+  count: number;
+  row: TraceRow;
+}
+
+export interface CompareFieldDiff {
+  name: string;
+  /** Field values as hex ("0x..."). */
+  a: string;
+  b: string;
+  /** A masked field's difference does not count. */
+  masked: boolean;
+  aText?: string;
+  bText?: string;
+}
+
+export interface CompareItem {
+  kind: 'value' | 'only-a' | 'only-b' | 'poll-count';
+  a: CompareSide | null;
+  b: CompareSide | null;
+  fields: CompareFieldDiff[];
+  text: string;
+}
+
+export interface CompareHunk {
+  index: number;
+  items: CompareItem[];
+}
+
+export interface CompareSummary {
+  /** Handle for compare.hunks (a saved comparison). */
+  compareId: number;
+  runA: number;
+  runB: number;
+  equal: boolean;
+  counts: CompareCounts;
+  events: { a: number; b: number; entriesA: number; entriesB: number };
+  firstDivergence: (CompareItem & { hunk: number }) | null;
+  /** Registers with differences first (most first); at most 500. */
+  registers: (CompareCounts & { register: string })[];
+  hunkCount: number;
+}
+
 /** Pushed to subscribers (IPC event / WebSocket message) while runs execute. */
 export type ServerEvent =
   | { type: 'run.progress'; runId: number; done: number; total: number; phase: string; events: number }
   | { type: 'run.finished'; runId: number; status: RunStatus; summary: string }
   | { type: 'log'; row: LogRow };
+
+/** A saved comparison as compare.list shows it (the full summary: compare.get). */
+export interface ComparisonInfo {
+  id: number;
+  sessionId: number;
+  runA: number;
+  runB: number;
+  masks: string[];
+  nodeMap: Record<string, string>;
+  createdAt: string; // ISO 8601
+  /** "equal" or "N value, N only in A, ..." */
+  summary: string;
+}
+
+// ---- Trace import / export (issue 6) ----
+
+export type TraceExportFormat = 'csv' | 'jsonl' | 'vcd';
+export type TraceImportFormat = 'qemu' | 'csv' | 'jsonl';
+
+/** trace.export writes a file under the export directory (CXL_BENCH_EXPORT_DIR, else "exports/" beside the database). */
+export interface TraceExportResult {
+  path: string;
+  bytes: number;
+  events: number;
+}
+
+export interface TraceImportInput {
+  sessionId: number;
+  format: TraceImportFormat;
+  text: string;
+  /** Layout (common/layout.ts) to decode the imported trace; default inferred (built-in topology by node names, QEMU's pxb-cxl/cxl-rp/cxl-type3). */
+  topology?: string;
+  /** For 'qemu': QEMU device name or BDF -> topology node (default: cxl-type3 -> hb0.rp0.ep0, cxl-rp -> hb0.rp0). */
+  devices?: Record<string, string>;
+}
+
+// ---- Hardware links (issue 7) ----
+
+export interface SerialPortInfo {
+  path: string;
+  manufacturer: string | null;
+  serialNumber: string | null;
+  vendorId: string | null;
+  productId: string | null;
+}
+
+export interface LatencyStats {
+  samples: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+}
+
+export interface LinkTestResult {
+  uri: string;
+  ok: boolean;
+  /** Vendor/device ID register as read over the link ("0x........"), when it answered. */
+  id: string | null;
+  latency: LatencyStats | null;
+  /** Register reads per second and payload bytes per second over the test. */
+  readsPerSecond: number | null;
+  bytesPerSecond: number | null;
+  error: string | null;
+}
+
+export type LinkState = 'connected' | 'idle' | 'failed';
+
+/** A link opened in this app session (tests and runs), newest use first. */
+export interface LinkInfo {
+  uri: string;
+  transport: string; // uartbone | etherbone | sysfs | ...
+  state: LinkState;
+  /** What used it last: "test" or "run 12". */
+  usedBy: string;
+  lastUsed: string; // ISO 8601
+  lastError: string | null;
+  latency: LatencyStats | null;
+}
+
+/** Hardware for one topology node in runs.start: a link URI, or { link, map } with a device map file (csr.json/csv). */
+export type HardwareTargetSpec = string | { link: string; map?: string };
 
 /** Every call: name -> [input, output]. */
 export interface ApiCalls {
@@ -108,13 +256,26 @@ export interface ApiCalls {
   'sessions.list': [Record<string, never>, Session[]];
   'sessions.rename': [{ id: number; name: string }, Session];
   'sessions.delete': [{ id: number }, { deleted: true }];
-  'runs.start': [{ sessionId: number; sequence?: string; topology?: string }, Run];
+  /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
+  'runs.start': [{ sessionId: number; sequence?: string; topology?: string; targets?: Record<string, HardwareTargetSpec> }, Run];
   'runs.list': [{ sessionId?: number }, Run[]];
   'runs.get': [{ id: number }, RunDetail];
   /** Ask a running run to stop at its next step; it ends 'interrupted'. A finished run is returned unchanged. */
   'runs.cancel': [{ id: number }, Run];
   'trace.page': [{ runId: number; offset: number; limit: number; filter?: TraceFilter }, Page<TraceRow>];
+  'compare.run': [CompareInput, CompareSummary];
+  'compare.hunks': [{ compareId: number; offset: number; limit: number }, Page<CompareHunk>];
   'logs.page': [{ runId?: number; offset: number; limit: number }, Page<LogRow>];
+  /** A saved comparison's summary again (recomputed from its saved inputs after a restart). */
+  'compare.get': [{ compareId: number }, CompareSummary];
+  'compare.list': [{ sessionId?: number }, ComparisonInfo[]];
+  'trace.export': [{ runId: number; format: TraceExportFormat }, TraceExportResult];
+  /** A new run (sequence 'import', status 'passed'); malformed text is 'bad-input' naming the line, nothing written. */
+  'trace.import': [TraceImportInput, Run];
+  'links.serialPorts': [Record<string, never>, SerialPortInfo[]];
+  /** Open the link, read the endpoint's Vendor/Device ID a few times, close. Link failures are ok=false, not errors. */
+  'links.test': [{ uri: string; map?: string; reads?: number }, LinkTestResult];
+  'links.list': [Record<string, never>, LinkInfo[]];
 }
 
 export type ApiName = keyof ApiCalls;
