@@ -152,6 +152,12 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
       const { steps: _steps, ...pub } = run;
       return { ...pub };
     },
+    'runs.cancel': ({ id }) => {
+      const r = runs.get(id);
+      if (!r) throw new NotFound(`no run ${id}`);
+      const { steps: _s, ...pub } = r;
+      return pub;
+    },
     'runs.list': ({ sessionId }) =>
       [...runs.values()].filter((r) => sessionId === undefined || r.sessionId === sessionId).map(({ steps: _s, ...r }) => r),
     'runs.get': ({ id }) => {

@@ -52,11 +52,14 @@ describe.skipIf(!chromiumAvailable())('UI: session → run → trace', () => {
       const seen: { now: number; max: number }[] = [];
       (window as unknown as { progressSeen: typeof seen }).progressSeen = seen;
       new MutationObserver(() => {
-        for (const el of document.querySelectorAll('[role=progressbar]')) {
+        for (const el of Array.from(document.querySelectorAll('[role=progressbar]'))) {
           seen.push({ now: Number(el.getAttribute('aria-valuenow')), max: Number(el.getAttribute('aria-valuemax')) });
         }
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
+    const sequence = page.getByLabel('Sequence');
+    await sequence.selectOption('linux-probe');
+    await sequence.evaluate((el) => (el as HTMLElement).blur());
     await page.keyboard.press('r');
     const runItem = page.locator('[role=listbox][aria-label=Runs] [role=option]').first();
     await runItem.waitFor();

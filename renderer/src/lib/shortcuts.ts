@@ -34,6 +34,7 @@ export const LIST_SHORTCUTS: readonly { label: string; description: string }[] =
   { label: 'Enter', description: 'open (step: jump to its trace position)' },
   { label: 'F2 / e', description: 'rename session' },
   { label: 'Delete', description: 'delete session (asks first)' },
+  { label: 'x', description: 'cancel the selected running run' },
   { label: 'Esc', description: 'cancel edit or close dialog' },
   { label: 'Tab', description: 'next pane' },
 ];

@@ -11,6 +11,8 @@ import type {
 import { describeError } from '../api/api-error.js';
 import type { ConnectionState } from '../api/ws-client.js';
 
+const DEFAULT_SEQUENCE = 'linux-probe';
+
 export interface RunProgress {
   done: number;
   total: number;
@@ -66,7 +68,8 @@ export class BenchState {
     const info = await this.attempt('app.info', () => this.api.call('app.info', {}));
     if (info) {
       this.info = info;
-      if (!this.sequence) this.sequence = info.sequences[0]?.id ?? '';
+      // The probe Linux would do is what most bring-ups start with; otherwise the catalogue's first.
+      if (!this.sequence) this.sequence = (info.sequences.find((q) => q.id === DEFAULT_SEQUENCE) ?? info.sequences[0])?.id ?? '';
     }
     await this.loadSessions();
     if (this.sessionId === null && this.sessions.length > 0) await this.selectSession(this.sessions[0]!.id);
@@ -150,6 +153,11 @@ export class BenchState {
     this.say(`run #${run.id} started: ${run.sequence} on ${run.targets}`);
     await this.selectRun(run.id);
     void this.loadSessions();
+  }
+
+  async cancelRun(id: number): Promise<void> {
+    const run = await this.attempt('cancel run', () => this.api.call('runs.cancel', { id }));
+    if (run) this.say(`run #${id} cancel requested`);
   }
 
   private onEvent(ev: ServerEvent): void {
