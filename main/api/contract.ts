@@ -3,6 +3,10 @@
 // The table itself (schemas + handlers) lives in main/api/table.ts and must list exactly these calls.
 
 import type { Verdict } from '../../common/trace-sink.js';
+import type { LiveApiCalls } from './contract-live.js';
+
+// The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
+export type * from './contract-live.js';
 
 export interface AppInfo {
   name: string;
@@ -250,7 +254,7 @@ export interface LinkInfo {
 export type HardwareTargetSpec = string | { link: string; map?: string };
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls {
+export interface ApiCalls extends LiveApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];
