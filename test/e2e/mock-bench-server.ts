@@ -113,7 +113,8 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
     run.summary = '5 pass, 1 warn';
   };
 
-  const table: { [N in ApiName]: Handler<N> } = {
+  // Only the calls the first screen makes; anything else answers not-found.
+  const table: { [N in ApiName]?: Handler<N> } = {
     'app.info': () => ({
       name: 'CXL Bench', version: '0.1.0-mock', dbPath: ':memory:', shell: 'browser', node: process.version,
       sequences: [
@@ -216,7 +217,7 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
     token,
     calls,
     seedRun(events, sessionName = 'big trace') {
-      const s = table['sessions.create']({ name: sessionName });
+      const s = table['sessions.create']!({ name: sessionName });
       const run = addRun(s.id, 'linux-probe', 'running', events);
       finish(run);
       return { sessionId: s.id, runId: run.id };
