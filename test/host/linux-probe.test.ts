@@ -98,3 +98,72 @@ describe('linux-probe on the emulated Type 3 device', () => {
     expect(r.endpoints[0]!.cxlMem).toBe(true);
   });
 });
+
+describe('linux-probe with the emulated device’s injection API', () => {
+  it('media reported not ready makes "media ready" fail after 60 virtual seconds and cxl_mem refuse the device', async () => {
+    const { dev, ctx } = realDevice();
+    (dev.backend as unknown as { inject: { setMediaState(s: string): void } }).inject.setMediaState('not-ready');
+    const r = await linuxProbeRun(ctx);
+    const m = ctx.steps.find((s) => s.name.endsWith('media ready'))!;
+    expect(m.verdict).toBe('fail');
+    expect(m.reason).toContain('timeout awaiting memory active after 60 seconds');
+    expect(m.evidence).toMatch(/Memory_Active=0\) after 60 s/);
+    expect(ctx.clock.now()).toBeGreaterThanOrEqual(60e9);
+    expect(ctx.steps.find((s) => s.name.endsWith('cxl_mem'))!.reason).toContain('-EBUSY');
+    expect(r.endpoints[0]).toMatchObject({ cxlPci: true, cxlMem: false });
+  });
+
+  it('reads and clears an injected warning event and lists injected poison', async () => {
+    const { dev, ctx } = realDevice();
+    const inj = (dev.backend as unknown as { inject: { injectEvent(l: string, k: string, f: object): number; injectPoison(d: number, l: number): void } }).inject;
+    inj.injectEvent('warning', 'general-media', {});
+    inj.injectPoison(0x1000, 128);
+    await linuxProbeRun(ctx);
+    expect(ctx.steps.find((s) => s.name.endsWith('event records'))!.evidence).toContain('warning: 1 record(s)');
+    expect(ctx.steps.find((s) => s.name.endsWith('Get Poison List'))!.evidence).toContain('DPA 0x0000_1000 × 128 B');
+    // the probe cleared the log: Get Event Records now returns nothing
+    const { MailboxClient } = await import('../../host/core/mbox.js');
+    const c = await MailboxClient.connect(ctx.targets.get('hb0.rp0.ep0')!, { sleep: ctx.sleep, now: () => ctx.clock.now(), sink: null });
+    if ('error' in c) throw new Error(c.error);
+    const r = await c.send(0x0100, new Uint8Array([1]));
+    expect(r.output[0x14]).toBe(0);
+  });
+
+  it('adopts a decoder committed before the probe', async () => {
+    const { target, ctx } = realDevice();
+    const { hdmCommitDecoder, hdmWrite, HDM } = await import('../../host/core/hdm.js');
+    const { discoverFunction } = await import('../../host/core/discover.js');
+    const f = await discoverFunction(target);
+    const at = f.layout.blocks.find((b) => b.block === 'cxl-hdm-decoder')!.base;
+    const { barComponentAccess } = await import('../../host/core/regs.js');
+    const h = { regs: barComponentAccess(target, 0, 0), base: at };
+    await hdmWrite(h, HDM.globalCtrl, 2);
+    expect((await hdmCommitDecoder(h, 0, { base: 2 ** 36, size: 2 ** 28, ways: 1, granularity: 256, skip: 0 }, ctx.sleep)).ok).toBe(true);
+    ctx.steps.length = 0;
+    await linuxProbeRun(ctx);
+    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('adopted 1 committed decoder(s), 256 MiB of DPA claimed');
+  });
+
+  it('a decoder committed out of order fails with "Committed out of order"', async () => {
+    const { target } = realDevice();
+    const { discoverFunction } = await import('../../host/core/discover.js');
+    const at = (await discoverFunction(target)).layout.blocks.find((b) => b.block === 'cxl-hdm-decoder')!.base;
+    // decoder 1 Control reads Committed while decoder 0 does not
+    const { ctx } = realDevice({}, 'hb0.rp0.ep0', (t) => patchTarget(t, { bar: { [`0:${at + 0x40}`]: 0x0000_1400, [`0:${at + 0x30}`]: 0x1000_0000, [`0:${at + 0x34}`]: 0 } }));
+    await linuxProbeRun(ctx);
+    const f = fails(ctx);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.reason).toContain('decoder(hb0.rp0.ep0).1: Committed out of order');
+    expect(f[0]!.evidence).toContain('Control = 0x0000_1400');
+  });
+
+  it('firmware-enabled DVSEC ranges without HDM decode take the DVSEC range fallback', async () => {
+    const { target, ctx } = realDevice();
+    const { pciFindDvsec } = await import('../../host/core/pci.js');
+    const d = await pciFindDvsec(target, 0x1e98, 0);
+    await target.cfgWrite(d + 0x0c, 2, (await target.cfgRead(d + 0x0c, 2)) | 4);
+    await linuxProbeRun(ctx);
+    expect(ctx.steps.find((s) => s.name.endsWith('HDM decode init'))!.reason).toContain('DVSEC range fallback');
+    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges');
+  });
+});

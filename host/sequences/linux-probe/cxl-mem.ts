@@ -9,6 +9,7 @@ import { encodeGetLsa, type IdentifyMemdev } from '../../core/mbox-payloads.js';
 import { OP, RC } from '../../core/mbox-opcodes.js';
 import { DVSEC0, DVSEC0_CTRL_MEM_ENABLE, dvsecDeviceRead } from '../../core/memdev.js';
 import { barComponentAccess } from '../../core/regs.js';
+import { cedtParse } from '../../core/cedt.js';
 import type { SequenceContext } from '../../sequence.js';
 import type { StepLog } from '../step-log.js';
 import type { EndpointState } from './cxl-pci.js';
@@ -64,6 +65,12 @@ export async function cxlMemProbe(ctx: SequenceContext, log: StepLog, s: Endpoin
 
   // cxl_hdm_decode_init: take over from the DVSEC ranges or enable HDM decoding.
   if (emulate) {
+    // cxl_hdm_decode_init: every active range must sit inside a root decoder (CFMWS) or the port fails.
+    if (ctx.platform) {
+      const wins = cedtParse(ctx.platform.cedt()).cfmws;
+      const outside = activeRanges.filter((r) => !wins.some((w) => r.base >= w.base && r.base + r.size <= w.base + w.size));
+      if (outside.length) return fail('HDM decode init', 'Range register decodes outside platform defined CXL ranges.', -6, `${dvEv}; CFMWS ${wins.map((w) => `${hex(w.base, 12)}+${hex(w.size, 12)}`).join(', ') || 'none'}`);
+    }
     log.info(`${n}: HDM decode init`, 'DVSEC range fallback: Linux keeps the firmware ranges and emulates decoders from them', dvEv);
   } else if (!(global & HDM_DECODER_ENABLE)) {
     await hdmWrite(h, HDM.globalCtrl, global | HDM_DECODER_ENABLE);
@@ -81,7 +88,7 @@ export async function cxlMemProbe(ctx: SequenceContext, log: StepLog, s: Endpoin
   let dpaBase = 0;
   const adopted: string[] = [];
   for (const d of emulate ? [] : decoders) {
-    const name = `decoder${n}.${d.index}`;
+    const name = `decoder(${n}).${d.index}`;
     const ev = `Decoder ${d.index}: Control = ${hex(d.ctrl)}, base ${hex(d.base)}, size ${hex(d.size)}, skip ${hex(d.tlLo)}`;
     if (d.ways === null) return fail('HDM decoders', `${name}: Invalid interleave ways (ctrl: ${hex(d.ctrl)})`, -6, ev);
     if (d.ig > 6) return fail('HDM decoders', `${name}: Invalid interleave granularity (ctrl: ${hex(d.ctrl)})`, -6, ev);
