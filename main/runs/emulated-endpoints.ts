@@ -1,18 +1,14 @@
-// A run environment from one of the built-in topologies, endpoint by endpoint: every Type 3 endpoint of the
-// topology becomes an emulated device (emulator/type3) behind an EmulatedTarget that traces into the run.
-// Until emulator/topology builds whole Platforms (ECAM, CHBCRs, the HPA path), `platform` is null, so
-// sequences take their per-function path (host/sequence.ts allows a null platform).
+// A run environment from one of the built-in topologies: the whole emulated platform (emulator/topology
+// buildPlatform: ECAM by BDF, CHBCRs, MMIO through the windows, the HPA memory path, the CEDT) tracing into the
+// run, enumerated as firmware would before the host sequence starts (firmware's config cycles are the first
+// events of the trace), with every node's layout stored for decode.
 
 import type { Clock } from '../../common/clock.js';
-import type { Layout } from '../../common/layout.js';
-import type { Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
-import { EmulatedTarget } from '../../emulator/emulated-target.js';
 import { defaultTopology, isDefaultTopologyName } from '../../emulator/topology/default-topology.js';
 import { DEFAULT_TOPOLOGY_NAMES } from '../../emulator/topology/defaults/index.js';
+import { buildPlatform } from '../../emulator/topology/platform.js';
 import type { EndpointNode, PortNode, SwitchNode, Topology } from '../../emulator/topology/types.js';
-import { createType3 } from '../../emulator/type3/type3-device.js';
-import { defaultType3Config, type Type3Config } from '../../emulator/type3/config.js';
 import type { RunEnvironment } from './environment.js';
 
 export const BUILTIN_TOPOLOGIES: readonly string[] = DEFAULT_TOPOLOGY_NAMES;
@@ -29,27 +25,9 @@ export function topologyEndpoints(t: Topology): EndpointNode[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const type3Config = (e: EndpointNode): Type3Config => ({
-  ...defaultType3Config(),
-  volatileBytes: e.volatileBytes,
-  persistentBytes: e.persistentBytes,
-  partitionableBytes: e.partitionableBytes,
-  lsaBytes: e.lsaBytes,
-  serial: e.serial,
-  hdmDecoders: e.decoders,
-  profile: e.profile,
-});
-
-export function emulatedEndpoints(name: string, clock: Clock, sink: TraceSink): RunEnvironment {
+export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink): RunEnvironment {
   if (!isDefaultTopologyName(name)) throw new Error(`unknown topology "${name}"`);
-  const targets = new Map<string, Target>();
-  const layout: Layout = [];
-  for (const ep of topologyEndpoints(defaultTopology(name))) {
-    // Hardware endpoints need a link (hil/); the built-in topologies have none.
-    if (ep.backend) continue;
-    const dev = createType3(type3Config(ep), clock);
-    targets.set(ep.path, new EmulatedTarget(dev.fn, sink, ep.path));
-    layout.push({ node: ep.path, kind: 'type3', blocks: dev.layout() });
-  }
-  return { targets, platform: null, layout };
+  const platform = buildPlatform(defaultTopology(name), { clock, sink });
+  platform.enumerateLikeFirmware();
+  return { targets: platform.targets(), platform, layout: platform.layout() };
 }

@@ -8,7 +8,7 @@ import type { Layout } from '../../common/layout.js';
 import type { Platform } from '../../common/platform.js';
 import type { Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
-import { BUILTIN_TOPOLOGIES, emulatedEndpoints } from './emulated-endpoints.js';
+import { BUILTIN_TOPOLOGIES, emulatedPlatform } from './emulated-endpoints.js';
 
 export interface RunEnvironment {
   targets: ReadonlyMap<string, Target>;
@@ -21,7 +21,7 @@ export type EnvironmentBuilder = (clock: Clock, sink: TraceSink) => RunEnvironme
 const emptyEnvironment: EnvironmentBuilder = () => ({ targets: new Map(), platform: null, layout: [] });
 
 const BUILDERS: ReadonlyMap<string, EnvironmentBuilder> = new Map<string, EnvironmentBuilder>([
-  ...BUILTIN_TOPOLOGIES.map((n): [string, EnvironmentBuilder] => [n, (clock, sink) => emulatedEndpoints(n, clock, sink)]),
+  ...BUILTIN_TOPOLOGIES.map((n): [string, EnvironmentBuilder] => [n, (clock, sink) => emulatedPlatform(n, clock, sink)]),
   ['none', emptyEnvironment],
 ]);
 
