@@ -42,7 +42,13 @@ export async function enumerateRun(ctx: SequenceContext): Promise<EnumerateResul
   for (const t of targets) {
     if (cancelled(ctx)) break;
     ctx.progress(i++, targets.length, `enumerate ${t.node}`);
-    const f = await discoverFunction(t);
+    let f: DiscoveredFunction;
+    try {
+      f = await discoverFunction(t);
+    } catch (err) {
+      log.fail(`${t.node}: IDs`, `access failed: ${(err as Error).message}`, (err as Error).name);
+      continue;
+    }
     functions.push(f);
     if (!f.present) {
       log.warn(`${t.node}: IDs`, 'function does not answer (Vendor ID reads 0xFFFF)', `cfg +0x00 = ${hex(0xffff_ffff)}`);

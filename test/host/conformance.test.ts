@@ -70,3 +70,24 @@ describe('conformance', () => {
     expect(r.rows.filter((x) => x.verdict === 'fail').map((x) => x.id)).toEqual(['memdev.reserved']);
   });
 });
+
+describe('conformance RW1C checks with errors present', () => {
+  it('an injected uncorrectable error is cleared by writing ones (RW1C holds)', async () => {
+    const { dev, ctx } = realDevice();
+    dev.injectRasError('uncorrectable', 1 << 4);
+    const { CONFORMANCE_CHECKS: all } = await import('../../host/sequences/conformance/index.js');
+    const r = await conformanceRun(ctx, all.filter((c) => c.id === 'ras.ue-status-rw1c'));
+    expect(r.rows[0]!.verdict).toBe('pass');
+    expect(r.rows[0]!.evidence).toMatch(/before 0x0000_0010, after writing ones 0x0000_0000/);
+  });
+
+  it('a status bit that does not clear on a 1 write is caught', async () => {
+    const probe = realDevice();
+    const { discoverFunction } = await import('../../host/core/discover.js');
+    const ras = (await discoverFunction(probe.target)).layout.blocks.find((b) => b.block === 'cxl-ras')!.base;
+    const { ctx } = realDevice({}, 'hb0.rp0.ep0', (t) => patchTarget(t, { bar: { [`0:${ras}`]: 0x10 } }));
+    const r = await conformanceRun(ctx, CONFORMANCE_CHECKS.filter((c) => c.id.startsWith('ras.')));
+    expect(r.rows.find((x) => x.id === 'ras.ue-status-rw1c')!.verdict).toBe('fail');
+    expect(r.rows.find((x) => x.id === 'ras.ue-status-rw1c')!.evidence).toContain('did not clear');
+  });
+});

@@ -167,3 +167,25 @@ describe('linux-probe with the emulated device’s injection API', () => {
     expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges');
   });
 });
+
+describe('linux-probe over a hardware link that drops', () => {
+  it('records a failing link step instead of throwing', async () => {
+    const { LinkFault } = await import('../../common/target.js');
+    const dev = new FakeType3('ep0');
+    let reads = 0;
+    const flaky = { ...dev, node: dev.node, backend: 'uartbone:/dev/null', cfgRead: (o: number, w: 1 | 2 | 4) => dev.cfgRead(o, w), cfgWrite: (o: number, w: 1 | 2 | 4, v: number) => dev.cfgWrite(o, w, v),
+      barRead: async (b: number, o: number, w: 1 | 2 | 4) => {
+        if (++reads > 20) throw new LinkFault('timeout', 'no answer from the board in 100 ms');
+        return dev.barRead(b, o, w);
+      },
+      barWrite: (b: number, o: number, w: 1 | 2 | 4, v: number) => dev.barWrite(b, o, w, v),
+      barRead64: (b: number, o: number) => dev.barRead64(b, o),
+      barWrite64: (b: number, o: number, v: bigint) => dev.barWrite64(b, o, v) };
+    const ctx = makeCtx([flaky]);
+    const r = await linuxProbeRun(ctx);
+    const f = ctx.steps.find((s) => s.name === 'ep0: link')!;
+    expect(f.verdict).toBe('fail');
+    expect(f.reason).toContain('no answer from the board');
+    expect(r.endpoints[0]!.cxlPci).toBe(false);
+  });
+});

@@ -49,13 +49,20 @@ export async function linuxProbeRun(ctx: SequenceContext, options: Partial<Linux
   for (const [i, t] of endpoints.entries()) {
     if (cancelled(ctx)) break;
     ctx.progress(i, endpoints.length, `probe ${t.node}`);
-    const s = await cxlPciProbeRegs(ctx, log, t, opt);
-    let pciOk = !s.failed && s.mbox !== null;
+    let pciOk = false;
     let memOk = false;
-    if (pciOk && s.mbox) {
-      const info = await cxlProbeCommands(ctx, log, s.mbox, opt);
-      pciOk = !info.failed;
-      if (pciOk) memOk = await cxlMemProbe(ctx, log, s, info, opt);
+    try {
+      const s = await cxlPciProbeRegs(ctx, log, t, opt);
+      pciOk = !s.failed && s.mbox !== null;
+      if (pciOk && s.mbox) {
+        const info = await cxlProbeCommands(ctx, log, s.mbox, opt);
+        pciOk = !info.failed;
+        if (pciOk) memOk = await cxlMemProbe(ctx, log, s, info, opt);
+      }
+    } catch (err) {
+      // A hardware link fault (common/target.ts LinkFault): the device stopped answering mid-probe.
+      log.fail(`${t.node}: link`, `access failed: ${(err as Error).message}; Linux would see all-ones and fail the probe`, (err as Error).name);
+      pciOk = false;
     }
     results.push({ node: t.node, cxlPci: pciOk, cxlMem: memOk });
   }

@@ -108,6 +108,16 @@ function chooseWindow(wins: readonly Cfmws[], uids: ReadonlySet<number>, want?: 
 }
 
 export async function regionRun(ctx: SequenceContext, opt: RegionOptions = {}): Promise<RegionResult> {
+  try {
+    return await regionSteps(ctx, opt);
+  } catch (err) {
+    // A hardware link fault part-way: report it; decoders may be left committed (the step log shows which).
+    ctx.step({ name: 'region', verdict: 'fail', reason: `access failed: ${(err as Error).message}`, evidence: (err as Error).name });
+    return { summary: `region: link failure (${(err as Error).message})`, region: null, memtest: null };
+  }
+}
+
+async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<RegionResult> {
   const log = new StepLog(ctx, 'region');
   const none = (reason: string, evidence?: string): RegionResult => {
     log.fail('region', reason, evidence);
