@@ -74,6 +74,7 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
   const runs = new Map<number, Run & { steps: Step[] }>();
   const sockets = new Set<WebSocket>();
   const calls: string[] = [];
+  const filtered = new Map<string, TraceRow[]>(); // filter results, computed once (first 200 k rows only)
   let nextSession = 1;
   let nextRun = 1;
   const runMs = opts.runMs ?? 1500;
@@ -174,10 +175,15 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
         for (let i = offset; i < Math.min(r.eventCount, offset + limit); i++) rows.push(syntheticRow(i));
         return { total: r.eventCount, offset, rows };
       }
-      const all: TraceRow[] = [];
-      for (let i = 0; i < Math.min(r.eventCount, 200_000); i++) {
-        const row = syntheticRow(i);
-        if (matches(row, filter)) all.push(row);
+      const key = `${runId}|${r.eventCount}|${JSON.stringify(filter)}`;
+      let all = filtered.get(key);
+      if (!all) {
+        all = [];
+        for (let i = 0; i < Math.min(r.eventCount, 200_000); i++) {
+          const row = syntheticRow(i);
+          if (matches(row, filter)) all.push(row);
+        }
+        filtered.set(key, all);
       }
       return { total: all.length, offset, rows: all.slice(offset, offset + limit) };
     },

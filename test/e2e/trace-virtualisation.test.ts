@@ -79,6 +79,25 @@ describe.skipIf(!chromiumAvailable())('UI: trace view over a 1 M-event run', () 
     expect(totalFetched).toBeLessThan(40);
   });
 
+  test(': jumps to an event number, also inside a filtered view', async () => {
+    await page.keyboard.press(':');
+    await page.getByLabel('Jump to seq').fill('654321');
+    await page.keyboard.press('Enter');
+    const selectedSeq = async () => Number(await page.locator('.trace-row.selected [role=gridcell]').first().textContent());
+    await eventually(async () => expect(await selectedSeq()).toBe(654_321));
+
+    await page.getByLabel('Trace filter').fill('op:W');
+    await page.keyboard.press('Enter');
+    await eventually(async () => expect(new Set(await page.locator('.trace-row:not(.loading) .op').allTextContents())).toEqual(new Set(['W'])));
+    await page.keyboard.press(':');
+    await page.getByLabel('Jump to seq').fill('150000');
+    await page.keyboard.press('Enter');
+    // Writes are every 7th row from seq 3: the first at or after 150000 is 150000 + ((3 - 150000) mod 7).
+    const expected = 150_000 + ((((3 - 150_000) % 7) + 7) % 7);
+    await eventually(async () => expect(await selectedSeq()).toBe(expected));
+    await screenshot(page, 'trace-jump-filtered');
+  });
+
   test('no errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

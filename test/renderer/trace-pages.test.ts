@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Page, TraceRow } from '../../main/api/contract.js';
-import { TracePages } from '../../renderer/src/lib/trace-pages.js';
+import { indexOfSeq, TracePages } from '../../renderer/src/lib/trace-pages.js';
 
 const row = (seq: number): TraceRow => ({
   seq, timeNs: seq, node: 'n', kind: 'access', space: 'mmio', region: 'bar2', offset: seq * 4, width: 4, op: 'R',
@@ -148,5 +148,32 @@ describe('TracePages', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(pages.error).toBeNull();
     expect(pages.row(0)?.seq).toBe(0);
+  });
+});
+
+describe('indexOfSeq', () => {
+  const serve = (seqs: number[]) => {
+    let calls = 0;
+    const fetch = async (offset: number, limit: number) => {
+      calls++;
+      return { total: seqs.length, offset, rows: seqs.slice(offset, offset + limit).map(row) };
+    };
+    return { fetch, calls: () => calls };
+  };
+
+  test('an unfiltered trace finds the row in two probes', async () => {
+    const seqs = Array.from({ length: 100_000 }, (_, i) => i + 5);
+    const s = serve(seqs);
+    expect(await indexOfSeq(s.fetch, seqs.length, 70_005)).toBe(70_000);
+    expect(s.calls()).toBe(2);
+  });
+
+  test('a filtered trace (gaps in seq) finds the first row at or after the seq', async () => {
+    const seqs = Array.from({ length: 5000 }, (_, i) => i * 7);
+    const s = serve(seqs);
+    expect(await indexOfSeq(s.fetch, seqs.length, 700)).toBe(100);
+    expect(await indexOfSeq(s.fetch, seqs.length, 701)).toBe(101);
+    expect(await indexOfSeq(s.fetch, seqs.length, 0)).toBe(0);
+    expect(await indexOfSeq(s.fetch, seqs.length, 10 ** 9)).toBe(4999);
   });
 });

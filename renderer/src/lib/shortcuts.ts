@@ -4,6 +4,7 @@ export type ShortcutAction =
   | 'session.new'
   | 'run.start'
   | 'trace.filter'
+  | 'trace.jump'
   | 'help'
   | 'focus.sessions'
   | 'focus.runs'
@@ -20,6 +21,7 @@ export const GLOBAL_SHORTCUTS: readonly Shortcut[] = [
   { key: 'n', label: 'n', action: 'session.new', description: 'new session' },
   { key: 'r', label: 'r', action: 'run.start', description: 'start a run in the selected session' },
   { key: '/', label: '/', action: 'trace.filter', description: 'focus the trace filter' },
+  { key: ':', label: ':', action: 'trace.jump', description: 'jump to an event number (seq)' },
   { key: '1', label: '1', action: 'focus.sessions', description: 'focus sessions' },
   { key: '2', label: '2', action: 'focus.runs', description: 'focus runs' },
   { key: '3', label: '3', action: 'focus.trace', description: 'focus trace' },

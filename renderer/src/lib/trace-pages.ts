@@ -135,3 +135,23 @@ export class TracePages {
 export function traceKey(runId: number, filter: TraceFilter): string {
   return `${runId}|${JSON.stringify(filter)}`;
 }
+
+/**
+ * Row index of the first row whose seq is ≥ `seq` (rows are in seq order, filtered or not): one probe at the
+ * likely index (seq − first seq, exact for an unfiltered trace), else a binary search of single-row fetches.
+ */
+export async function indexOfSeq(fetchPage: FetchPage, total: number, seq: number): Promise<number> {
+  if (total <= 0) return 0;
+  const seqAt = async (i: number) => (await fetchPage(i, 1)).rows[0]?.seq ?? Number.POSITIVE_INFINITY;
+  const first = await seqAt(0);
+  const guess = Math.min(total - 1, Math.max(0, seq - first));
+  if ((await seqAt(guess)) === seq) return guess;
+  let lo = 0;
+  let hi = total; // invariant: rows before lo have seq < target; rows from hi on have seq ≥ target
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((await seqAt(mid)) < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.min(lo, total - 1);
+}
