@@ -10,6 +10,7 @@ import { layoutDecoder } from '../store/row-decoder.js';
 import { openStore, type Store } from '../store/store.js';
 import { appVersion } from './app-version.js';
 import { EventHub } from './event-hub.js';
+import { LiveBenchService } from '../live/live-bench-service.js';
 
 export interface ServicesOptions {
   /** SQLite file (runs need a real file: their workers open it too). */
@@ -26,6 +27,8 @@ export interface Services {
   readonly runs: RunManager;
   readonly hub: EventHub;
   readonly sequences: SequenceCatalog;
+  /** Live benches: one emulated platform per session, recording into its console run. */
+  readonly live: LiveBenchService;
   readonly shell: 'electron' | 'browser';
   readonly app: { name: string; version: string };
   topologies(): string[];
@@ -46,11 +49,17 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   const hub = new EventHub();
   const runs = new RunManager(store, hub, sequenceModules);
+  const live = new LiveBenchService(store, (level, message, runId) => {
+    const row = store.logs.append(runId, level, message);
+    hub.emit({ type: 'log', row });
+    return row;
+  });
   return {
     store,
     runs,
     hub,
     sequences,
+    live,
     shell: opts.shell ?? 'browser',
     app: appVersion(),
     topologies: topologyNames,
@@ -63,6 +72,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     },
     async close() {
       await runs.stopAll();
+      live.closeAll();
       store.close();
     },
   };

@@ -189,3 +189,20 @@ describe('linux-probe over a hardware link that drops', () => {
     expect(r.endpoints[0]!.cxlPci).toBe(false);
   });
 });
+
+describe('linux-probe device variants', () => {
+  it('a partitionable device gets Get Partition Info (alignment ≠ 0)', async () => {
+    const { ctx } = realDevice({ partitionableBytes: 256 * 2 ** 20 });
+    await linuxProbeRun(ctx);
+    const s = ctx.steps.find((x) => x.name.endsWith('Get Partition Info'))!;
+    expect(s.verdict).toBe('pass');
+    expect(s.reason).toBe('active volatile 512 MiB, active persistent 256 MiB');
+  });
+
+  it('the QEMU-profile device with a 256-byte mailbox probes cleanly and reads the LSA in 248-byte chunks', async () => {
+    const { ctx } = realDevice({ profile: 'qemu', payloadSizeLog2: 8, lsaBytes: 1024 });
+    await linuxProbeRun(ctx);
+    expect(fails(ctx)).toEqual([]);
+    expect(ctx.steps.find((x) => x.name.endsWith('LSA'))!.reason).toBe('1024 B of labels read in 5 Get LSA command(s) of ≤ 248 B');
+  });
+});

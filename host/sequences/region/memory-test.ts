@@ -21,10 +21,12 @@ export async function memoryTest(ctx: SequenceContext, p: Platform, base: Hpa, s
   const spans: Array<[number, number]> = [[base, half]];
   if (size > half) spans.push([base + size - half, half]);
   const total = spans.reduce((n, s) => n + s[1], 0);
-  const patterns: Array<{ name: string; word: (addr: number, i: number) => bigint }> = [
-    { name: 'walking ones', word: (_a, i) => 1n << BigInt(i % 64) },
-    { name: 'address-in-address', word: (a) => BigInt(a) },
+  // Words as [low, high] 32-bit halves (no BigInt in the inner loop).
+  const patterns: Array<{ name: string; word: (addr: number, i: number) => [number, number] }> = [
+    { name: 'walking ones', word: (_a, i) => (i % 64 < 32 ? [2 ** (i % 64), 0] : [0, 2 ** ((i % 64) - 32)]) },
+    { name: 'address-in-address', word: (a) => [a % 2 ** 32, Math.floor(a / 2 ** 32)] },
   ];
+  const big = (w: [number, number]): bigint => (BigInt(w[1]) << 32n) | BigInt(w[0]);
   let errors = 0;
   let first = '';
   let done = 0;
@@ -37,7 +39,11 @@ export async function memoryTest(ctx: SequenceContext, p: Platform, base: Hpa, s
           const buf = new Uint8Array(CHUNK);
           const view = new DataView(buf.buffer);
           if (write) {
-            for (let i = 0; i < CHUNK / 8; i++) view.setBigUint64(8 * i, pat.word(addr + 8 * i, (addr - base) / 8 + i), true);
+            for (let i = 0; i < CHUNK / 8; i++) {
+              const [lo, hi] = pat.word(addr + 8 * i, (addr - base) / 8 + i);
+              view.setUint32(8 * i, lo, true);
+              view.setUint32(8 * i + 4, hi, true);
+            }
             const r = await p.memWrite(hpa(addr), buf);
             if (r.status !== 'ok') return { bytes: done, errors, unroutable: `write to ${hex(addr, 12)} ${r.status}${r.detail ? `: ${r.detail}` : ''}`, evidence: pat.name };
           } else {
@@ -45,9 +51,8 @@ export async function memoryTest(ctx: SequenceContext, p: Platform, base: Hpa, s
             if (r.status !== 'ok') return { bytes: done, errors, unroutable: `read of ${hex(addr, 12)} ${r.status}${r.detail ? `: ${r.detail}` : ''}`, evidence: pat.name };
             for (let i = 0; i < CHUNK / 8; i++) {
               const want = pat.word(addr + 8 * i, (addr - base) / 8 + i);
-              const got = view.getBigUint64(8 * i, true);
-              if (got !== want) {
-                if (!errors) first = `${pat.name}: HPA ${hex(addr + 8 * i, 12)} read ${hex(got, 16)}, expected ${hex(want, 16)}`;
+              if (view.getUint32(8 * i, true) !== want[0] || view.getUint32(8 * i + 4, true) !== want[1]) {
+                if (!errors) first = `${pat.name}: HPA ${hex(addr + 8 * i, 12)} read ${hex(view.getBigUint64(8 * i, true), 16)}, expected ${hex(big(want), 16)}`;
                 errors++;
               }
             }
