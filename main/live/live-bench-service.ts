@@ -1,0 +1,69 @@
+// The live benches of all sessions (Services.live): at most one per session, opened on a topology and kept in
+// the main process until closed (its console run then becomes 'passed'). Closing the services closes them all.
+
+import { ApiError } from '../api/api-error.js';
+import type { LiveBench, Run } from '../api/contract.js';
+import type { Store } from '../store/store.js';
+import { builtinTopology, liveTopologyNames } from './topology-catalog.js';
+import { LivePlatform, type LiveLog } from './live-platform.js';
+
+export class LiveBenchService {
+  private readonly benches = new Map<number, LivePlatform>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: LiveLog,
+  ) {}
+
+  /** Open the session's bench, or return the one already open on the same topology. */
+  open(sessionId: number, topology: string): LiveBench {
+    if (!this.store.sessions.get(sessionId)) throw new ApiError('not-found', `session ${sessionId} does not exist`, 'sessionId');
+    const t = builtinTopology(topology);
+    if (!t) throw new ApiError('bad-input', `unknown topology "${topology}" (live benches: ${liveTopologyNames().join(', ')})`, 'topology');
+    const open = this.alive(sessionId);
+    if (open) {
+      if (open.topologyName !== topology)
+        throw new ApiError('conflict', `session ${sessionId} already has a live ${open.topologyName} bench (console run ${open.runId}); close it first`, 'topology');
+      return open.view();
+    }
+    const live = new LivePlatform(this.store, this.log, sessionId, topology, t);
+    this.benches.set(sessionId, live);
+    return live.view();
+  }
+
+  /** The open bench of a session; a not-found naming `sessionId` when there is none. */
+  get(sessionId: number): LivePlatform {
+    const live = this.alive(sessionId);
+    if (!live) throw new ApiError('not-found', `session ${sessionId} has no live bench open (live.open first)`, 'sessionId');
+    return live;
+  }
+
+  find(sessionId: number): LiveBench | null {
+    return this.alive(sessionId)?.view() ?? null;
+  }
+
+  close(sessionId: number): Run {
+    const live = this.get(sessionId);
+    live.close();
+    this.benches.delete(sessionId);
+    return this.store.runs.get(live.runId)!;
+  }
+
+  closeAll(): void {
+    for (const id of [...this.benches.keys()]) {
+      const live = this.benches.get(id)!;
+      if (this.store.runs.get(live.runId)) live.close();
+      this.benches.delete(id);
+    }
+  }
+
+  /** A bench whose console run was deleted with its session is dropped, never written to again. */
+  private alive(sessionId: number): LivePlatform | undefined {
+    const live = this.benches.get(sessionId);
+    if (live && !this.store.runs.get(live.runId)) {
+      this.benches.delete(sessionId);
+      return undefined;
+    }
+    return live;
+  }
+}

@@ -1,0 +1,71 @@
+// Fault and event injection on a live bench's Type 3 devices (inject.* calls, `cxl-bench inject`): the
+// emulator's QMP-like injection API (emulator/mailbox/inject.ts, as QEMU's cxl-inject-* commands) and the RAS
+// model (createType3 injectRasError). Each injection is checked the way the device would see it, recorded as
+// an info step in the console run's trace and logged; the result says what changed.
+
+import { POISON_GRANULE } from '../../emulator/mailbox/state/poison-list.js';
+import type { Type3Backend } from '../../emulator/mailbox/index.js';
+import { ApiError } from '../api/api-error.js';
+import type { InjectEventKind, InjectEventLog, InjectMediaState, InjectResult } from '../api/contract-live.js';
+import type { LivePlatform } from './live-platform.js';
+
+const hex = (n: number): string => '0x' + n.toString(16);
+
+/** The device's standard backend (a test may have swapped in another MailboxBackend: then no injection API). */
+function backendOf(live: LivePlatform, node: string): Type3Backend {
+  const be = live.type3Node(node).type3.backend as Partial<Type3Backend>;
+  if (!be.inject || !be.device) throw new ApiError('conflict', `${node}: its mailbox backend has no injection API`, 'node');
+  return be as Type3Backend;
+}
+
+function done(live: LivePlatform, node: string, name: string, effect: string, evidence?: string): InjectResult {
+  const log = live.note('info', `${node}: ${effect}`, { name: `${node} ${name}`, ...(evidence ? { evidence } : {}) });
+  return { ok: true, effect, log };
+}
+
+/** Poison [dpa, dpa+length) of a device: 64-byte lines inside its capacity (CXL 2.0 8.2.9.5.4.2). */
+export function injectPoison(live: LivePlatform, node: string, dpa: number, length = POISON_GRANULE): InjectResult {
+  const be = backendOf(live, node);
+  if (dpa % POISON_GRANULE !== 0) throw new ApiError('bad-input', `dpa ${hex(dpa)} is not 64-byte aligned`, 'dpa');
+  if (length <= 0 || length % POISON_GRANULE !== 0) throw new ApiError('bad-input', `length ${length} is not a positive multiple of 64`, 'length');
+  const total = be.device.totalBytes;
+  if (dpa + length > total) throw new ApiError('bad-input', `DPA ${hex(dpa)} +${length} is beyond the device's ${hex(total)} bytes`, 'dpa');
+  const before = be.poison.size;
+  be.inject.injectPoison(dpa, length);
+  return done(live, node, 'inject poison', `poisoned DPA ${hex(dpa)} +${length} (poison list ${before} -> ${be.poison.size} records)`);
+}
+
+/** Append an event record to a log (CXL 2.0 8.2.9.1); handle 0 means the log overflowed. */
+export function injectEvent(
+  live: LivePlatform,
+  node: string,
+  log: InjectEventLog,
+  kind: InjectEventKind,
+  fields: { dpa?: number; flags?: number; eventType?: number },
+): InjectResult {
+  const be = backendOf(live, node);
+  if (fields.dpa !== undefined && fields.dpa % POISON_GRANULE !== 0) throw new ApiError('bad-input', `dpa ${hex(fields.dpa)} is not 64-byte aligned`, 'dpa');
+  const handle = be.inject.injectEvent(log, kind, {
+    ...(fields.dpa !== undefined ? { dpa: fields.dpa } : {}),
+    ...(fields.flags !== undefined ? { flags: fields.flags } : {}),
+    ...(fields.eventType !== undefined ? { eventType: fields.eventType } : {}),
+  });
+  const effect = handle === 0 ? `${kind} record into the ${log} log: the log overflowed` : `${kind} record into the ${log} log (handle ${handle})`;
+  return done(live, node, 'inject event', effect, `Event Status = ${hex(be.eventStatus())}`);
+}
+
+/** Set RAS status bits (CXL 2.0 8.2.5.9) as the device would on detecting the errors. */
+export function injectRas(live: LivePlatform, node: string, kind: 'uncorrectable' | 'correctable', bits: number): InjectResult {
+  const dev = live.type3Node(node).type3;
+  const set = dev.injectRasError(kind, bits);
+  if (set === 0) throw new ApiError('bad-input', `bits ${hex(bits)} set no defined ${kind} error status bit`, 'bits');
+  return done(live, node, 'inject ras', `${kind} error status bits ${hex(set)} set`);
+}
+
+/** Media state as Memory Device Status and the mailbox report it (CXL 2.0 8.2.8.5.1). */
+export function injectMedia(live: LivePlatform, node: string, state: InjectMediaState): InjectResult {
+  const be = backendOf(live, node);
+  const before = be.device.effectiveMediaState();
+  be.inject.setMediaState(state);
+  return done(live, node, 'inject media', `media state ${before} -> ${be.device.effectiveMediaState()}`);
+}
