@@ -58,6 +58,28 @@ export interface TraceSource {
   events(from: number, to: number): TraceEvent[];
 }
 
+/**
+ * The packed columns of an in-memory trace (TraceBuffer), for consumers that scan millions of events
+ * without materialising objects. Codes as in trace/packed-codes.ts; kind != 0 rows are mailbox/step records
+ * to be read through `events(seq, seq + 1)`.
+ */
+export interface TraceColumns {
+  count: number;
+  nodes: readonly string[];
+  node: Uint16Array;
+  code: Uint16Array;
+  offset: Float64Array;
+  valueLo: Uint32Array;
+  valueHi: Uint32Array;
+}
+
+/** A TraceSource that can also hand out its columns (compare uses them when present). */
+export interface ColumnarSource extends TraceSource {
+  columns(): TraceColumns;
+}
+
+export const isColumnar = (s: TraceSource): s is ColumnarSource => typeof (s as Partial<ColumnarSource>).columns === 'function';
+
 /** A source over a plain array (seq taken from position). */
 export const arraySource = (evs: readonly TraceEvent[]): TraceSource => ({
   count: evs.length,

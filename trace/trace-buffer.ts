@@ -7,7 +7,7 @@ import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js'
 import type { Clock } from '../common/clock.js';
 import type { MailboxTraceRecord, StepTraceRecord, TraceSink } from '../common/trace-sink.js';
 import { ChunkEncoder } from './chunk-codec.js';
-import type { EncodedChunk, TraceEvent, TraceSource } from './event.js';
+import type { ColumnarSource, EncodedChunk, TraceColumns, TraceEvent } from './event.js';
 import { KIND_ACCESS, KIND_MAILBOX, KIND_STEP, packAccess } from './packed-codes.js';
 
 const INITIAL_CAPACITY = 1024;
@@ -25,7 +25,7 @@ interface SideRecord {
   step?: StepTraceRecord;
 }
 
-export class TraceBuffer implements TraceSink, TraceSource {
+export class TraceBuffer implements TraceSink, ColumnarSource {
   private cap = INITIAL_CAPACITY;
   private time = new Float64Array(INITIAL_CAPACITY);
   private node = new Uint16Array(INITIAL_CAPACITY);
@@ -150,6 +150,20 @@ export class TraceBuffer implements TraceSink, TraceSource {
     }
     this.sealed = to;
     return { firstSeq: from, count: to - from, bytes: enc.finish() };
+  }
+
+  /** Views of the recorded columns (valid until the next recorded event grows the buffer). */
+  columns(): TraceColumns {
+    const n = this.n;
+    return {
+      count: n,
+      nodes: this.nodeList,
+      node: this.node.subarray(0, n),
+      code: this.code.subarray(0, n),
+      offset: this.offset.subarray(0, n),
+      valueLo: this.valueLo.subarray(0, n),
+      valueHi: this.valueHi.subarray(0, n),
+    };
   }
 
   /** Events with seq in [from, to), clamped to what was recorded. */

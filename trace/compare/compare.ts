@@ -114,12 +114,19 @@ export function compareTraces(
   const runs = alignKeys(na.key, nb.key);
 
   const counts: CompareCounts = { equal: 0, valueDiffers: 0, onlyA: 0, onlyB: 0, pollCountDiffers: 0 };
+  // Per-register buckets (the memory path: one per node and op, not per address).
   const perReg = new Map<number, Int32Array>(); // summary key → [equal, value, onlyA, onlyB, poll]
+  let lastKey = NaN;
+  let lastCounts: Int32Array = new Int32Array(5);
   const bump = (key: number, slot: number): void => {
-    const sk = table.summaryKey(key);
-    let c = perReg.get(sk);
-    if (!c) perReg.set(sk, (c = new Int32Array(5)));
-    c[slot]++;
+    if (key !== lastKey) {
+      const sk = table.summaryKey(key);
+      let c = perReg.get(sk);
+      if (!c) perReg.set(sk, (c = new Int32Array(5)));
+      lastKey = key;
+      lastCounts = c;
+    }
+    lastCounts[slot]++;
   };
   const opKind = new IntColumn();
   const opA = new IntColumn();
