@@ -8,7 +8,7 @@ import type { PlacedBlock } from '../../common/layout.js';
 import type { Region } from '../../common/access.js';
 import type { MailboxBackend } from '../mailbox/backend.js';
 import { createType3Backend, type Type3Backend } from '../mailbox/index.js';
-import '../hdm/index.js'; // registers block kind 'cxl-hdm-decoder' and its commit/lock behaviour
+import { hdmDecodersOf } from '../hdm/index.js'; // also registers block kind 'cxl-hdm-decoder' and its behaviour
 import { CACHEMEM_RULES, CFG_RULES, DEVICE_RULES, MSIX_RULES } from '../regs/access-rules.js';
 import type { RegisterBlock, ResetKind } from '../regs/register-block.js';
 import { resolveBlock } from '../spec/blocks.js';
@@ -177,6 +177,11 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
     b.set(0, 4, ((be.fatal() ? 1 : 0) | (be.fwHalt() ? 2 : 0) | ((be.mediaStatus() & 3) << 2) | (be.mailboxReady() ? 0x10 : 0) | ((be.resetNeeded() & 7) << 5)) >>> 0),
   );
   const rasModel = new RasModel(ras);
+
+  // CXL 2.0 8.2.5.12.20: an endpoint decoder maps DPA up to the device's capacity; the commit check for "DPA
+  // exhausted" needs it even when the device stands alone (no topology around it).
+  const hdm = hasHdm ? hdmDecodersOf(findBlock(asm, HDM_BLOCK_KIND, 'bar0')) : undefined;
+  if (hdm) hdm.dpaCapacity = () => config.volatileBytes + config.persistentBytes + config.partitionableBytes;
 
   const dvsec0 = findBlock(asm, 'dvsec-cxl-device', 'cfg')!;
   // CXL 2.0 8.1.3.6: CONFIG_LOCK makes the DVSEC's RWL fields read-only until the next conventional reset.
