@@ -1,9 +1,14 @@
 // The `cxl-bench` command line (DESIGN.md 6): dispatch, one-line errors, exit codes for CI.
 
+import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { injectCommand } from './commands/inject.js';
+import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
+import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
+import { topologyCommand } from './commands/topology.js';
 import { traceCommand } from './commands/trace-export.js';
 import { processIo, write, type CliIo } from './io.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
@@ -15,7 +20,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
   runs: runsCommand,
   trace: traceCommand,
+  compare: compareCommand,
   regs: regsCommand,
+  run: runCommand,
+  topology: topologyCommand,
+  mailbox: mailboxCommand,
+  inject: injectCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -31,3 +31,6 @@ export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink): R
   platform.enumerateLikeFirmware();
   return { targets: platform.targets(), platform, layout: platform.layout() };
 }
+
+/** The earlier name (endpoint-only environments), kept for callers such as main/compare/topology-layout.ts. */
+export const emulatedEndpoints = emulatedPlatform;

@@ -2,6 +2,7 @@
 // CLI): the store, the run manager, the event hub and the catalogue of sequences and topologies.
 
 import type { LogRow } from '../api/contract.js';
+import { CompareService } from '../compare/compare-service.js';
 import { defaultTopology, hasTopology, topologyNames } from '../runs/environment.js';
 import { RunManager } from '../runs/run-manager.js';
 import { SequenceCatalog } from '../runs/sequence-catalog.js';
@@ -29,6 +30,7 @@ export interface Services {
   readonly sequences: SequenceCatalog;
   /** Live benches: one emulated platform per session, recording into its console run. */
   readonly live: LiveBenchService;
+  readonly compare: CompareService;
   readonly shell: 'electron' | 'browser';
   readonly app: { name: string; version: string };
   topologies(): string[];
@@ -60,6 +62,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     hub,
     sequences,
     live,
+    compare: new CompareService(store),
     shell: opts.shell ?? 'browser',
     app: appVersion(),
     topologies: topologyNames,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../main/api/api-error.js';
 import type { ApiName } from '../../main/api/contract.js';
-import { API_NAMES, callApi } from '../../main/api/table.js';
+import { API, API_NAMES, callApi } from '../../main/api/table.js';
 import type { Services } from '../../main/services/services.js';
 import { tableCounts, tempServices } from './helpers.js';
 
@@ -24,12 +24,17 @@ async function rejection(name: string, input: unknown): Promise<ApiError> {
 }
 
 describe('API table', () => {
-  it('lists exactly the calls of the contract', () => {
-    const contract: ApiName[] = [
+  it('lists the core and compare calls, each with an input schema and a handler', () => {
+    const mine: ApiName[] = [
       'app.info', 'sessions.create', 'sessions.list', 'sessions.rename', 'sessions.delete',
       'runs.start', 'runs.list', 'runs.get', 'runs.cancel', 'trace.page', 'logs.page',
+      'compare.run', 'compare.hunks', 'compare.get', 'compare.list',
     ];
-    expect([...API_NAMES].sort()).toEqual([...contract].sort());
+    expect(API_NAMES).toEqual(expect.arrayContaining(mine));
+    for (const n of API_NAMES) {
+      expect(typeof API[n].input.safeParse, n).toBe('function');
+      expect(typeof API[n].handler, n).toBe('function');
+    }
   });
 
   it('creates, lists, renames and deletes sessions', async () => {

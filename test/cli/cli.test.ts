@@ -80,6 +80,15 @@ describe('cxl-bench CLI', () => {
     expect(lines.length).toBe(demo.eventCount + 1);
   });
 
+  it('compare of two demo runs of the same device exits 0 when equal', async () => {
+    const again = JSON.parse((await cli(['demo', '--db', db, '--json'])).stdout) as RunDetail;
+    const r = await inProcess(['compare', String(demo.id), String(again.id), '--db', db, '--json']);
+    expect(r.stderr).toBe('');
+    const summary = JSON.parse(r.stdout);
+    expect(r.code).toBe(summary.equal ? 0 : 1);
+    expect(summary.events).toEqual(expect.objectContaining({ a: demo.eventCount, b: again.eventCount }));
+  });
+
   it('a failing verdict exits 1', async () => {
     const r = await cli(['demo', '--db', db, '--sequence', 'test-fail', '--topology', 'none'], { CXL_BENCH_SEQUENCE_MODULES: TEST_SEQUENCES });
     expect(r.code).toBe(1);
@@ -90,9 +99,10 @@ describe('cxl-bench CLI', () => {
   it.each([
     [['demo', '--bogus'], /^cxl-bench: demo: Unknown option '--bogus'/],
     [['frobnicate'], /^cxl-bench: unknown command "frobnicate"/],
-    [['trace', '1', '--format', 'xml', '--db', 'x.sqlite'], /^cxl-bench: trace: --format must be one of csv, jsonl, got "xml"/],
+    [['trace', '1', '--format', 'xml', '--db', 'x.sqlite'], /^cxl-bench: trace: --format must be one of csv, jsonl\b.*, got "xml"/],
     [['trace', 'abc', '--format', 'csv'], /^cxl-bench: trace: RUN must be a run id/],
     [['runs', 'list', '--db', 'missing.sqlite'], /^cxl-bench: runs list: no database at missing\.sqlite/],
+    [['compare', '1'], /^cxl-bench: compare: missing RUN_A RUN_B/],
     [['regs', 'hb9.rp0.ep0'], /^cxl-bench: regs: no endpoint "hb9.rp0.ep0" in topology single/],
   ])('bad usage %j exits 2 with a one-line error', async (args, message) => {
     const r = await inProcess(args);

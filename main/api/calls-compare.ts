@@ -1,0 +1,35 @@
+// Comparing stored runs (DESIGN.md 5): run a comparison, page its hunks, list and reopen saved ones.
+
+import { z } from 'zod';
+import type { CallTable } from './call-def.js';
+import { id, limit, offset } from './fields.js';
+
+export type CompareCallName = 'compare.run' | 'compare.hunks' | 'compare.get' | 'compare.list';
+
+export const COMPARE_CALLS: CallTable<CompareCallName> = {
+  'compare.run': {
+    input: z.strictObject({
+      runA: id,
+      runB: id,
+      masks: z.array(z.string().min(1).max(200), { error: 'must be a list of field names' }).max(100).optional(),
+      nodeMap: z.record(z.string().max(200), z.string().max(200), { error: 'must map node names to node names' }).optional(),
+      rebase: z.boolean().optional(),
+    }),
+    handler: (s, i) => s.compare.run(i),
+  },
+
+  'compare.hunks': {
+    input: z.strictObject({ compareId: id, offset, limit: limit(1000) }),
+    handler: (s, i) => s.compare.hunks(i.compareId, i.offset, i.limit),
+  },
+
+  'compare.get': {
+    input: z.strictObject({ compareId: id }),
+    handler: (s, i) => s.compare.get(i.compareId),
+  },
+
+  'compare.list': {
+    input: z.strictObject({ sessionId: id.optional() }),
+    handler: (s, i) => s.compare.list(i.sessionId),
+  },
+};

@@ -1,0 +1,131 @@
+// The core calls: the application, sessions, runs, trace paging and logs.
+
+import { z } from 'zod';
+import type { Services } from '../services/services.js';
+import { ApiError } from './api-error.js';
+import type { CallTable } from './call-def.js';
+import { id, limit, name, none, offset, slug, traceFilter } from './fields.js';
+
+const notFound = (what: string, n: number, field = 'id'): ApiError => new ApiError('not-found', `${what} ${n} does not exist`, field);
+
+function runOr404(s: Services, runId: number, field = 'runId') {
+  const run = s.store.runs.get(runId);
+  if (!run) throw notFound('run', runId, field);
+  return run;
+}
+
+const hardwareTarget = z.union([z.string().min(1).max(300), z.strictObject({ link: z.string().min(1).max(300), map: z.string().max(1000).optional() })]);
+
+export type CoreCallName =
+  | 'app.info'
+  | 'sessions.create'
+  | 'sessions.list'
+  | 'sessions.rename'
+  | 'sessions.delete'
+  | 'runs.start'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.cancel'
+  | 'trace.page'
+  | 'logs.page';
+
+export const CORE_CALLS: CallTable<CoreCallName> = {
+  'app.info': {
+    input: none,
+    handler: (s) => ({
+      name: s.app.name,
+      version: s.app.version,
+      dbPath: s.store.path,
+      shell: s.shell,
+      node: globalThis.process?.versions?.node ?? '',
+      sequences: s.sequences.list(),
+      topologies: s.topologies(),
+    }),
+  },
+
+  'sessions.create': {
+    input: z.strictObject({ name }),
+    handler: (s, i) => s.store.sessions.create(i.name),
+  },
+
+  'sessions.list': {
+    input: none,
+    handler: (s) => s.store.sessions.list(),
+  },
+
+  'sessions.rename': {
+    input: z.strictObject({ id, name }),
+    handler: (s, i) => {
+      const renamed = s.store.sessions.rename(i.id, i.name);
+      if (!renamed) throw notFound('session', i.id);
+      return renamed;
+    },
+  },
+
+  'sessions.delete': {
+    input: z.strictObject({ id }),
+    handler: (s, i) => {
+      if (!s.store.sessions.get(i.id)) throw notFound('session', i.id);
+      const busy = s.runs.activeRuns().filter((r) => s.store.runs.get(r)?.sessionId === i.id);
+      if (busy.length) throw new ApiError('conflict', `session ${i.id} has a run in progress (run ${busy[0]})`, 'id');
+      for (const r of s.store.runs.list(i.id)) s.store.traces.forget(r.id);
+      s.store.sessions.delete(i.id);
+      return { deleted: true as const };
+    },
+  },
+
+  'runs.start': {
+    input: z.strictObject({
+      sessionId: id,
+      sequence: slug.optional(),
+      topology: slug.optional(),
+      targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
+    }),
+    handler: (s, i) => {
+      if (!s.store.sessions.get(i.sessionId)) throw notFound('session', i.sessionId, 'sessionId');
+      const sequence = i.sequence ?? s.sequences.defaultId();
+      if (!sequence) throw new ApiError('conflict', 'no sequences are registered', 'sequence');
+      if (!s.sequences.get(sequence))
+        throw new ApiError('bad-input', `runs.start: sequence: unknown sequence "${sequence}" (known: ${s.sequences.ids().join(', ')})`, 'sequence');
+      const topology = i.topology ?? s.defaultTopology();
+      if (!s.hasTopology(topology))
+        throw new ApiError('bad-input', `runs.start: topology: unknown topology "${topology}" (known: ${s.topologies().join(', ')})`, 'topology');
+      if (i.targets && Object.keys(i.targets).length)
+        throw new ApiError('bad-input', 'runs.start: targets: hardware endpoints in runs are not available in this build yet', 'targets');
+      if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
+      return s.runs.start({ sessionId: i.sessionId, sequence, topology });
+    },
+  },
+
+  'runs.list': {
+    input: z.strictObject({ sessionId: id.optional() }),
+    handler: (s, i) => s.store.runs.list(i.sessionId),
+  },
+
+  'runs.get': {
+    input: z.strictObject({ id }),
+    handler: (s, i) => ({ ...runOr404(s, i.id, 'id'), steps: s.store.steps.list(i.id) }),
+  },
+
+  'runs.cancel': {
+    input: z.strictObject({ id }),
+    handler: (s, i) => {
+      const run = runOr404(s, i.id, 'id');
+      s.runs.cancel(run.id);
+      return s.store.runs.get(run.id)!;
+    },
+  },
+
+  'trace.page': {
+    input: z.strictObject({ runId: id, offset, limit: limit(5000), filter: traceFilter.optional() }),
+    handler: (s, i) => {
+      const run = runOr404(s, i.runId);
+      return s.store.traces.page(run.id, run.eventCount, i.offset, i.limit, i.filter);
+    },
+  },
+
+  'logs.page': {
+    input: z.strictObject({ runId: id.optional(), offset, limit: limit(1000) }),
+    handler: (s, i) => s.store.logs.page(i.runId, i.offset, i.limit),
+  },
+};
