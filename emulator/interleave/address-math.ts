@@ -11,27 +11,40 @@
 // run of N consecutive chunks holds exactly one chunk of each position).
 // Numbers, not bit operations: addresses exceed 2^32.
 
+/**
+ * floor(x / m) for non-negative integers below 2^53, exact, without `%`: V8 computes `%` on numbers beyond
+ * 31 bits with a slow fmod call, which dominated the memory path. The quotient from the float division can be
+ * one off for huge x, so it is corrected with the exact remainder.
+ */
+export const floorDiv = (x: number, m: number): number => {
+  const q = Math.floor(x / m);
+  const r = x - q * m;
+  return r < 0 ? q - 1 : r >= m ? q + 1 : q;
+};
+
+/** x mod m for non-negative integers below 2^53 (see floorDiv). */
+export const modFloor = (x: number, m: number): number => x - floorDiv(x, m) * m;
+
 /** Target position (0 .. ways-1) that a decoder with `ways`/`granularity` selects for `hpa`. */
 export const interleavePosition = (hpa: number, ways: number, granularity: number): number =>
-  Math.floor(hpa / granularity) % ways;
+  modFloor(floorDiv(hpa, granularity), ways);
 
 /** Offset inside the endpoint's decoded DPA range for `hpa` in a decoder based at `base`. */
 export const hpaToDpaOffset = (hpa: number, base: number, ways: number, granularity: number): number => {
   const off = hpa - base;
-  const stride = granularity * ways;
-  return Math.floor(off / stride) * granularity + (off % granularity);
+  return floorDiv(off, granularity * ways) * granularity + modFloor(off, granularity);
 };
 
 /** Inverse: the HPA of DPA offset `dpaOffset` at interleave position `position` of a decoder at `base`. */
 export const dpaOffsetToHpa = (dpaOffset: number, base: number, position: number, ways: number, granularity: number): number => {
-  const k = Math.floor(dpaOffset / granularity);
-  const c0 = Math.floor(base / granularity);
-  const r = (((position - c0) % ways) + ways) % ways;
-  return base + (k * ways + r) * granularity + (dpaOffset % granularity);
+  const k = floorDiv(dpaOffset, granularity);
+  const c0 = floorDiv(base, granularity);
+  const r = modFloor(position - modFloor(c0, ways) + ways, ways);
+  return base + (k * ways + r) * granularity + modFloor(dpaOffset, granularity);
 };
 
 /** Bytes from `hpa` to the end of its granule (how far a bulk access may go before the target changes). */
-export const bytesToGranuleEnd = (hpa: number, granularity: number): number => granularity - (hpa % granularity);
+export const bytesToGranuleEnd = (hpa: number, granularity: number): number => granularity - modFloor(hpa, granularity);
 
 /**
  * Granularity a decoder one level below must use so that it selects among its own targets with the bits its

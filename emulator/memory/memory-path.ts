@@ -11,9 +11,9 @@
 import type { MemAccessResult } from '../../common/platform.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { dpa as asDpa } from '../../common/units.js';
-import { hpaToDpaOffset } from '../interleave/address-math.js';
+import { floorDiv, hpaToDpaOffset, modFloor } from '../interleave/address-math.js';
 import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
-import { LANE_BYTES, LANES, RouteCache } from './route-cache.js';
+import { LANE_BYTES, LANES, RouteCache, type Lane } from './route-cache.js';
 import { walkRoute } from './route-walk.js';
 
 const SPACE_MEM = 2; // common/access.ts SPACES
@@ -24,13 +24,8 @@ const ST_BAD = 2;
 export const PLATFORM_NODE = 'platform';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-
-interface Piece {
-  endpoint: MemEndpoint;
-  dpa: number;
-  length: number;
-  hops: string;
-}
+/** Pieces one gathered read may have (a 16 KiB access across 16-way 256 B interleave is 64). */
+const MAX_GATHER_PIECES = 256;
 
 export class MemoryPath {
   readonly routes: RouteCache;
@@ -44,65 +39,153 @@ export class MemoryPath {
   }
 
   read(hpa: number, out: Uint8Array): MemAccessResult {
-    return this.run(hpa, out, false);
+    return this.gatherRead(hpa, out) ?? this.run(hpa, out, false);
+  }
+
+  // Scratch for gatherRead: pieces of one access (endpoint index, DPA, length) and one span buffer.
+  private readonly pieceEp = new Int32Array(MAX_GATHER_PIECES);
+  private readonly pieceDpa = new Float64Array(MAX_GATHER_PIECES);
+  private readonly pieceLen = new Int32Array(MAX_GATHER_PIECES);
+  private readonly spanEps: MemEndpoint[] = [];
+  private readonly spanLo: number[] = [];
+  private readonly spanHi: number[] = [];
+  private readonly spanLanes: Lane[] = [];
+  private readonly spanAt = new Float64Array(MAX_GATHER_PIECES);
+  private scratch = new Uint8Array(0);
+  private scratchViews: Uint8Array[] = [];
+
+  /**
+   * The fast read: an access inside one compiled interval is cut into pieces, and each endpoint's pieces —
+   * consecutive granules of one decoder, so one contiguous DPA span — are read from its media in one go and
+   * scattered into `out`. Returns null (use the general path) when the access leaves the interval, needs
+   * more pieces than the scratch holds, tracing is on, or any span is not plainly readable (poison etc.).
+   */
+  private gatherRead(hpa: number, out: Uint8Array): MemAccessResult | null {
+    if (this.sink) return null;
+    const c = this.routes.lookup(hpa);
+    const len = out.length;
+    if (!c.ok || c.lanes === null || hpa + len > c.hi || len === 0) return null;
+    const lanes = c.lanes;
+    const eps = this.spanEps;
+    eps.length = 0;
+    let pieces = 0;
+    for (let done = 0; done < len; ) {
+      if (pieces === MAX_GATHER_PIECES) return null;
+      const at = hpa + done;
+      const q = floorDiv(at, LANE_BYTES);
+      const lane = lanes[modFloor(q, LANES)];
+      const d = lane.decoder;
+      const n = Math.min(len - done, lane.contig - (at - q * LANE_BYTES));
+      const dpa = d.dpaBase + hpaToDpaOffset(at, d.base, d.ways, d.granularity);
+      let e = eps.indexOf(lane.endpoint);
+      if (e < 0) {
+        e = eps.push(lane.endpoint) - 1;
+        this.spanLo[e] = dpa;
+        this.spanHi[e] = dpa + n;
+        this.spanLanes[e] = lane;
+      } else {
+        if (dpa !== this.spanHi[e]) return null; // not one contiguous span
+        this.spanHi[e] = dpa + n;
+      }
+      this.pieceEp[pieces] = e;
+      this.pieceDpa[pieces] = dpa;
+      this.pieceLen[pieces] = n;
+      pieces++;
+      done += n;
+    }
+    if (this.scratch.length < len) {
+      const sc = new Uint8Array(Math.ceil(Math.max(len, 4096) / LANE_BYTES) * LANE_BYTES);
+      this.scratch = sc;
+      this.scratchViews = Array.from({ length: sc.length / LANE_BYTES }, (_, i) => sc.subarray(i * LANE_BYTES, (i + 1) * LANE_BYTES));
+    }
+    // Lay the spans out one after another in scratch, then scatter.
+    let at = 0;
+    for (let e = 0; e < eps.length; e++) {
+      const lo = this.spanLo[e];
+      const n = this.spanHi[e] - lo;
+      if (eps[e].mediaAccess(asDpa(lo), n) !== 'ok') return null;
+      this.spanAt[e] = at - lo;
+      eps[e].read(asDpa(lo), this.scratch.subarray(at, at + n));
+      at += n;
+    }
+    const scratch = this.scratch;
+    let done = 0;
+    const views = this.scratchViews;
+    for (let i = 0; i < pieces; i++) {
+      const from = this.spanAt[this.pieceEp[i]] + this.pieceDpa[i];
+      const n = this.pieceLen[i];
+      // Whole 256-byte lanes use a prebuilt view of scratch: a subarray per piece was most of the cost.
+      if (n === LANE_BYTES && (from & (LANE_BYTES - 1)) === 0) out.set(views[from >>> 8], done);
+      else out.set(scratch.subarray(from, from + n), done);
+      done += n;
+    }
+    return { status: 'ok', detail: `${this.spanLanes[this.pieceEp[0]].hops} DPA ${hex(this.pieceDpa[0])}` };
   }
 
   write(hpa: number, data: Uint8Array): MemAccessResult {
     return this.run(hpa, data, true);
   }
 
-  private piece(hpa: number, remaining: number): Piece | string {
-    const c = this.routes.lookup(hpa);
-    if ('ok' in c) return c.detail;
-    if (c.lanes !== null) {
-      const off = hpa % LANE_BYTES;
-      const lane = c.lanes[Math.floor(hpa / LANE_BYTES) % LANES];
-      const d = lane.decoder;
-      return {
-        endpoint: lane.endpoint,
-        dpa: d.dpaBase + hpaToDpaOffset(hpa, d.base, d.ways, d.granularity),
-        length: Math.min(remaining, lane.contig - off, c.hi - hpa),
-        hops: lane.hops,
-      };
-    }
-    const r = walkRoute(this.h, hpa);
-    if (!r.ok) return r.detail;
-    return { endpoint: r.endpoint, dpa: r.dpa, length: Math.min(remaining, LANE_BYTES - (hpa % LANE_BYTES), r.hi - hpa), hops: r.hops };
-  }
-
   private run(hpa: number, buf: Uint8Array, isWrite: boolean): MemAccessResult {
+    const len = buf.length;
     let done = 0;
-    let detail: string | undefined;
+    let firstHops: string | null = null;
+    let firstDpa = 0;
     let poison: string | undefined;
-    while (done < buf.length) {
+    while (done < len) {
       const at = hpa + done;
-      const p = this.piece(at, buf.length - done);
-      if (typeof p === 'string') {
-        if (!isWrite) buf.fill(0xff, done);
-        if (this.sink) this.traceFailure(at, buf.length - done, isWrite, p);
-        return { status: 'unroutable', detail: p };
+      // One piece: the bytes from `at` that go to one endpoint at contiguous DPAs (fast lane or slow walk).
+      const c = this.routes.lookup(at);
+      if (!c.ok) return this.fail(at, buf, done, isWrite, c.detail);
+      let ep: MemEndpoint;
+      let dpa: number;
+      let n: number;
+      let hops: string;
+      const lanes = c.lanes;
+      if (lanes !== null) {
+        const q = floorDiv(at, LANE_BYTES);
+        const lane = lanes[modFloor(q, LANES)];
+        const d = lane.decoder;
+        ep = lane.endpoint;
+        dpa = d.dpaBase + hpaToDpaOffset(at, d.base, d.ways, d.granularity);
+        n = Math.min(len - done, lane.contig - (at - q * LANE_BYTES), c.hi - at);
+        hops = lane.hops;
+      } else {
+        const r = walkRoute(this.h, at);
+        if (!r.ok) return this.fail(at, buf, done, isWrite, r.detail);
+        ep = r.endpoint;
+        dpa = r.dpa;
+        n = Math.min(len - done, LANE_BYTES - modFloor(at, LANE_BYTES), r.hi - at);
+        hops = r.hops;
       }
-      const part = buf.subarray(done, done + p.length);
-      const verdict = p.endpoint.mediaAccess(asDpa(p.dpa), p.length);
-      if (verdict === 'ok' || verdict === 'poisoned') {
-        if (isWrite) p.endpoint.write(asDpa(p.dpa), part);
-        else p.endpoint.read(asDpa(p.dpa), part);
-      } else if (!isWrite) {
-        part.fill(0xff);
+      const part = buf.subarray(done, done + n);
+      const verdict = ep.mediaAccess(asDpa(dpa), n);
+      if (verdict === 'ok') {
+        if (isWrite) ep.write(asDpa(dpa), part);
+        else ep.read(asDpa(dpa), part);
+      } else {
+        if (verdict === 'out-of-range') return this.fail(at, buf, done, isWrite, `${hops} DPA ${hex(dpa)}: beyond the device's capacity`);
+        if (verdict === 'poisoned') {
+          if (isWrite) ep.write(asDpa(dpa), part);
+          else ep.read(asDpa(dpa), part);
+        } else if (!isWrite) part.fill(0xff);
+        poison ??= `${hops} DPA ${hex(dpa)}: ${verdict}`;
       }
-      if (verdict === 'out-of-range') {
-        const why = `${p.hops} DPA ${hex(p.dpa)}: beyond the device's capacity`;
-        if (this.sink) this.traceFailure(at, buf.length - done, isWrite, why);
-        if (!isWrite) buf.fill(0xff, done);
-        return { status: 'unroutable', detail: why };
+      if (firstHops === null) {
+        firstHops = hops;
+        firstDpa = dpa;
       }
-      if (verdict !== 'ok' && poison === undefined) poison = `${p.hops} DPA ${hex(p.dpa)}: ${verdict}`;
-      if (detail === undefined) detail = `${p.hops} DPA ${hex(p.dpa)}`;
-      if (this.sink) this.tracePiece(p.endpoint.path, at, part, isWrite, verdict === 'ok' ? ST_OK : ST_BAD);
-      done += p.length;
+      if (this.sink) this.tracePiece(ep.path, at, part, isWrite, verdict === 'ok' ? ST_OK : ST_BAD);
+      done += n;
     }
     if (poison !== undefined && !isWrite) return { status: 'poison', detail: poison };
-    return detail === undefined ? { status: 'ok' } : { status: 'ok', detail };
+    return firstHops === null ? { status: 'ok' } : { status: 'ok', detail: `${firstHops} DPA ${hex(firstDpa)}` };
+  }
+
+  private fail(at: number, buf: Uint8Array, done: number, isWrite: boolean, detail: string): MemAccessResult {
+    if (!isWrite) buf.fill(0xff, done);
+    if (this.sink) this.traceFailure(at, buf.length - done, isWrite, detail);
+    return { status: 'unroutable', detail };
   }
 
   private node(path: string): number {

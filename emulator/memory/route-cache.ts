@@ -6,7 +6,7 @@
 // as few pieces as the interleave allows). Any decoder change clears the cache (HdmDecoders.onChange).
 
 import type { CommittedDecoder } from '../hdm/commit-checks.js';
-import { INTERLEAVE_PERIOD } from '../interleave/address-math.js';
+import { INTERLEAVE_PERIOD, floorDiv, modFloor } from '../interleave/address-math.js';
 import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
 import { walkRoute, type RouteFail } from './route-walk.js';
 
@@ -23,6 +23,7 @@ export interface Lane {
 
 /** HPAs [lo, hi) decode through the same decoders; `lanes` null means "walk each access" (mixed routes). */
 export interface CompiledInterval {
+  ok: true;
   lo: number;
   hi: number;
   lanes: Lane[] | null;
@@ -51,7 +52,7 @@ export class RouteCache {
       if (hpa >= c.lo && hpa < c.hi) return (this.last = c);
     }
     const c = this.compile(hpa);
-    if ('ok' in c) return c;
+    if (!c.ok) return c;
     this.intervals.push(c);
     return (this.last = c);
   }
@@ -60,7 +61,7 @@ export class RouteCache {
     this.compiles++;
     const first = walkRoute(this.h, hpa);
     if (!first.ok) return first;
-    const slow: CompiledInterval = { lo: first.lo, hi: first.hi, lanes: null };
+    const slow: CompiledInterval = { ok: true, lo: first.lo, hi: first.hi, lanes: null };
     if (first.hi - first.lo < INTERLEAVE_PERIOD) return slow;
     let lo = first.lo;
     let hi = first.hi;
@@ -80,10 +81,10 @@ export class RouteCache {
       if (a.endpoint === b.endpoint && a.decoder === b.decoder && b.dpa === a.dpa + LANE_BYTES) a.contig = LANE_BYTES + b.contig;
     }
     const lanes = new Array<Lane>(LANES);
-    const first0 = Math.floor(start / LANE_BYTES);
+    const first0 = floorDiv(start, LANE_BYTES);
     byStep.forEach((s, j) => {
-      lanes[(first0 + j) % LANES] = { endpoint: s.endpoint, decoder: s.decoder, hops: s.hops, contig: s.contig };
+      lanes[modFloor(first0 + j, LANES)] = { endpoint: s.endpoint, decoder: s.decoder, hops: s.hops, contig: s.contig };
     });
-    return { lo, hi, lanes };
+    return { ok: true, lo, hi, lanes };
   }
 }
