@@ -57,6 +57,8 @@ function resyncCut(script: Run[]): { runs: number; aLen: number; bLen: number } 
 }
 
 function walk(a: Keys, i: number, aEnd: number, b: Keys, j: number, bEnd: number, out: RunList, depth: number): void {
+  // Once the rest has no unique common keys, do not look again (keeps a fully rewritten trace linear).
+  let anchorsTried = false;
   for (;;) {
     let k = 0;
     while (i + k < aEnd && j + k < bEnd && a[i + k] === b[j + k]) k++;
@@ -87,7 +89,10 @@ function walk(a: Keys, i: number, aEnd: number, b: Keys, j: number, bEnd: number
       if (toEnd || w >= WINDOW_MAX) break;
     }
     if (resynced) continue;
-    if (depth < 8 && patience(a, i, aEnd, b, j, bEnd, out, depth)) return;
+    if (depth < 8 && !anchorsTried) {
+      anchorsTried = true;
+      if (patience(a, i, aEnd, b, j, bEnd, out, depth)) return;
+    }
     const wa = Math.min(WINDOW_MAX, aEnd - i);
     const wb = Math.min(WINDOW_MAX, bEnd - j);
     out.push(1, wa);
