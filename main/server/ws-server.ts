@@ -35,6 +35,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Largest request frame accepted (bytes). */
+export const MAX_FRAME_BYTES = 128 << 20;
+
 export const newToken = (): string => randomBytes(24).toString('hex');
 
 function tokenMatches(expected: string, given: string | null): boolean {
@@ -56,7 +59,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const staticDir = opts.staticDir ?? 'out/renderer';
 
   const http: Server = createServer((req, res) => serveStatic(staticDir, req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  // Large enough for trace.import of a whole QEMU boot log (calls-trace.ts accepts 64 MiB of text).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
