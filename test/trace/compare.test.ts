@@ -120,4 +120,21 @@ describe('compareTraces', () => {
     expect(compareTraces([mb(0x4000, 0, 'aa')], [mb(0x4000, 0, 'bb')]).counts.valueDiffers).toBe(1);
     expect(compareTraces([mb(0x4000, 0, 'aa')], [mb(0x4000, 0, 'bb')], { masks: ['mailbox.0x4000'] }).equal).toBe(true);
   });
+
+  it('folds N identical reads into one entry with a count and keeps the read that differs', () => {
+    const reads = (n: number): TraceEvent[] =>
+      renumber([...Array.from({ length: n }, () => acc('ep0', 'bar2', 0x84, 'R', 1n)), acc('ep0', 'bar2', 0x84, 'R', 0n)]);
+    const r = compareTraces(reads(3), reads(9), opts);
+    expect(r.events).toMatchObject({ a: 4, b: 10, entriesA: 2, entriesB: 2 });
+    expect(r.counts).toMatchObject({ equal: 1, pollCountDiffers: 1, onlyA: 0, onlyB: 0 });
+    const unfolded = compareTraces(reads(3), reads(9), { ...opts, foldPolls: false });
+    expect(unfolded.counts).toMatchObject({ onlyB: 6, pollCountDiffers: 0 });
+  });
+
+  it('masks serial numbers by default', () => {
+    const a = renumber([acc('ep0', 'cfg', 4, 'R', 0x1111n)]);
+    const b = renumber([acc('ep0', 'cfg', 4, 'R', 0x2222n)]);
+    expect(compareTraces(a, b, opts).equal).toBe(true);
+    expect(compareTraces(a, b, { ...opts, defaultMasks: false }).counts.valueDiffers).toBe(1);
+  });
 });
