@@ -1,0 +1,58 @@
+// `cxl-bench run [--sequence ID] [--topology NAME] [--target NODE=URI ...] [--map FILE] [--session NAME]
+// [--json] [--db FILE]`: one run in a worker, as the app runs it; --target replaces that emulated endpoint by
+// the hardware behind the link (issue 7). Exit 0 passed, 1 failed or error (a link that fails ends the run
+// 'error' with the reason, keeping every event before it), 2 bad usage.
+
+import { resolve } from 'node:path';
+import type { RunDetail } from '../../main/api/contract.js';
+import { createServices } from '../../main/services/services.js';
+import { DEFAULT_DB, parse, str } from '../args.js';
+import { envSequenceModules, write, type CliIo } from '../io.js';
+import { EXIT } from '../usage.js';
+import { parseTargets, runSequence } from './run-sequence.js';
+
+export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  const p = parse(
+    'run',
+    args,
+    {
+      sequence: { type: 'string' },
+      topology: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      map: { type: 'string' },
+      session: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    { min: 0, max: 0, names: '' },
+  );
+  const map = str(p, 'map');
+  const targets = parseTargets('run', p.values.target as unknown as string[] | undefined, map ? resolve(map) : undefined);
+  const dbPath = str(p, 'db') ?? DEFAULT_DB;
+  const services = await createServices({ dbPath, sequenceModules: envSequenceModules() });
+  try {
+    const name = str(p, 'session') ?? 'cli';
+    const session = services.store.sessions.findByName(name) ?? services.store.sessions.create(name);
+    const detail = await runSequence(services, io, 'run', {
+      sessionId: session.id,
+      ...(str(p, 'sequence') ? { sequence: str(p, 'sequence') } : {}),
+      ...(str(p, 'topology') ? { topology: str(p, 'topology') } : {}),
+      ...(targets ? { targets } : {}),
+    });
+    await write(io.stdout, p.values.json ? JSON.stringify(detail) + '\n' : runText(detail));
+    return detail.status === 'passed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    await services.close();
+  }
+}
+
+export function runText(r: RunDetail): string {
+  const c = r.stepCounts;
+  const lines = [
+    `run ${r.id}: ${r.sequence} on ${r.topology} (${r.targets || 'no targets'}) — ${r.status.toUpperCase()}`,
+    `  ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.info} info; ${r.eventCount} trace events`,
+    `  ${r.summary ?? ''}`,
+  ];
+  for (const s of r.steps.filter((x) => x.verdict === 'fail' || x.verdict === 'warn')) lines.push(`  ${s.verdict.toUpperCase()} ${s.name}: ${s.reason}`);
+  return lines.join('\n') + '\n';
+}
