@@ -4,14 +4,10 @@ import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { injectCommand } from './commands/inject.js';
 import { mailboxCommand } from './commands/mailbox.js';
-import { injectCommand } from './commands/inject.js';
-import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
-import { runCommand } from './commands/run.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
-import { topologyCommand } from './commands/topology.js';
 import { topologyCommand } from './commands/topology.js';
 import { traceCommand } from './commands/trace-export.js';
 import { processIo, write, type CliIo } from './io.js';
@@ -26,10 +22,6 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   trace: traceCommand,
   compare: compareCommand,
   regs: regsCommand,
-  run: runCommand,
-  topology: topologyCommand,
-  mailbox: mailboxCommand,
-  inject: injectCommand,
   run: runCommand,
   topology: topologyCommand,
   mailbox: mailboxCommand,

@@ -39,22 +39,6 @@ commands:
   inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
          (inject takes [--topology NAME] [--db FILE] [--json] too; mailbox and inject are recorded in a
          'console' run of session 'cli')
-  run    --sequence ID [--topology NAME] [--db FILE] [--json]
-         run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
-         verdicts as a table; exit 1 when a step failed
-  topology list [--json] | check FILE [--json] | show NAME|FILE [--json]
-         built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
-         the tree and nodes (with BDFs) of a topology
-  mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
-         one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
-         (identify, get-poison-list); exit 1 when the return code is not Success
-  inject poison NODE --dpa ADDR [--length BYTES]          then Get Poison List
-  inject event  NODE --log informational|warning|failure|fatal --kind general-media|dram|memory-module
-                [--dpa ADDR] [--flags N] [--event-type N]  then Get Event Records of that log
-  inject ras    NODE --kind uncorrectable|correctable --bits MASK    then the RAS registers
-  inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
-         (inject takes [--topology NAME] [--db FILE] [--json] too; mailbox and inject are recorded in a
-         'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
 default database: ./cxl-bench.sqlite`;
