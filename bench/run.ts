@@ -15,14 +15,22 @@ export interface Benchmark {
 const here = dirname(fileURLToPath(import.meta.url));
 const self = fileURLToPath(import.meta.url).split('/').pop();
 
+/** Files that failed to load (reported, and the run exits 1, but the other files still run). */
+let broken = 0;
+
 async function collect(): Promise<Benchmark[]> {
   const files = readdirSync(here)
     .filter((f) => f.endsWith('.ts') && f !== self && !f.endsWith('.d.ts'))
     .sort();
   const all: Benchmark[] = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(here, f)).href)) as { benchmarks?: Benchmark[] };
-    if (Array.isArray(mod.benchmarks)) all.push(...mod.benchmarks);
+    try {
+      const mod = (await import(pathToFileURL(join(here, f)).href)) as { benchmarks?: Benchmark[] };
+      if (Array.isArray(mod.benchmarks)) all.push(...mod.benchmarks);
+    } catch (e) {
+      broken++;
+      process.stderr.write(`bench: cannot load bench/${f}: ${(e as Error).message.split('\n')[0]}\n`);
+    }
   }
   return all;
 }
@@ -44,7 +52,7 @@ async function main(filters: string[]): Promise<number> {
       process.stderr.write(`bench: ${b.name} failed: ${(e as Error).message}\n`);
     }
   }
-  return failed ? 1 : 0;
+  return failed || broken ? 1 : 0;
 }
 
 process.exitCode = await main(process.argv.slice(2).filter((a) => a !== '--'));
