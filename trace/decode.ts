@@ -77,6 +77,11 @@ export const formatFields = (fields: readonly DecodedField[]): string => fields.
 function decodeAccess(ev: AccessEvent, idx: LayoutIndex, previous?: PreviousValue): DecodedEvent {
   const hits = idx.overlapping(ev.node, ev.region, ev.offset, ev.width);
   if (hits.length === 0) {
+    const inBlock = idx.blockAt(ev.node, ev.region, ev.offset);
+    if (inBlock) {
+      const register = `+${hex(ev.offset - inBlock.placed.base)}`;
+      return { block: inBlock.block.name, register, fields: [], text: [ev.node, inBlock.block.name, register].join(SEP) };
+    }
     const register = `(unknown +${hex(ev.offset)})`;
     return { block: '', register, fields: [], text: [ev.node, ev.region, register].join(SEP) };
   }

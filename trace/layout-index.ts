@@ -22,9 +22,16 @@ interface RegionTable {
   hits: RegisterHit[];
 }
 
+/** A placed block with its declaration, for offsets that fall inside a block but in no declared register. */
+export interface BlockHit {
+  placed: PlacedBlock;
+  block: BlockDecl;
+}
+
 export class LayoutIndex {
   private readonly tables = new Map<string, RegionTable>();
   private readonly kinds = new Map<string, string>();
+  private readonly blocks = new Map<string, BlockHit[]>();
 
   constructor(layout: Layout, resolve: BlockResolver) {
     const lists = new Map<string, RegisterHit[]>();
@@ -36,6 +43,9 @@ export class LayoutIndex {
         const key = tableKey(node.node, placed.region);
         let list = lists.get(key);
         if (!list) lists.set(key, (list = []));
+        let blocks = this.blocks.get(key);
+        if (!blocks) this.blocks.set(key, (blocks = []));
+        blocks.push({ placed, block });
         for (const register of block.registers) list.push({ placed, block, register, base: placed.base + register.offset });
       }
     }
@@ -66,6 +76,17 @@ export class LayoutIndex {
       const h = t.hits[i];
       if (offset < h.base + h.register.width) return h;
     }
+    return undefined;
+  }
+
+  /**
+   * The block containing byte `offset` of (node, region), whether or not a register is declared there: data
+   * areas such as the mailbox payload (CXL 2.0 8.2.8.4.8) are blocks without registers.
+   */
+  blockAt(node: string, region: Region, offset: number): BlockHit | undefined {
+    const list = this.blocks.get(tableKey(node, region));
+    if (!list) return undefined;
+    for (const b of list) if (offset >= b.placed.base && offset < b.placed.base + b.block.size) return b;
     return undefined;
   }
 
