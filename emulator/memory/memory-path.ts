@@ -11,9 +11,10 @@
 import type { MemAccessResult } from '../../common/platform.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { dpa as asDpa } from '../../common/units.js';
-import { floorDiv, hpaToDpaOffset, modFloor } from '../interleave/address-math.js';
+import { floorDiv, hpaToDpaOffset, INTERLEAVE_PERIOD, modFloor } from '../interleave/address-math.js';
 import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
-import { LANE_BYTES, LANES, RouteCache, type Lane } from './route-cache.js';
+import { LANE_BYTES, LANES, RouteCache } from './route-cache.js';
+import { buildReadPlan } from './read-plan.js';
 import { walkRoute } from './route-walk.js';
 
 const SPACE_MEM = 2; // common/access.ts SPACES
@@ -24,8 +25,10 @@ const ST_BAD = 2;
 export const PLATFORM_NODE = 'platform';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-/** Pieces one gathered read may have (a 16 KiB access across 16-way 256 B interleave is 64). */
-const MAX_GATHER_PIECES = 256;
+/** Longest read that is planned (longer ones take the general path, piece by piece). */
+const MAX_PLAN_BYTES = 64 * 1024;
+/** Plans kept per compiled interval (one per HPA phase and length seen). */
+const MAX_PLANS = 4096;
 
 export class MemoryPath {
   readonly routes: RouteCache;
@@ -42,84 +45,57 @@ export class MemoryPath {
     return this.gatherRead(hpa, out) ?? this.run(hpa, out, false);
   }
 
-  // Scratch for gatherRead: pieces of one access (endpoint index, DPA, length) and one span buffer.
-  private readonly pieceEp = new Int32Array(MAX_GATHER_PIECES);
-  private readonly pieceDpa = new Float64Array(MAX_GATHER_PIECES);
-  private readonly pieceLen = new Int32Array(MAX_GATHER_PIECES);
-  private readonly spanEps: MemEndpoint[] = [];
-  private readonly spanLo: number[] = [];
-  private readonly spanHi: number[] = [];
-  private readonly spanLanes: Lane[] = [];
-  private readonly spanAt = new Float64Array(MAX_GATHER_PIECES);
   private scratch = new Uint8Array(0);
   private scratchViews: Uint8Array[] = [];
 
   /**
    * The fast read: an access inside one compiled interval is cut into pieces, and each endpoint's pieces —
    * consecutive granules of one decoder, so one contiguous DPA span — are read from its media in one go and
-   * scattered into `out`. Returns null (use the general path) when the access leaves the interval, needs
-   * more pieces than the scratch holds, tracing is on, or any span is not plainly readable (poison etc.).
+   * scattered into `out`. The cut depends only on (HPA mod INTERLEAVE_PERIOD, length), so it is planned once
+   * and kept with the interval. Returns null (general path) when the access leaves the interval, is longer
+   * than a plan covers, tracing is on, or a span is not plainly readable (poison, media disabled ...).
    */
   private gatherRead(hpa: number, out: Uint8Array): MemAccessResult | null {
-    if (this.sink) return null;
-    const c = this.routes.lookup(hpa);
     const len = out.length;
-    if (!c.ok || c.lanes === null || hpa + len > c.hi || len === 0) return null;
-    const lanes = c.lanes;
-    const eps = this.spanEps;
-    eps.length = 0;
-    let pieces = 0;
-    for (let done = 0; done < len; ) {
-      if (pieces === MAX_GATHER_PIECES) return null;
-      const at = hpa + done;
-      const q = floorDiv(at, LANE_BYTES);
-      const lane = lanes[modFloor(q, LANES)];
-      const d = lane.decoder;
-      const n = Math.min(len - done, lane.contig - (at - q * LANE_BYTES));
-      const dpa = d.dpaBase + hpaToDpaOffset(at, d.base, d.ways, d.granularity);
-      let e = eps.indexOf(lane.endpoint);
-      if (e < 0) {
-        e = eps.push(lane.endpoint) - 1;
-        this.spanLo[e] = dpa;
-        this.spanHi[e] = dpa + n;
-        this.spanLanes[e] = lane;
-      } else {
-        if (dpa !== this.spanHi[e]) return null; // not one contiguous span
-        this.spanHi[e] = dpa + n;
-      }
-      this.pieceEp[pieces] = e;
-      this.pieceDpa[pieces] = dpa;
-      this.pieceLen[pieces] = n;
-      pieces++;
-      done += n;
+    if (this.sink || len === 0 || len > MAX_PLAN_BYTES) return null;
+    const c = this.routes.lookup(hpa);
+    if (!c.ok || c.lanes === null || hpa + len > c.hi) return null;
+    const key = modFloor(hpa, INTERLEAVE_PERIOD) * (MAX_PLAN_BYTES + 1) + len;
+    let plan = c.plans.get(key);
+    if (plan === undefined) {
+      plan = buildReadPlan(hpa, len, c.lanes);
+      if (c.plans.size >= MAX_PLANS) c.plans.clear();
+      c.plans.set(key, plan);
     }
+    if (plan === null) return null;
     if (this.scratch.length < len) {
       const sc = new Uint8Array(Math.ceil(Math.max(len, 4096) / LANE_BYTES) * LANE_BYTES);
       this.scratch = sc;
       this.scratchViews = Array.from({ length: sc.length / LANE_BYTES }, (_, i) => sc.subarray(i * LANE_BYTES, (i + 1) * LANE_BYTES));
     }
-    // Lay the spans out one after another in scratch, then scatter.
-    let at = 0;
-    for (let e = 0; e < eps.length; e++) {
-      const lo = this.spanLo[e];
-      const n = this.spanHi[e] - lo;
-      if (eps[e].mediaAccess(asDpa(lo), n) !== 'ok') return null;
-      this.spanAt[e] = at - lo;
-      eps[e].read(asDpa(lo), this.scratch.subarray(at, at + n));
-      at += n;
-    }
     const scratch = this.scratch;
-    let done = 0;
-    const views = this.scratchViews;
-    for (let i = 0; i < pieces; i++) {
-      const from = this.spanAt[this.pieceEp[i]] + this.pieceDpa[i];
-      const n = this.pieceLen[i];
-      // Whole 256-byte lanes use a prebuilt view of scratch: a subarray per piece was most of the cost.
-      if (n === LANE_BYTES && (from & (LANE_BYTES - 1)) === 0) out.set(views[from >>> 8], done);
-      else out.set(scratch.subarray(from, from + n), done);
-      done += n;
+    const spans = plan.spans;
+    let firstDpa = 0;
+    for (let e = 0; e < spans.length; e++) {
+      const sp = spans[e];
+      const d = sp.lane.decoder;
+      const lo = d.dpaBase + hpaToDpaOffset(hpa + sp.accessOffset, d.base, d.ways, d.granularity);
+      if (e === 0) firstDpa = lo;
+      const ep = sp.lane.endpoint;
+      if (ep.mediaAccess(asDpa(lo), sp.length) !== 'ok') return null;
+      ep.read(asDpa(lo), scratch.subarray(sp.scratchAt, sp.scratchAt + sp.length));
     }
-    return { status: 'ok', detail: `${this.spanLanes[this.pieceEp[0]].hops} DPA ${hex(this.pieceDpa[0])}` };
+    const pc = plan.pieces;
+    const views = this.scratchViews;
+    for (let i = 0; i < pc.length; i += 3) {
+      const from = pc[i];
+      const to = pc[i + 1];
+      const n = pc[i + 2];
+      // Whole 256-byte lanes use a prebuilt view of scratch: a subarray per piece was most of the cost.
+      if (n === LANE_BYTES && (from & (LANE_BYTES - 1)) === 0) out.set(views[from >>> 8], to);
+      else out.set(scratch.subarray(from, from + n), to);
+    }
+    return { status: 'ok', detail: `${spans[0].lane.hops} DPA ${hex(firstDpa)}` };
   }
 
   write(hpa: number, data: Uint8Array): MemAccessResult {

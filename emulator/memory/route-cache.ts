@@ -8,6 +8,7 @@
 import type { CommittedDecoder } from '../hdm/commit-checks.js';
 import { INTERLEAVE_PERIOD, floorDiv, modFloor } from '../interleave/address-math.js';
 import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
+import type { ReadPlan } from './read-plan.js';
 import { walkRoute, type RouteFail } from './route-walk.js';
 
 export const LANE_BYTES = 256;
@@ -27,6 +28,8 @@ export interface CompiledInterval {
   lo: number;
   hi: number;
   lanes: Lane[] | null;
+  /** Read plans by (HPA mod period, length): see read-plan.ts. Null entries: not plannable. */
+  plans: Map<number, ReadPlan | null>;
 }
 
 export class RouteCache {
@@ -61,7 +64,7 @@ export class RouteCache {
     this.compiles++;
     const first = walkRoute(this.h, hpa);
     if (!first.ok) return first;
-    const slow: CompiledInterval = { ok: true, lo: first.lo, hi: first.hi, lanes: null };
+    const slow: CompiledInterval = { ok: true, lo: first.lo, hi: first.hi, lanes: null, plans: new Map() };
     if (first.hi - first.lo < INTERLEAVE_PERIOD) return slow;
     let lo = first.lo;
     let hi = first.hi;
@@ -85,6 +88,6 @@ export class RouteCache {
     byStep.forEach((s, j) => {
       lanes[modFloor(first0 + j, LANES)] = { endpoint: s.endpoint, decoder: s.decoder, hops: s.hops, contig: s.contig };
     });
-    return { ok: true, lo, hi, lanes };
+    return { ok: true, lo, hi, lanes, plans: new Map() };
   }
 }
