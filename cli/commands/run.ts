@@ -53,6 +53,9 @@ export function runText(r: RunDetail): string {
     `  ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.info} info; ${r.eventCount} trace events`,
     `  ${r.summary ?? ''}`,
   ];
-  for (const s of r.steps.filter((x) => x.verdict === 'fail' || x.verdict === 'warn')) lines.push(`  ${s.verdict.toUpperCase()} ${s.name}: ${s.reason}`);
+  // Every step with its verdict, as a table.
+  const width = Math.min(48, Math.max(4, ...r.steps.map((x) => x.name.length)));
+  if (r.steps.length) lines.push('', `  ${'verdict'.padEnd(7)}  ${'step'.padEnd(width)}  reason`);
+  for (const s of r.steps) lines.push(`  ${s.verdict.toUpperCase().padEnd(7)}  ${s.name.padEnd(width)}  ${s.reason}`);
   return lines.join('\n') + '\n';
 }
