@@ -2,6 +2,7 @@
 // foreign keys on, migrations applied. The main process opens with `recover` so runs a crash left 'running'
 // become 'interrupted'; a run worker opens the same file with neither migrations nor recovery.
 
+import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { loadMigrations, migrate, type Migration } from './migrate.js';
 
@@ -30,14 +31,38 @@ export function openDb(path: string, opts: OpenOptions = {}): Database.Database 
   return db;
 }
 
-/** Runs still 'running' or 'queued' on open belong to a process that died: mark them 'interrupted'. */
-export function recoverInterruptedRuns(db: Database.Database): number {
-  const r = db
-    .prepare(
-      `UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?),
-         summary = COALESCE(summary, 'interrupted: the process running it stopped')
-       WHERE status IN ('running', 'queued')`,
+/**
+ * Runs still 'running' or 'queued' whose owning process is gone (crashed, killed) become 'interrupted'. A run
+ * owned by a live process on this host — the app, `serve`, another CLI — is left alone.
+ */
+export function recoverInterruptedRuns(db: Database.Database, alive: (host: string | null, pid: number | null) => boolean = ownerAlive): number {
+  const open = db
+    .prepare<[], { id: number; owner_host: string | null; owner_pid: number | null }>(
+      "SELECT id, owner_host, owner_pid FROM runs WHERE status IN ('running', 'queued')",
     )
-    .run(new Date().toISOString());
-  return r.changes;
+    .all();
+  const mark = db.prepare<[string, number]>(
+    `UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?),
+       summary = COALESCE(summary, 'interrupted: the process running it stopped')
+     WHERE id = ? AND status IN ('running', 'queued')`,
+  );
+  const now = new Date().toISOString();
+  let n = 0;
+  for (const r of open) if (!alive(r.owner_host, r.owner_pid)) n += mark.run(now, r.id).changes;
+  return n;
+}
+
+/** This process's identity as recorded in runs.owner_host / owner_pid. */
+export const currentOwner = (): { host: string; pid: number } => ({ host: hostname(), pid: process.pid });
+
+/** Is the process that owns a run still running? Unknown owners (older rows) and other hosts count as gone. */
+export function ownerAlive(host: string | null, pid: number | null): boolean {
+  if (host === null || pid === null || host !== hostname()) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Layout } from '../../common/layout.js';
 import type { Verdict } from '../../common/trace-sink.js';
 import type { Run, RunStatus } from '../api/contract.js';
+import { currentOwner } from './open-db.js';
 
 interface RunRow {
   id: number;
@@ -63,8 +64,8 @@ export class RunsRepo {
   private readonly targetsStmt;
 
   constructor(db: Database.Database) {
-    this.insertStmt = db.prepare<[number, string, string, string, RunStatus, string]>(
-      'INSERT INTO runs (session_id, sequence, topology, targets, status, started_at) VALUES (?, ?, ?, ?, ?, ?)',
+    this.insertStmt = db.prepare<[number, string, string, string, RunStatus, string, string, number]>(
+      'INSERT INTO runs (session_id, sequence, topology, targets, status, started_at, owner_host, owner_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.getStmt = db.prepare<[number], RunRow>(`${SELECT} WHERE r.id = ?`);
     this.listAllStmt = db.prepare<[], RunRow>(`${SELECT} ORDER BY r.id`);
@@ -78,9 +79,11 @@ export class RunsRepo {
     this.targetsStmt = db.prepare<[string, number]>('UPDATE runs SET targets = ? WHERE id = ?');
   }
 
+  /** A new run owned by this process (open-db.ts recovery leaves it alone while the process lives). */
   create(r: NewRun, now = new Date()): Run {
+    const owner = currentOwner();
     const id = Number(
-      this.insertStmt.run(r.sessionId, r.sequence, r.topology, r.targets ?? '', r.status ?? 'running', now.toISOString())
+      this.insertStmt.run(r.sessionId, r.sequence, r.topology, r.targets ?? '', r.status ?? 'running', now.toISOString(), owner.host, owner.pid)
         .lastInsertRowid,
     );
     return this.get(id)!;
