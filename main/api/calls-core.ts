@@ -5,6 +5,7 @@ import type { Services } from '../services/services.js';
 import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
 import { id, limit, name, none, offset, slug, traceFilter } from './fields.js';
+import { resolveRunTargets, trackRunLinks } from '../links/run-targets.js';
 
 const notFound = (what: string, n: number, field = 'id'): ApiError => new ApiError('not-found', `${what} ${n} does not exist`, field);
 
@@ -90,10 +91,11 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       const topology = i.topology ?? s.defaultTopology();
       if (!s.hasTopology(topology))
         throw new ApiError('bad-input', `runs.start: topology: unknown topology "${topology}" (known: ${s.topologies().join(', ')})`, 'topology');
-      if (i.targets && Object.keys(i.targets).length)
-        throw new ApiError('bad-input', 'runs.start: targets: hardware endpoints in runs are not available in this build yet', 'targets');
+      const hardware = resolveRunTargets(topology, i.targets);
       if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
-      return s.runs.start({ sessionId: i.sessionId, sequence, topology });
+      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}) });
+      if (hardware) trackRunLinks(s, run.id, hardware);
+      return run;
     },
   },
 

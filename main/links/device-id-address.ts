@@ -1,9 +1,8 @@
-// Where a link test reads the endpoint's Vendor/Device ID: config space offset 0 as the device map places it
-// on the bridge's bus. Without a map file, the HIL default map's config space base.
+// Where a link test reads the endpoint's Vendor/Device ID: config space offset 0x00 (PCI 3.0 6.2.1), at the
+// config window's base in the device map.
 
-export const DEFAULT_CONFIG_BASE = 0;
+import { endpointDeviceMap } from './device-maps.js';
 
 export async function deviceIdAddress(mapFile?: string): Promise<number> {
-  if (mapFile === undefined) return DEFAULT_CONFIG_BASE;
-  throw new Error(`device maps are not supported yet (${mapFile})`);
+  return endpointDeviceMap(mapFile).cfg.base;
 }

@@ -14,6 +14,8 @@ export interface RunEnvironment {
   targets: ReadonlyMap<string, Target>;
   platform: Platform | null;
   layout: Layout;
+  /** Release what the environment holds (hardware links); called once when the run ends. */
+  close?(): Promise<void>;
 }
 
 export type EnvironmentBuilder = (clock: Clock, sink: TraceSink) => RunEnvironment | Promise<RunEnvironment>;

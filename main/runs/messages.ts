@@ -10,6 +10,13 @@ export interface RunInit {
   topology: string;
   /** Modules (file URLs) exporting SEQUENCES besides the built-in registry (tests, plug-ins). */
   sequenceModules: string[];
+  /** Topology nodes replaced by hardware for this run: link URI and optional device map file (hardware-targets.ts). */
+  hardware?: Record<string, HardwareBinding>;
+}
+
+export interface HardwareBinding {
+  link: string;
+  map?: string;
 }
 
 export type WorkerMessage =

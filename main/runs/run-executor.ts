@@ -10,7 +10,8 @@ import { openDb } from '../store/open-db.js';
 import { LogsRepo } from '../store/logs-repo.js';
 import { RunsRepo } from '../store/runs-repo.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
-import { buildEnvironment, targetsLabel } from './environment.js';
+import { buildEnvironment, targetsLabel, type RunEnvironment } from './environment.js';
+import { attachHardware } from './hardware-targets.js';
 import type { RunInit, WorkerMessage } from './messages.js';
 import { RunRecorder } from './run-recorder.js';
 import { SequenceCatalog } from './sequence-catalog.js';
@@ -61,11 +62,14 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
 
   let failure: unknown;
   let summary = '';
+  let env: RunEnvironment | undefined;
   try {
     const catalog = await SequenceCatalog.load(init.sequenceModules);
     const seq = catalog.get(init.sequence);
     if (!seq) throw new Error(`unknown sequence "${init.sequence}"`);
-    const env = await buildEnvironment(init.topology, clock, rec.sink);
+    env = await buildEnvironment(init.topology, clock, rec.sink);
+    // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
+    if (init.hardware) env = await attachHardware(env, init.hardware, rec.sink);
     runs.setLayout(init.runId, env.layout);
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
     log('info', `run ${init.runId}: ${seq.id} on ${init.topology} started`);
@@ -95,6 +99,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   } catch (e) {
     failure = e;
   }
+  await env?.close?.().catch(() => {});
 
   const aborted = signal.aborted;
   const status = statusOf(rec.verdicts.fail, failure, aborted);

@@ -6,13 +6,15 @@ import type { Worker } from 'node:worker_threads';
 import type { Run, RunStatus } from '../api/contract.js';
 import type { EventHub } from '../services/event-hub.js';
 import type { Store } from '../store/store.js';
-import type { MainMessage, RunInit, WorkerMessage } from './messages.js';
+import type { HardwareBinding, MainMessage, RunInit, WorkerMessage } from './messages.js';
 import { runWorkerEntry, startModuleWorker } from './worker-entry.js';
 
 export interface RunRequest {
   sessionId: number;
   sequence: string;
   topology: string;
+  /** Nodes replaced by hardware endpoints for this run (validated by the caller). */
+  hardware?: Record<string, HardwareBinding>;
 }
 
 const FINISHED_GRACE_MS = 1000;
@@ -34,13 +36,20 @@ export class RunManager {
 
   /** Create the run (status 'running') and start its worker. Validation is the caller's (API table). */
   start(req: RunRequest): Run {
-    const run = this.store.runs.create({ sessionId: req.sessionId, sequence: req.sequence, topology: req.topology });
+    const hw = Object.entries(req.hardware ?? {});
+    const run = this.store.runs.create({
+      sessionId: req.sessionId,
+      sequence: req.sequence,
+      topology: req.topology,
+      ...(hw.length ? { targets: hw.map(([node, b]) => `${node}=${b.link}`).join(', ') } : {}),
+    });
     const init: RunInit = {
       dbPath: this.store.path,
       runId: run.id,
       sequence: req.sequence,
       topology: req.topology,
       sequenceModules: [...this.sequenceModules],
+      ...(hw.length ? { hardware: req.hardware } : {}),
     };
     const worker = startModuleWorker(runWorkerEntry(), { workerData: init });
     const entry: Active = { worker, finished: false, done: Promise.resolve('running') };

@@ -1,0 +1,58 @@
+// Hardware endpoints in a run (issue 7): each topology node named in the run's `hardware` bindings is replaced,
+// for this run only, by a HardwareEndpoint (hil/) over the bound link and device map; config accesses by BDF to
+// that node go to the hardware too (hardware-platform.ts). Links open before the sequence starts — one that does
+// not open fails the run 'error' with the reason — and close when the run ends. A link that fails mid-run
+// rejects the sequence's access with a LinkFault after the access was traced, so the run ends 'error' with
+// every event before it kept (run-executor.ts).
+
+import type { Target } from '../../common/target.js';
+import type { TraceSink } from '../../common/trace-sink.js';
+import { EmulatedPlatform } from '../../emulator/topology/platform.js';
+import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
+import { openLink, type Link } from '../../hil/link.js';
+import { endpointDeviceMap } from '../links/device-maps.js';
+import type { RunEnvironment } from './environment.js';
+import { HardwarePlatform } from './hardware-platform.js';
+import type { HardwareBinding } from './messages.js';
+
+/** Per-request timeout of run links: long enough for a slow UART, short enough that a dead board ends a run fast. */
+export const RUN_LINK_TIMEOUT_MS = 1000;
+
+export async function attachHardware(env: RunEnvironment, bindings: Readonly<Record<string, HardwareBinding>>, sink: TraceSink): Promise<RunEnvironment> {
+  const links: Link[] = [];
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(links.map((l) => l.close().catch(() => {})));
+  };
+  const hardware = new Map<string, Target>();
+  try {
+    for (const [node, b] of Object.entries(bindings)) {
+      if (!env.targets.has(node)) throw new Error(`no node "${node}" in this topology (nodes: ${[...env.targets.keys()].join(', ')})`);
+      const map = endpointDeviceMap(b.map);
+      let link: Link;
+      try {
+        link = await openLink(b.link, { timeoutMs: RUN_LINK_TIMEOUT_MS });
+      } catch (e) {
+        throw new Error(`${node}: link ${b.link} did not open: ${(e as Error).message}`);
+      }
+      links.push(link);
+      hardware.set(node, new HardwareEndpoint(link, map, node, sink));
+    }
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+  const targets = new Map(env.targets);
+  for (const [node, t] of hardware) targets.set(node, t);
+  const platform = env.platform instanceof EmulatedPlatform ? new HardwarePlatform(env.platform, hardware) : env.platform;
+  return {
+    targets,
+    platform,
+    // The emulated layout stays: the device map puts the same CXL spaces at the same offsets, so the hardware
+    // trace decodes with the same register declarations (what the host finds differently is the comparison).
+    layout: env.layout,
+    async close() {
+      await closeAll();
+      await env.close?.();
+    },
+  };
+}
