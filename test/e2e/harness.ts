@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const rendererDir = join(repoRoot, 'out', 'renderer');
+/** The built renderer; CXL_BENCH_E2E_RENDERER points the tests at another (already built) bundle. */
+export const rendererDir = process.env.CXL_BENCH_E2E_RENDERER ?? join(repoRoot, 'out', 'renderer');
 export const resultsDir = join(repoRoot, 'test-results');
 export const CHROMIUM = process.env.CXL_BENCH_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -22,6 +23,7 @@ function newestMtime(dir: string): number {
 
 /** Build out/renderer unless it exists and is newer than every renderer source (scripts/test.mjs builds first). */
 export function ensureRendererBuilt(): void {
+  if (process.env.CXL_BENCH_E2E_RENDERER) return;
   const index = join(rendererDir, 'index.html');
   const fresh = existsSync(index) && statSync(index).mtimeMs >=
       Math.max(newestMtime(join(repoRoot, 'renderer', 'src')), statSync(join(repoRoot, 'renderer', 'index.html')).mtimeMs);
