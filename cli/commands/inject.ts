@@ -46,8 +46,8 @@ function need(command: string, value: string | undefined, option: string): strin
 
 export async function injectCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  const kind = oneOf('inject', 'the injection', sub, KINDS);
-  if (!kind) throw new UsageError(`inject: missing injection (expected: ${KINDS.join(', ')})`);
+  if (sub === undefined || sub.startsWith('-')) throw new UsageError(`inject: missing injection (expected: ${KINDS.join(', ')})`);
+  const kind = oneOf('inject', 'the injection', sub, KINDS)!;
   const command = `inject ${kind}`;
   const p = parse(command, rest, OPTIONS[kind], { min: 1, max: 1, names: 'NODE' });
   const node = p.positionals[0]!;
