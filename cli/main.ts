@@ -2,7 +2,9 @@
 
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import-trace.js';
 import { injectCommand } from './commands/inject.js';
+import { linkCommand } from './commands/link.js';
 import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
 import { runCommand } from './commands/run.js';
@@ -26,6 +28,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   topology: topologyCommand,
   mailbox: mailboxCommand,
   inject: injectCommand,
+  import: importCommand,
+  link: linkCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -18,14 +18,18 @@ commands:
   serve  [--port N] [--host 127.0.0.1] [--db FILE] [--static DIR]
          serve the API (WebSocket) and the browser UI; prints the URL with its token
   runs list [--db FILE] [--session N] [--json]
-  trace  RUN --format csv|jsonl [--out FILE] [--db FILE]
+  trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
+  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--db FILE] [--json]
+         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line
   compare RUN_A RUN_B [--mask FIELD ...] [--json] [--db FILE]
          compare two stored runs (exit 1 when they differ)
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME]
          decoded registers of an emulated endpoint after reset
-  run    --sequence ID [--topology NAME] [--db FILE] [--json]
+  run    --sequence ID [--topology NAME] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
          verdicts as a table; exit 1 when a step failed
+  link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
+         open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   topology list [--json] | check FILE [--json] | show NAME|FILE [--json]
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology
