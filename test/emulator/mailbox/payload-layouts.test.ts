@@ -4,7 +4,7 @@ import * as payloads from '../../../emulator/mailbox/payloads.js';
 import type { FieldKind, Layout } from '../../../emulator/mailbox/layout.js';
 
 type AnyLayout = Layout<Record<string, readonly [number, FieldKind, number?]>>;
-const layouts = Object.entries(payloads).filter(
+const layouts = (Object.entries(payloads) as [string, unknown][]).filter(
   (e): e is [string, AnyLayout] => typeof e[1] === 'object' && e[1] !== null && 'fields' in e[1] && 'decode' in e[1],
 );
 
