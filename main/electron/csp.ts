@@ -1,5 +1,6 @@
-// The renderer's Content Security Policy (DESIGN.md 6), sent as a response header for every page the window
-// loads, in addition to the <meta> tag in renderer/index.html (headers also cover frame-ancestors).
+// The renderer's Content Security Policy (DESIGN.md 6), sent as a response header by the app:// handler and,
+// for the dev server, by a webRequest hook — in addition to the <meta> tag in renderer/index.html (headers
+// also cover frame-ancestors).
 import type { Session } from 'electron';
 
 export const CONTENT_SECURITY_POLICY = [

@@ -1,23 +1,26 @@
 // Electron main process entry (out/main/index.js): create the services, bind the API table to IPC, open the
 // window. Everything the window shows comes through the preload's `cxlBench` (DESIGN.md 6).
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from '../services/services.js';
 import { bindIpc } from './ipc-binding.js';
 import { installCspHeader } from './csp.js';
 import { denyAllPermissions } from './window-lockdown.js';
 import { trustedSenderCheck } from './trusted-sender.js';
 import { boundsFileIn, createMainWindow } from './main-window.js';
+import { APP_ORIGIN, APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
 
-/** The dev server (electron-vite dev) or the built page beside the bundle. */
+/** The dev server (electron-vite dev) or the built page beside the bundle, served over app://. */
 function rendererUrl(): string {
   const dev = process.env['ELECTRON_RENDERER_URL'];
   if (!app.isPackaged && dev) return dev;
-  return pathToFileURL(join(here, '../renderer/index.html')).href;
+  return `${APP_ORIGIN}/index.html`;
 }
+
+protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
 
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -26,7 +29,8 @@ async function start(): Promise<void> {
   }
   await app.whenReady();
 
-  installCspHeader(session.defaultSession);
+  serveRenderer(protocol, join(here, '../renderer'));
+  installCspHeader(session.defaultSession); // the dev server's responses (http) get the same policy
   denyAllPermissions(session.defaultSession);
 
   const userData = app.getPath('userData');

@@ -14,7 +14,8 @@ export function trustedSenderCheck(rendererUrl: string): SenderCheck {
   };
 }
 
-/** Same origin (file: compares the path) — the query and hash may differ. */
+/** Same origin (file: compares the path; other schemes such as app: compare scheme and host, since the URL
+ *  standard gives them the opaque origin "null") — the query and hash may differ. */
 export function isSamePage(expected: URL, url: string): boolean {
   let u: URL;
   try {
@@ -24,5 +25,6 @@ export function isSamePage(expected: URL, url: string): boolean {
   }
   if (u.protocol !== expected.protocol) return false;
   if (u.protocol === 'file:') return u.pathname === expected.pathname;
-  return u.origin === expected.origin;
+  if (u.protocol === 'http:' || u.protocol === 'https:') return u.origin === expected.origin;
+  return u.host === expected.host && u.host !== '';
 }

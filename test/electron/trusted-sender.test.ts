@@ -32,3 +32,12 @@ describe('CSP', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'self' ws://127.0.0.1:* ws://localhost:*");
   });
 });
+
+describe('app:// pages', () => {
+  test('the app origin is trusted; another custom host or scheme is not', () => {
+    const check = trustedSenderCheck('app://bench/index.html');
+    expect(check(frame('app://bench/index.html'))).toBe(true);
+    expect(check(frame('app://evil/index.html'))).toBe(false);
+    expect(check(frame('other://bench/index.html'))).toBe(false);
+  });
+});
