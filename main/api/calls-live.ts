@@ -7,7 +7,7 @@ import type { Width } from '../../common/access.js';
 import { fromHex } from '../../host/core/bytes.js';
 import { TYPE3_COMMANDS } from '../../emulator/mailbox/command-table.js';
 import { loadTopology } from '../../emulator/topology/load.js';
-import { injectEvent, injectMedia, injectPoison, injectRas } from '../live/live-injections.js';
+import { deviceState, injectEvent, injectMedia, injectPoison, injectRas } from '../live/live-injections.js';
 import { mailboxCommandInfos, parseOpcodeText } from '../live/mailbox-commands.js';
 import { builtinTopology, checkTopologyText, EMPTY_TOPOLOGY, liveTopologyNames, topologySummaries, topologyView } from '../live/topology-catalog.js';
 import { ApiError } from './api-error.js';
@@ -174,5 +174,10 @@ export const LIVE_CALLS: LiveTable = {
   'inject.media': {
     input: z.strictObject({ sessionId, node, state: z.enum(['ready', 'not-ready', 'error', 'disabled'], { error: 'must be ready, not-ready, error or disabled' }) }),
     handler: (s, i) => injectMedia(s.live.get(i.sessionId), i.node, i.state),
+  },
+
+  'live.device': {
+    input: z.strictObject({ sessionId, node }),
+    handler: (s, i) => deviceState(s.live.get(i.sessionId), i.node),
   },
 };

@@ -139,6 +139,27 @@ export interface InjectResult {
   log: LogRow;
 }
 
+/** What a Type 3 device holds now (the injection panel's "effect" view); read from the model, not traced. */
+export interface LiveDeviceState {
+  node: string;
+  mediaState: InjectMediaState;
+  volatileBytes: number;
+  persistentBytes: number;
+  lsaBytes: number;
+  poisonRecords: number;
+  poisonOverflow: boolean;
+  /** Records waiting in each event log, and whether it overflowed. */
+  eventCounts: Record<InjectEventLog, number>;
+  eventOverflow: Record<InjectEventLog, boolean>;
+  /** Background operation (CXL 2.0 8.2.8.4.7). */
+  background: { running: boolean; opcode: number; percent: number; returnCode: number };
+  /** CXL RAS Uncorrectable / Correctable Error Status (CXL 2.0 8.2.5.9), hex. */
+  rasUncorrectable: string;
+  rasCorrectable: string;
+  /** Device timestamp (virtual ns). */
+  timestampNs: number;
+}
+
 /** Numbers may be given as integers or hex text ("0x1000"). */
 export type NumberLike = number | string;
 
@@ -169,4 +190,6 @@ export interface LiveApiCalls {
   /** Set CXL RAS status bits (CXL 2.0 8.2.5.9): mask of Uncorrectable / Correctable Error Status bits. */
   'inject.ras': [{ sessionId: number; node: string; kind: 'uncorrectable' | 'correctable'; bits: NumberLike }, InjectResult];
   'inject.media': [{ sessionId: number; node: string; state: InjectMediaState }, InjectResult];
+  /** A Type 3 device's current state: media, poison, event logs, background op, RAS status. */
+  'live.device': [{ sessionId: number; node: string }, LiveDeviceState];
 }

@@ -6,7 +6,7 @@
 import { POISON_GRANULE } from '../../emulator/mailbox/state/poison-list.js';
 import type { Type3Backend } from '../../emulator/mailbox/index.js';
 import { ApiError } from '../api/api-error.js';
-import type { InjectEventKind, InjectEventLog, InjectMediaState, InjectResult } from '../api/contract-live.js';
+import type { InjectEventKind, InjectEventLog, InjectMediaState, InjectResult, LiveDeviceState } from '../api/contract-live.js';
 import type { LivePlatform } from './live-platform.js';
 
 const hex = (n: number): string => '0x' + n.toString(16);
@@ -68,4 +68,32 @@ export function injectMedia(live: LivePlatform, node: string, state: InjectMedia
   const before = be.device.effectiveMediaState();
   be.inject.setMediaState(state);
   return done(live, node, 'inject media', `media state ${before} -> ${be.device.effectiveMediaState()}`);
+}
+
+const LOG_NAMES: readonly InjectEventLog[] = ['informational', 'warning', 'failure', 'fatal'];
+const hex8 = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
+
+/** The device's state straight from the model (no access is traced: this is the bench's view, not the host's). */
+export function deviceState(live: LivePlatform, node: string): LiveDeviceState {
+  const dev = live.type3Node(node).type3;
+  const be = backendOf(live, node);
+  const st = be.state();
+  const ras = dev.block('cxl-ras', 'bar0');
+  const perLog = <T>(xs: readonly T[]): Record<InjectEventLog, T> => Object.fromEntries(LOG_NAMES.map((n, i) => [n, xs[i]!])) as Record<InjectEventLog, T>;
+  return {
+    node,
+    mediaState: st.mediaState,
+    volatileBytes: st.volatileBytes,
+    persistentBytes: st.persistentBytes,
+    lsaBytes: st.lsaBytes,
+    poisonRecords: st.poisonRecords,
+    poisonOverflow: st.poisonOverflow,
+    eventCounts: perLog(st.eventCounts),
+    eventOverflow: perLog(st.eventOverflow),
+    background: { running: st.background.running, opcode: st.background.opcode, percent: st.background.percent, returnCode: st.background.rc },
+    // CXL 2.0 8.2.5.9: Uncorrectable Error Status at +0x0, Correctable Error Status at +0xC of the RAS capability.
+    rasUncorrectable: hex8(ras ? ras.get(0x00, 4) : 0),
+    rasCorrectable: hex8(ras ? ras.get(0x0c, 4) : 0),
+    timestampNs: Number(st.timestampNs),
+  };
 }

@@ -155,7 +155,8 @@ export class LivePlatform {
         sink: this.recorder.sink,
       });
       this.flush();
-      if (r.returnCode === undefined && r.error && r.name === undefined) throw new ApiError('bad-input', r.error, 'payloadHex');
+      // No completion and no opcode echoed: the device has no reachable mailbox (Register Locator, capability array).
+      if (r.returnCode === undefined && r.error && r.name === undefined) throw new ApiError('conflict', r.error, 'node');
       const out: MailboxSendResult = {
         opcode,
         name: r.name ?? opcodeHex(opcode),

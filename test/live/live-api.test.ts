@@ -251,6 +251,18 @@ describe('injection', () => {
     expect(await media()).toBe('0x1');
   });
 
+  it('live.device reports what the injections changed, without tracing', async () => {
+    const before = (await callApi(s, 'runs.get', { id: bench.runId })).eventCount;
+    const st = await callApi(s, 'live.device', { sessionId, node: EP });
+    expect(st.poisonRecords).toBeGreaterThanOrEqual(1);
+    expect(st.eventCounts.failure).toBe(1);
+    expect(st.mediaState).toBe('ready');
+    expect(BigInt(st.rasCorrectable) & 1n).toBe(1n);
+    expect(st.volatileBytes + st.persistentBytes).toBe(512 * 2 ** 20);
+    expect((await callApi(s, 'runs.get', { id: bench.runId })).eventCount).toBe(before);
+    expect((await rejects('live.device', { sessionId, node: 'hb0' })).field).toBe('node');
+  });
+
   it.each([
     ['inject.poison', { dpa: '0x1001' }, 'dpa'],
     ['inject.poison', { dpa: 0, length: 65 }, 'length'],
