@@ -1,0 +1,44 @@
+// The app's views as data: the navigation tabs, their Alt+digit keys and the help text read this table.
+
+export type ViewId = 'runs' | 'topology' | 'registers' | 'mailbox' | 'compare' | 'links';
+
+export interface ViewEntry {
+  id: ViewId;
+  label: string;
+  /** Alt + this digit switches to the view (plain digits focus panes on the runs view). */
+  digit: string;
+}
+
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'runs', label: 'Sessions & runs', digit: '1' },
+  { id: 'topology', label: 'Topology', digit: '2' },
+  { id: 'registers', label: 'Registers', digit: '3' },
+  { id: 'mailbox', label: 'Mailbox', digit: '4' },
+  { id: 'compare', label: 'Compare', digit: '5' },
+  { id: 'links', label: 'Links', digit: '6' },
+];
+
+/** The view an Alt+digit press selects, or null. Uses `code` too: Alt+digit yields other characters on some layouts. */
+export function viewForKey(ev: { key: string; code?: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean }): ViewId | null {
+  if (!ev.altKey || ev.ctrlKey || ev.metaKey) return null;
+  const digit = ev.code?.startsWith('Digit') ? ev.code.slice(5) : ev.key;
+  return VIEWS.find((v) => v.digit === digit)?.id ?? null;
+}
+
+/** The tab after/before `current` for ArrowRight/ArrowLeft/Home/End in the tab list, or null for other keys. */
+export function tabMove(key: string, current: ViewId): ViewId | null {
+  const i = VIEWS.findIndex((v) => v.id === current);
+  const n = VIEWS.length;
+  switch (key) {
+    case 'ArrowRight':
+      return VIEWS[(i + 1) % n]!.id;
+    case 'ArrowLeft':
+      return VIEWS[(i - 1 + n) % n]!.id;
+    case 'Home':
+      return VIEWS[0]!.id;
+    case 'End':
+      return VIEWS[n - 1]!.id;
+    default:
+      return null;
+  }
+}
