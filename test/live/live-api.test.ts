@@ -118,6 +118,17 @@ describe('live.open / live.get / live.close', () => {
   });
 });
 
+describe('live bench and session lifetime', () => {
+  it('deleting a session drops its bench (its console run went with it)', async () => {
+    const gone = s.store.sessions.create('gone').id;
+    const b = await callApi(s, 'live.open', { sessionId: gone });
+    await callApi(s, 'sessions.delete', { id: gone });
+    expect(s.store.runs.get(b.runId)).toBeUndefined();
+    expect(await callApi(s, 'live.get', { sessionId: gone })).toBeNull();
+    expect((await rejects('regs.blocks', { sessionId: gone, node: EP })).field).toBe('sessionId');
+  });
+});
+
 describe('register explorer', () => {
   it('regs.blocks lists the placed blocks with names and spec sections', async () => {
     const blocks = await callApi(s, 'regs.blocks', { sessionId, node: EP });
