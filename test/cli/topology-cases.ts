@@ -3,7 +3,8 @@
 
 import { DEFAULT_TOPOLOGIES } from '../../emulator/topology/index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures mutate arbitrary JSON
+type Json = Record<string, any>;
 
 const base = (): Json => structuredClone(DEFAULT_TOPOLOGIES.single) as Json;
 const mutate = (f: (t: Json) => void): string => {
