@@ -9,7 +9,7 @@
 
 import { Socket } from 'node:net';
 import { LinkError } from '../link.js';
-import { decodeEbPacket, ebTcpFrameLength } from './etherbone-codec.js';
+import { EB_MAGIC, decodeEbPacket, ebTcpFrameLength } from './etherbone-codec.js';
 import { EtherboneLinkBase, type PendingRead } from './etherbone-link-base.js';
 
 export interface EtherboneTcpLinkOptions {
@@ -111,6 +111,12 @@ export class EtherboneTcpLink extends EtherboneLinkBase {
     let off = 0;
     for (;;) {
       const view = this.rx.subarray(off, this.rxLen);
+      // Check the magic as soon as it is here: a garbage stream would otherwise read as a long frame.
+      if (view.length >= 2 && ((view[0] << 8) | view[1]) !== EB_MAGIC) {
+        this.sock?.destroy();
+        this.onLost('bytes without the Etherbone magic from the server (stream out of step)');
+        return;
+      }
       const len = ebTcpFrameLength(view, view.length);
       if (len === 0) break;
       let ok = false;

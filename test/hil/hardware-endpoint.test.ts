@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../common/clock.js';
+import { LinkFault } from '../../common/target.js';
+import { STATUSES, type CfgWidth } from '../../common/access.js';
+import type { TraceSink } from '../../common/trace-sink.js';
+import { createType3, defaultType3Config } from '../../emulator/type3/index.js';
+import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
+import { packedDeviceMap } from '../../hil/device-map.js';
+import { EtherboneTcpLink } from '../../hil/etherbone/etherbone-tcp-link.js';
+import { startEtherboneSim, type EtherboneSim } from '../../hil/sim/etherbone-sim.js';
+import { fakeModel, seedWord, TEST_MAP } from './fake-model.js';
+
+interface Rec {
+  region: number;
+  offset: number;
+  width: number;
+  op: number;
+  lo: number;
+  hi: number;
+  status: string;
+}
+function recordingSink(): TraceSink & { recs: Rec[] } {
+  const recs: Rec[] = [];
+  return {
+    recs,
+    nodeId: () => 7,
+    access: (_n, _s, region, offset, width, op, lo, hi, st) => recs.push({ region, offset, width, op, lo, hi, status: STATUSES[st] }),
+    mailbox: () => undefined,
+    step: () => undefined,
+  };
+}
+
+let sim: EtherboneSim | null = null;
+let link: EtherboneTcpLink | null = null;
+afterEach(async () => {
+  await link?.close();
+  await sim?.close();
+  sim = null;
+  link = null;
+});
+
+async function endpoint(model = fakeModel(), map = TEST_MAP, timeoutMs = 500) {
+  sim = await startEtherboneSim({ model, map });
+  link = new EtherboneTcpLink({ host: sim.host, port: sim.port, timeoutMs });
+  await link.open();
+  const sink = recordingSink();
+  return { ep: new HardwareEndpoint(link, map, 'hb0.rp0.ep0', sink), sink, model, sim };
+}
+
+describe('HardwareEndpoint', () => {
+  it('reads of a simulated Type 3 device equal direct FunctionModel reads (cfg, BAR0, BAR2; widths 1/2/4/8)', async () => {
+    const direct = createType3(defaultType3Config(), new VirtualClock()).fn;
+    const served = createType3(defaultType3Config(), new VirtualClock()).fn;
+    const map = packedDeviceMap(served.barSizes());
+    const { ep } = await endpoint(served, map);
+    expect(ep.backend).toBe(link!.uri);
+    for (const off of [0x00, 0x04, 0x08, 0x0c, 0x10, 0x2c, 0x34, 0x100, 0x148, 0x154])
+      for (const w of [1, 2, 4] as CfgWidth[]) {
+        const o = off + (w === 1 ? 3 : w === 2 ? 2 : 0);
+        expect(await ep.cfgRead(o, w), `cfg 0x${o.toString(16)}/${w}`).toBe(direct.cfgRead(o, w));
+      }
+    for (const off of [0x1000, 0x1004, 0x1008, 0x100c, 0x1100]) expect(await ep.barRead(0, off, 4)).toBe(direct.barRead(0, off, 4));
+    for (const off of [0x00, 0x10, 0x20, 0x200, 0x208]) expect(await ep.barRead64(2, off)).toBe(direct.barRead64(2, off));
+  });
+
+  it('a 16-bit write to a link without sub-word access is a read-modify-write of the dword', async () => {
+    const { ep, model } = await endpoint();
+    await ep.barWrite(2, 0x102, 2, 0xbeef);
+    const before = seedWord(3, 0x100);
+    expect(await ep.barRead(2, 0x102, 2)).toBe(0xbeef); // also proves the unacknowledged write landed
+    expect(model.barRead(2, 0x100, 4)).toBe(((before & 0xffff) | (0xbeef << 16)) >>> 0);
+    expect(await ep.barRead(2, 0x100, 1)).toBe(before & 0xff);
+  });
+
+  it('64-bit writes go low dword then high dword', async () => {
+    const { ep, model, sink } = await endpoint();
+    await ep.barWrite64(0, 0x80, 0x1122_3344_5566_7788n);
+    expect(await ep.barRead64(0, 0x80)).toBe(0x1122_3344_5566_7788n);
+    expect(model.barRead(0, 0x80, 4)).toBe(0x5566_7788);
+    expect(model.barRead(0, 0x84, 4)).toBe(0x1122_3344);
+    expect(sink.recs[0]).toMatchObject({ region: 1, offset: 0x80, width: 8, op: 1, lo: 0x5566_7788, hi: 0x1122_3344, status: 'ok' });
+  });
+
+  it('every access is traced; an unmapped BAR reads all-ones as unclaimed without touching the link', async () => {
+    const { ep, sink } = await endpoint();
+    const before = link!.stats.requests;
+    expect(await ep.barRead(4, 0, 4)).toBe(0xffff_ffff);
+    expect(await ep.cfgRead(0x2000, 4)).toBe(0xffff_ffff);
+    expect(link!.stats.requests).toBe(before);
+    expect(sink.recs.map((r) => r.status)).toEqual(['unclaimed', 'unclaimed']);
+    await ep.cfgRead(0, 4);
+    expect(sink.recs[2]).toMatchObject({ region: 0, offset: 0, width: 4, op: 0, lo: seedWord(0, 0), status: 'ok' });
+  });
+
+  it('a link timeout is traced with status timeout, then rejects with LinkFault', async () => {
+    const { ep, sink, sim } = await endpoint(fakeModel(), TEST_MAP, 80);
+    sim.inject({ stallMs: 200 });
+    const err = await ep.cfgRead(0x10, 4).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LinkFault);
+    expect((err as LinkFault).kind).toBe('timeout');
+    expect((err as LinkFault).message).toContain('hb0.rp0.ep0');
+    expect(sink.recs.at(-1)).toMatchObject({ offset: 0x10, op: 0, status: 'timeout' });
+  });
+
+  it('a dropped link is traced with link-error and rejects with LinkFault link-error', async () => {
+    const { ep, sink, sim } = await endpoint();
+    await ep.cfgRead(0, 4);
+    sim.disconnect();
+    await new Promise((r) => setTimeout(r, 50));
+    const err = await ep.barWrite(0, 0x10, 4, 1).catch((e: unknown) => e);
+    expect((err as LinkFault).kind).toBe('link-error');
+    expect(sink.recs.map((r) => r.status)).toEqual(['ok', 'link-error']);
+  });
+});
