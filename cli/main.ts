@@ -10,6 +10,7 @@ import { regsCommand } from './commands/regs.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
+import { simCommand } from './commands/sim.js';
 import { topologyCommand } from './commands/topology.js';
 import { traceCommand } from './commands/trace-export.js';
 import { processIo, write, type CliIo } from './io.js';
@@ -30,6 +31,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   inject: injectCommand,
   import: importCommand,
   link: linkCommand,
+  sim: simCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

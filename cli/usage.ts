@@ -30,6 +30,8 @@ commands:
          verdicts as a table; exit 1 when a step failed
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
+  sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]
+         simulated silicon (the default endpoint with a silicon profile); prints the link URI, serves until Ctrl-C
   topology list [--json] | check FILE [--json] | show NAME|FILE [--json]
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology

@@ -5,15 +5,14 @@
 
 import { readFileSync } from 'node:fs';
 import { VirtualClock } from '../../common/clock.js';
-import { createType3 } from '../../emulator/type3/type3-device.js';
-import { defaultType3Config } from '../../emulator/type3/config.js';
 import { loadDeviceMap, packedDeviceMap, type DeviceMap } from '../../hil/device-map.js';
+import { simEndpointModel } from './sim-endpoint.js';
 
 let fallback: DeviceMap | null = null;
 
 /** The default map: config space then each BAR of the emulated Type 3 endpoint, packed (hil packedDeviceMap). */
 export function defaultEndpointMap(): DeviceMap {
-  fallback ??= packedDeviceMap(createType3(defaultType3Config(), new VirtualClock()).fn.barSizes());
+  fallback ??= packedDeviceMap(simEndpointModel(new VirtualClock()).barSizes());
   return fallback;
 }
 

@@ -18,6 +18,18 @@ import type { HardwareBinding } from './messages.js';
 /** Per-request timeout of run links: long enough for a slow UART, short enough that a dead board ends a run fast. */
 export const RUN_LINK_TIMEOUT_MS = 1000;
 
+/**
+ * Firmware enumerated the emulated platform before the run (its config cycles are the trace's first events,
+ * under the node's name); give the hardware the same programming — BARs, then Command (PCI 3.0 6.2.2, 6.2.5) —
+ * through an untraced endpoint, so the board starts where the trace says firmware left it.
+ */
+async function replayFirmware(emu: EmulatedPlatform, node: string, hw: Target): Promise<void> {
+  const model = emu.node(node)?.model;
+  if (!model) return;
+  for (let off = 0x10; off <= 0x24; off += 4) await hw.cfgWrite(off, 4, model.cfgRead(off, 4));
+  await hw.cfgWrite(0x04, 2, model.cfgRead(0x04, 2));
+}
+
 export async function attachHardware(env: RunEnvironment, bindings: Readonly<Record<string, HardwareBinding>>, sink: TraceSink): Promise<RunEnvironment> {
   const links: Link[] = [];
   const closeAll = async (): Promise<void> => {
@@ -35,6 +47,7 @@ export async function attachHardware(env: RunEnvironment, bindings: Readonly<Rec
         throw new Error(`${node}: link ${b.link} did not open: ${(e as Error).message}`);
       }
       links.push(link);
+      if (env.platform instanceof EmulatedPlatform) await replayFirmware(env.platform, node, new HardwareEndpoint(link, map, node, null));
       hardware.set(node, new HardwareEndpoint(link, map, node, sink));
     }
   } catch (e) {

@@ -1,0 +1,40 @@
+// Simulated silicon for the CLI and the demo (DESIGN.md 3): the topology's Type 3 endpoint (sim-endpoint.ts)
+// with a silicon profile, served over UARTBone on a socat pty pair or over Etherbone on a loopback TCP port,
+// with the default device map — so `uartbone:<path>@<baud>` or `etherbone+tcp://127.0.0.1:<port>` reaches it
+// with no map file.
+
+import { WallClock } from '../../common/clock.js';
+import { SILICON_PROFILES } from '../../hil/sim/profiles.js';
+import { startEtherboneSim } from '../../hil/sim/etherbone-sim.js';
+import { startUartboneSim } from '../../hil/sim/uartbone-sim.js';
+import { defaultEndpointMap } from './device-maps.js';
+import { simEndpointModel } from './sim-endpoint.js';
+
+export const SIM_PROFILES = (): string[] => Object.keys(SILICON_PROFILES);
+
+export type SimRequest =
+  | { kind: 'uartbone'; profile?: string; baud?: number; paced?: boolean }
+  | { kind: 'etherbone'; profile?: string; port?: number };
+
+export interface RunningSim {
+  /** The link URI a host opens. */
+  uri: string;
+  /** What to tell a user (pty path or host:port). */
+  where: string;
+  profile: string;
+  close(): Promise<void>;
+}
+
+export async function startSim(req: SimRequest): Promise<RunningSim> {
+  const profile = req.profile ?? 'ideal';
+  if (!Object.hasOwn(SILICON_PROFILES, profile)) throw new Error(`unknown silicon profile "${profile}" (known: ${SIM_PROFILES().join(', ')})`);
+  const model = simEndpointModel(new WallClock());
+  const map = defaultEndpointMap();
+  if (req.kind === 'uartbone') {
+    const baud = req.baud ?? 115_200;
+    const sim = await startUartboneSim({ model, map, pty: true, baud, paced: req.paced ?? false, profile });
+    return { uri: `uartbone:${sim.path}@${baud}`, where: sim.path, profile, close: () => sim.close() };
+  }
+  const sim = await startEtherboneSim({ model, map, port: req.port ?? 0, host: '127.0.0.1', transport: 'tcp', profile });
+  return { uri: sim.uri, where: `${sim.host}:${sim.port}`, profile, close: () => sim.close() };
+}
