@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
+import { sessionCommand } from './commands/session-transfer.js';
 import { topologyCommand } from './commands/topology.js';
 import { traceCommand } from './commands/trace-export.js';
 import { processIo, write, type CliIo } from './io.js';
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   runs: runsCommand,
   trace: traceCommand,
   compare: compareCommand,
+  session: sessionCommand,
   regs: regsCommand,
   run: runCommand,
   topology: topologyCommand,

@@ -21,6 +21,10 @@ commands:
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
   import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--db FILE] [--json]
          a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line
+  session export SESSION --out FILE [--db FILE] [--json]
+         write a session (runs, traces, steps, logs) to a file another bench can import or open
+  session import FILE [--db FILE] [--json]
+         copy the sessions of an exported file into the database
   compare RUN_A RUN_B [--mask FIELD ...] [--json] [--db FILE]
          compare two stored runs (exit 1 when they differ)
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME]

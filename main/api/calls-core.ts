@@ -1,6 +1,10 @@
 // The core calls: the application, sessions, runs, trace paging and logs.
 
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { exportDir } from '../compare/trace-export.js';
+import { exportSession, importSessions } from '../store/session-transfer.js';
 import type { Services } from '../services/services.js';
 import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
@@ -23,6 +27,8 @@ export type CoreCallName =
   | 'sessions.list'
   | 'sessions.rename'
   | 'sessions.delete'
+  | 'sessions.export'
+  | 'sessions.import'
   | 'runs.start'
   | 'runs.list'
   | 'runs.get'
@@ -72,6 +78,31 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       for (const r of s.store.runs.list(i.id)) s.store.traces.forget(r.id);
       s.store.sessions.delete(i.id);
       return { deleted: true as const };
+    },
+  },
+
+  'sessions.export': {
+    input: z.strictObject({ id }),
+    handler: (s, i) => {
+      if (!s.store.sessions.get(i.id)) throw notFound('session', i.id);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const path = join(exportDir(s.store.path), `session-${i.id}-${stamp}.cxlbench.sqlite`);
+      mkdirSync(dirname(path), { recursive: true });
+      return exportSession(s.store, i.id, path);
+    },
+  },
+
+  'sessions.import': {
+    input: z.strictObject({ path: z.string({ error: 'must be a file path' }).min(1, { error: 'must be a file path' }).max(4096, { error: 'must be a file path' }) }),
+    handler: (s, i) => {
+      if (!existsSync(i.path)) throw new ApiError('bad-input', `sessions.import: path: no file at ${i.path}`, 'path');
+      let ids: number[];
+      try {
+        ids = importSessions(s.store, i.path);
+      } catch (e) {
+        throw new ApiError('bad-input', `sessions.import: path: not a bench file (${(e as Error).message})`, 'path');
+      }
+      return ids.map((n) => s.store.sessions.get(n)!);
     },
   },
 

@@ -31,6 +31,14 @@ export interface Session {
   runCount: number;
 }
 
+/** sessions.export: a self-contained bench database holding one session. */
+export interface SessionExportResult {
+  path: string;
+  bytes: number;
+  runs: number;
+  events: number;
+}
+
 export type RunStatus = 'queued' | 'running' | 'passed' | 'failed' | 'error' | 'interrupted';
 
 export interface Run {
@@ -260,6 +268,10 @@ export interface ApiCalls extends LiveApiCalls {
   'sessions.list': [Record<string, never>, Session[]];
   'sessions.rename': [{ id: number; name: string }, Session];
   'sessions.delete': [{ id: number }, { deleted: true }];
+  /** Write the session (runs, traces, steps, logs, comparisons, notes) to a new bench file in the export directory. */
+  'sessions.export': [{ id: number }, SessionExportResult];
+  /** Copy every session of a bench file (sessions.export output, or another bench's database) into this one. */
+  'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
   'runs.start': [{ sessionId: number; sequence?: string; topology?: string; targets?: Record<string, HardwareTargetSpec> }, Run];
   'runs.list': [{ sessionId?: number }, Run[]];

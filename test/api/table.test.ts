@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../main/api/api-error.js';
 import type { ApiName } from '../../main/api/contract.js';
@@ -28,7 +29,7 @@ describe('API table', () => {
     const mine: ApiName[] = [
       'app.info', 'sessions.create', 'sessions.list', 'sessions.rename', 'sessions.delete',
       'runs.start', 'runs.list', 'runs.get', 'runs.cancel', 'trace.page', 'logs.page',
-      'compare.run', 'compare.hunks', 'compare.get', 'compare.list',
+      'compare.run', 'compare.hunks', 'compare.get', 'compare.list', 'sessions.export', 'sessions.import',
     ];
     expect(API_NAMES).toEqual(expect.arrayContaining(mine));
     for (const n of API_NAMES) {
@@ -46,6 +47,20 @@ describe('API table', () => {
     expect((await callApi(s, 'sessions.list', {})).map((x) => x.name)).toContain('rev C');
     expect(await callApi(s, 'sessions.delete', { id: a.id })).toEqual({ deleted: true });
     expect((await callApi(s, 'sessions.list', {})).map((x) => x.id)).not.toContain(a.id);
+  });
+
+  it('sessions.export writes a bench file under the export directory that sessions.import reads back', async () => {
+    const a = await callApi(s, 'sessions.create', { name: 'to move' });
+    const ex = await callApi(s, 'sessions.export', { id: a.id });
+    expect(ex.path.startsWith(join(env.dir, 'exports'))).toBe(true);
+    expect(ex).toMatchObject({ runs: 0, events: 0 });
+    const imported = await callApi(s, 'sessions.import', { path: ex.path });
+    expect(imported.map((x) => x.name)).toEqual(['to move']);
+    expect(imported[0].id).not.toBe(a.id);
+    const before = tableCounts(s);
+    const bad = await rejection('sessions.import', { path: join(env.dir, 'nothing-here.sqlite') });
+    expect([bad.code, bad.field]).toEqual(['bad-input', 'path']);
+    expect(tableCounts(s)).toEqual(before);
   });
 
   it('app.info reports the database, the registered sequences and the topologies', async () => {

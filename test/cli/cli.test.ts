@@ -89,6 +89,22 @@ describe('cxl-bench CLI', () => {
     expect(summary.events).toEqual(expect.objectContaining({ a: demo.eventCount, b: again.eventCount }));
   });
 
+  it('session export writes a file that session import brings into another database', async () => {
+    const file = join(dir, 'demo-session.sqlite');
+    const ex = await inProcess(['session', 'export', String(demo.sessionId), '--out', file, '--db', db, '--json']);
+    expect(ex.stderr).toBe('');
+    expect(ex.code).toBe(0);
+    expect(JSON.parse(ex.stdout)).toMatchObject({ path: file });
+    const other = join(dir, 'other.sqlite');
+    const im = await inProcess(['session', 'import', file, '--db', other, '--json']);
+    expect(im.code).toBe(0);
+    const [session] = JSON.parse(im.stdout);
+    expect(session).toMatchObject({ name: 'demo' });
+    expect(session.runCount).toBeGreaterThanOrEqual(1);
+    const again = await inProcess(['session', 'export', String(demo.sessionId), '--out', file, '--db', db]);
+    expect([again.code, again.stderr.trim()]).toEqual([2, `cxl-bench: session export: ${file} already exists`]);
+  });
+
   it('a failing verdict exits 1', async () => {
     const r = await cli(['demo', '--db', db, '--sequence', 'test-fail', '--topology', 'none'], { CXL_BENCH_SEQUENCE_MODULES: TEST_SEQUENCES });
     expect(r.code).toBe(1);

@@ -1,0 +1,126 @@
+// Moving a session between benches (DESIGN.md 6: "export/import of a session, a file another bench can open"):
+// export writes the session with its runs, traces, steps, logs, comparisons and notes into a new store file
+// (same schema, so it opens as a bench database of its own); import copies every session of such a file into
+// this store under new ids. Bulk rows (chunks, nodes, steps) move in SQL without passing through JS.
+
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDb } from './open-db.js';
+import type { Store } from './store.js';
+
+export interface SessionExport {
+  path: string;
+  bytes: number;
+  runs: number;
+  events: number;
+}
+
+const ALIAS = 'xfer';
+
+function attached<T>(db: Database.Database, file: string, fn: () => T): T {
+  db.prepare(`ATTACH DATABASE ? AS ${ALIAS}`).run(file);
+  try {
+    return fn();
+  } finally {
+    db.exec(`DETACH DATABASE ${ALIAS}`);
+  }
+}
+
+/** Write session `sessionId` to a new file at `path` (which must not exist). */
+export function exportSession(store: Store, sessionId: number, path: string): SessionExport {
+  if (existsSync(path)) throw new Error(`${path} already exists`);
+  if (!store.sessions.get(sessionId)) throw new Error(`session ${sessionId} does not exist`);
+  // Create the file with the current schema, then fill it from this store.
+  openDb(path, { recover: false }).close();
+  const counts = attached(store.db, path, () =>
+    store.tx(() => {
+      const runIds = `(SELECT id FROM main.runs WHERE session_id = ${Number(sessionId)})`;
+      store.db.prepare(`INSERT INTO ${ALIAS}.sessions SELECT * FROM main.sessions WHERE id = ?`).run(sessionId);
+      const runs = store.db.prepare(`INSERT INTO ${ALIAS}.runs SELECT * FROM main.runs WHERE session_id = ?`).run(sessionId).changes;
+      for (const t of ['run_nodes', 'event_chunks', 'steps']) store.db.exec(`INSERT INTO ${ALIAS}.${t} SELECT * FROM main.${t} WHERE run_id IN ${runIds}`);
+      store.db.exec(`INSERT INTO ${ALIAS}.logs SELECT * FROM main.logs WHERE run_id IN ${runIds}`);
+      store.db.prepare(`INSERT INTO ${ALIAS}.comparisons SELECT * FROM main.comparisons WHERE session_id = ?`).run(sessionId);
+      store.db.prepare(`INSERT INTO ${ALIAS}.notes SELECT * FROM main.notes WHERE session_id = ?`).run(sessionId);
+      const events = (store.db.prepare(`SELECT COALESCE(SUM(event_count), 0) AS n FROM ${ALIAS}.runs`).get() as { n: number }).n;
+      return { runs, events };
+    }),
+  );
+  // Fold the WAL into the file so it is one self-contained file.
+  const out = openDb(path, { migrate: false, recover: false });
+  out.pragma('wal_checkpoint(TRUNCATE)');
+  out.pragma('journal_mode = DELETE');
+  out.close();
+  return { path, bytes: statSync(path).size, ...counts };
+}
+
+interface RunRow {
+  id: number;
+  [column: string]: unknown;
+}
+
+/**
+ * Copy every session of the store file at `path` into `store` (new ids; runs keep their status, except
+ * 'running'/'queued' ones, which arrive 'interrupted'). The file is not modified: an older schema is upgraded
+ * on a temporary copy. Returns the new session ids.
+ */
+export function importSessions(store: Store, path: string): number[] {
+  if (!existsSync(path)) throw new Error(`${path} does not exist`);
+  const tmp = mkdtempSync(join(tmpdir(), 'cxl-import-'));
+  try {
+    const copy = join(tmp, 'import.sqlite');
+    copyFileSync(path, copy);
+    openDb(copy, { recover: false }).close(); // validates it is a bench store and brings its schema up to date
+    return attached(store.db, copy, () => store.tx(() => copyAll(store.db)));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function copyAll(db: Database.Database): number[] {
+  const newIds: number[] = [];
+  const sessions = db.prepare(`SELECT id, name, created_at FROM ${ALIAS}.sessions ORDER BY id`).all() as { id: number; name: string; created_at: string }[];
+  const runCols = (db.prepare(`SELECT name FROM pragma_table_info('runs')`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
+  const insertSession = db.prepare('INSERT INTO sessions (name, created_at) VALUES (?, ?)');
+  const insertRun = db.prepare(`INSERT INTO runs (${runCols.join(', ')}) VALUES (${runCols.map((c) => `@${c}`).join(', ')})`);
+  const copyPerRun = ['run_nodes (run_id, node_index, path) SELECT ?, node_index, path', 'event_chunks (run_id, first_seq, count, bytes) SELECT ?, first_seq, count, bytes',
+    'steps (run_id, seq, name, verdict, reason, evidence, event_seq) SELECT ?, seq, name, verdict, reason, evidence, event_seq',
+    'logs (run_id, time, level, message) SELECT ?, time, level, message'].map((s) => {
+    const [into, select] = s.split(' SELECT ');
+    const table = into.split(' ')[0];
+    return db.prepare(`INSERT INTO ${into} SELECT ${select} FROM ${ALIAS}.${table} WHERE run_id = ?`);
+  });
+  const insertComparison = db.prepare('INSERT INTO comparisons (session_id, run_a, run_b, created_at, summary, result) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertNote = db.prepare('INSERT INTO notes (session_id, run_id, created_at, text) VALUES (?, ?, ?, ?)');
+
+  for (const s of sessions) {
+    const sid = Number(insertSession.run(s.name, s.created_at).lastInsertRowid);
+    newIds.push(sid);
+    const runMap = new Map<number, number>();
+    for (const r of db.prepare(`SELECT * FROM ${ALIAS}.runs WHERE session_id = ? ORDER BY id`).all(s.id) as RunRow[]) {
+      const row: Record<string, unknown> = { ...r, session_id: sid };
+      if (row.status === 'running' || row.status === 'queued') {
+        row.status = 'interrupted';
+        row.summary ??= 'interrupted: the process running it stopped';
+      }
+      const rid = Number(insertRun.run(Object.fromEntries(runCols.map((c) => [c, row[c] ?? null]))).lastInsertRowid);
+      runMap.set(r.id, rid);
+      for (const stmt of copyPerRun) stmt.run(rid, r.id);
+    }
+    for (const c of db.prepare(`SELECT * FROM ${ALIAS}.comparisons WHERE session_id = ?`).all(s.id) as Record<string, unknown>[]) {
+      const a = runMap.get(c.run_a as number);
+      const b = runMap.get(c.run_b as number);
+      if (a === undefined || b === undefined) continue;
+      // The saved inputs name run ids: rewrite them to the new ones.
+      const result = JSON.parse((c.result as string) ?? '{}') as { input?: { runA: number; runB: number } };
+      if (result.input) result.input = { ...result.input, runA: a, runB: b };
+      insertComparison.run(sid, a, b, c.created_at, c.summary, JSON.stringify(result));
+    }
+    for (const n of db.prepare(`SELECT * FROM ${ALIAS}.notes WHERE session_id = ?`).all(s.id) as Record<string, unknown>[]) {
+      const runId = n.run_id === null ? null : (runMap.get(n.run_id as number) ?? null);
+      insertNote.run(sid, runId, n.created_at, n.text);
+    }
+  }
+  return newIds;
+}
