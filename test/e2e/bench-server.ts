@@ -1,6 +1,6 @@
 // The server the end-to-end UI flow runs against: the real services (on a fresh SQLite file under
 // test-results/) behind the real WebSocket binding, serving the built renderer.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServices } from '../../main/services/services.js';
 import { startServer } from '../../main/server/ws-server.js';
@@ -24,6 +24,7 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
     async close() {
       await server.close();
       await services.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

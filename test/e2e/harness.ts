@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end tests: a built renderer, Debian's Chromium through playwright-core, and a
 // record of every console error / CSP violation / uncaught exception a page produced.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -21,18 +21,43 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Build out/renderer unless it exists and is newer than every renderer source (scripts/test.mjs builds first). */
-export function ensureRendererBuilt(): void {
-  if (process.env.CXL_BENCH_E2E_RENDERER) return;
+function rendererFresh(): boolean {
   const index = join(rendererDir, 'index.html');
-  const fresh = existsSync(index) && statSync(index).mtimeMs >=
-      Math.max(newestMtime(join(repoRoot, 'renderer', 'src')), statSync(join(repoRoot, 'renderer', 'index.html')).mtimeMs);
-  if (fresh) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error('renderer build failed');
+  return (
+    existsSync(index) &&
+    statSync(index).mtimeMs >=
+      Math.max(newestMtime(join(repoRoot, 'renderer', 'src')), statSync(join(repoRoot, 'renderer', 'index.html')).mtimeMs)
+  );
+}
+
+/**
+ * Build out/renderer unless it exists and is newer than every renderer source (scripts/test.mjs builds first).
+ * Test files run in parallel workers, so one builds under a lock directory while the others wait for it.
+ */
+export function ensureRendererBuilt(): void {
+  if (process.env.CXL_BENCH_E2E_RENDERER || rendererFresh()) return;
+  mkdirSync(join(repoRoot, 'out'), { recursive: true });
+  const lock = join(repoRoot, 'out', '.renderer-build.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`renderer build lock ${lock} held for 2 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (rendererFresh()) return; // another worker built it while we waited
+    const r = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error('renderer build failed');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function chromiumAvailable(): boolean {

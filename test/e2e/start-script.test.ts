@@ -2,7 +2,7 @@
 // token; the page it serves carries the CSP and the API answers over the token-gated WebSocket.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
@@ -19,14 +19,17 @@ function electronInstalled(): boolean {
 
 describe('npm start without the Electron binary', () => {
   let child: ChildProcess | undefined;
+  let dbDir: string | undefined;
   afterAll(() => {
     if (child?.pid && child.exitCode === null) child.kill('SIGTERM');
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
   });
 
   test('prints the fallback notice and a tokened URL that serves the UI and the API', async () => {
     ensureRendererBuilt();
     mkdirSync(resultsDir, { recursive: true });
-    const db = join(mkdtempSync(join(resultsDir, 'start-db-')), 'bench.sqlite');
+    dbDir = mkdtempSync(join(resultsDir, 'start-db-'));
+    const db = join(dbDir, 'bench.sqlite');
     const args = ['scripts/start.mjs', '--db', db, '--port', '0', ...(electronInstalled() ? ['--browser'] : [])];
     child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
