@@ -87,7 +87,8 @@ const rasBits = (rows: readonly (readonly [number, string])[], access: FieldDecl
 /** RAS Capability Structure, 0x58 bytes (CXL 2.0 8.2.5.9). Params: ueMask, ueSeverity, ceMask (reset values). */
 export function rasCapDecl(p: P): BlockDecl {
   const log: RegisterDecl[] = [];
-  for (let i = 0; i < 16; i++) log.push(roReg(`Header Log ${i}`, 0x18 + 4 * i, 4, 0, 'Header of the first uncorrectable error (512 bits)'));
+  // CXL 2.0 8.2.5.9.8: the Header Log is ROS, so it survives a warm reset together with the RW1CS status bits.
+  for (let i = 0; i < 16; i++) log.push(roReg(`Header Log ${i}`, 0x18 + 4 * i, 4, 0, 'Header of the first uncorrectable error (512 bits)', 'ROS'));
   return block(
     'cxl-ras',
     'CXL RAS Capability Structure',
@@ -99,7 +100,8 @@ export function rasCapDecl(p: P): BlockDecl {
       reg('Correctable Error Status', 0x0c, 4, rasBits(CE_BITS, 'RW1CS', 'detected', 0)),
       reg('Correctable Error Mask', 0x10, 4, rasBits(CE_BITS, 'RWS', 'masked', p.ceMask ?? RAS_CE_MASK)),
       reg('Error Capability and Control', 0x14, 4, [
-        field('First_Error_Pointer', [5, 0], 'RO', 'Bit index of the first uncorrectable error (sticky)'),
+        // CXL 2.0 8.2.5.9.7: ROS, so after a warm reset it still names a status bit that survived (RW1CS).
+        field('First_Error_Pointer', [5, 0], 'ROS', 'Bit index of the first uncorrectable error (sticky)'),
         rsvdP(8, 6),
         bit('Multiple_Header_Recording_Capability', 9, 'RO', 'Records a header per error', 1),
         rsvdP(31, 10),

@@ -45,7 +45,8 @@ const bitsOf = (rows: readonly (readonly [number, string, ...number[]])[], acces
 
 /** Advanced Error Reporting, 0x48 bytes (PCIe Base 7.8.4). Params: next. */
 export function aerCapDecl(p: P): BlockDecl {
-  const log: RegisterDecl[] = [0, 1, 2, 3].map((i) => roReg(`Header Log ${i}`, 0x1c + 4 * i, 4, 0, 'TLP header of the first error', 'RO'));
+  // PCIe Base 7.8.4.8: the Header Log is ROS (kept across a conventional reset, like the RW1CS status bits).
+  const log: RegisterDecl[] = [0, 1, 2, 3].map((i) => roReg(`Header Log ${i}`, 0x1c + 4 * i, 4, 0, 'TLP header of the first error', 'ROS'));
   return block(
     'pci-aer',
     'Advanced Error Reporting Capability',
@@ -58,7 +59,7 @@ export function aerCapDecl(p: P): BlockDecl {
       reg('Correctable Error Status', 0x10, 4, bitsOf(CE_BITS, 'RW1CS', 'detected')),
       reg('Correctable Error Mask', 0x14, 4, bitsOf(CE_BITS, 'RWS', 'masked', 2)),
       reg('Advanced Error Capabilities and Control', 0x18, 4, [
-        field('First Error Pointer', [4, 0], 'RO', 'Bit of the first uncorrectable error recorded (sticky)'),
+        field('First Error Pointer', [4, 0], 'ROS', 'Bit of the first uncorrectable error recorded (PCIe Base 7.8.4.7: ROS)'),
         bit('ECRC Generation Capable', 5, 'RO', 'No'),
         bit('ECRC Generation Enable', 6, 'RO', 'Not capable'),
         bit('ECRC Check Capable', 7, 'RO', 'No'),

@@ -10,7 +10,7 @@ export interface BlockMasks {
   write: Uint8Array;
   /** Bits a written 1 clears (RW1C, RW1CS). */
   w1c: Uint8Array;
-  /** Bits that survive a warm reset (RWS, RW1CS). */
+  /** Bits that survive a warm reset (RWS, RW1CS, ROS). */
   sticky: Uint8Array;
   /** Bits that become read-only while the block's lock is set (RWL). */
   lockable: Uint8Array;
@@ -24,7 +24,7 @@ export interface BlockMasks {
 
 const WRITABLE: ReadonlySet<AccessType> = new Set(['RW', 'RWS', 'RWL', 'RWO']);
 const CLEARABLE: ReadonlySet<AccessType> = new Set(['RW1C', 'RW1CS']);
-const STICKY: ReadonlySet<AccessType> = new Set(['RWS', 'RW1CS']);
+const STICKY: ReadonlySet<AccessType> = new Set(['RWS', 'RW1CS', 'ROS']);
 const RESERVED: ReadonlySet<AccessType> = new Set(['RsvdP', 'RsvdZ']);
 
 const fieldMask = (f: FieldDecl): bigint => {

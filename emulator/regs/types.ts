@@ -11,6 +11,8 @@ import type { Width } from '../../common/access.js';
  * RW1C   write 1 to clear
  * RWS    read-write, sticky (survives a conventional reset)
  * RW1CS  write 1 to clear, sticky
+ * ROS    read-only, sticky: set by hardware, survives a conventional (warm) reset (PCIe Base 7.4), e.g. the
+ *        First Error Pointer and Header Log that go with RW1CS error status bits (CXL 2.0 8.2.5.9.7-8)
  * RWL    read-write until the register's lock is set, then read-only
  * RWO    read-write once (first write sticks until reset), e.g. CXL DVSEC CONFIG_LOCK
  * HwInit set by hardware/firmware at init, read-only to software
@@ -18,7 +20,7 @@ import type { Width } from '../../common/access.js';
  * RsvdZ  reserved, zero: reads return 0, software writes 0
  * WO     write-only (reads return 0), e.g. doorbell-like triggers that self-clear
  */
-export type AccessType = 'RO' | 'RW' | 'RW1C' | 'RWS' | 'RW1CS' | 'RWL' | 'RWO' | 'HwInit' | 'RsvdP' | 'RsvdZ' | 'WO';
+export type AccessType = 'RO' | 'RW' | 'RW1C' | 'RWS' | 'RW1CS' | 'RWL' | 'RWO' | 'HwInit' | 'RsvdP' | 'RsvdZ' | 'WO' | 'ROS';
 
 export interface FieldDecl {
   name: string;

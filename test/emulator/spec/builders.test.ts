@@ -85,3 +85,28 @@ describe('port DVSEC builders', () => {
     expect(b.read(0x0c, 4) & 0x3ff).toBe((8 << 4) | 4);
   });
 });
+
+describe('sticky read-only fields (ROS)', () => {
+  it('AER First Error Pointer and Header Log survive a warm reset, as the RW1CS status they describe (PCIe Base 7.8.4.7-8)', () => {
+    const b = inst('pci-aer');
+    // Model-side write (the device recording an error), then a conventional reset.
+    b.set(0x18, 4, 20); // First Error Pointer = Unsupported Request
+    b.set(0x1c, 4, 0x4a00_0001);
+    b.set(0x04, 4, 1 << 20);
+    b.reset('warm');
+    expect(b.read(0x04, 4)).toBe(1 << 20);
+    expect(b.read(0x18, 4) & 0x1f).toBe(20);
+    expect(b.read(0x1c, 4)).toBe(0x4a00_0001);
+    b.reset('cold');
+    expect(b.read(0x18, 4) & 0x1f).toBe(0);
+    expect(b.read(0x1c, 4)).toBe(0);
+  });
+
+  it('ROS fields are not writable by software', () => {
+    const b = inst('cxl-ras');
+    b.write(0x14, 4, 0x3f);
+    b.write(0x18, 4, 0xffff_ffff);
+    expect(b.read(0x14, 4) & 0x3f).toBe(0);
+    expect(b.read(0x18, 4)).toBe(0);
+  });
+});

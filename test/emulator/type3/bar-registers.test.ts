@@ -87,6 +87,21 @@ describe('component registers (BAR0)', () => {
     dev.reset('warm');
     expect(dev.fn.barRead(0, ras, 4)).toBe(1 << 14); // RW1CS survives a warm reset
   });
+
+  it('RAS: a warm reset keeps First Error Pointer and Header Log (ROS) with the sticky status; a cold reset clears them', () => {
+    const dev = createType3(cfgOf(), new VirtualClock(), unsupportedBackend());
+    const ras = 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
+    dev.injectRasError('uncorrectable', 1 << 10, Uint8Array.of(0x11, 0x22, 0x33, 0x44));
+    dev.reset('warm');
+    // CXL 2.0 8.2.5.9.7-8: ROS. Linux reads the pointer when several status bits are set (__cxl_handle_ras).
+    expect(dev.fn.barRead(0, ras, 4)).toBe(1 << 10);
+    expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(10);
+    expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0x4433_2211);
+    dev.reset('cold');
+    expect(dev.fn.barRead(0, ras, 4)).toBe(0);
+    expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(0);
+    expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0);
+  });
 });
 
 describe('device registers (BAR2)', () => {
