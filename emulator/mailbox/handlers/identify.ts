@@ -1,7 +1,9 @@
 // Identify Memory Device 4000h (CXL 2.0 8.2.9.5.1.1).
 //
-// The output is the r3.x 0x45-byte layout (the 2.0 layout plus the DC event log size): current Linux asks for
-// sizeof(struct cxl_mbox_identify) = 0x45 without a minimum, so a 0x43-byte answer fails its probe with -EIO.
+// The output is the r3.x 0x45-byte layout (the CXL 2.0 Table 175 0x43-byte layout plus the DC event log size at
+// 0x43), as QEMU answers. Linux v6.8-v6.12 asks for sizeof(struct cxl_mbox_identify) = 0x43 (cxlmem.h has no
+// dc_event_log_size) and copies min(out, 0x43), so both lengths probe; only the out-of-tree DCD series grows the
+// struct to 0x45. A strict CXL 2.0 device would answer 0x43 bytes.
 
 import { asciiField } from '../layout.js';
 import { IdentifyMemoryDeviceOut } from '../payloads.js';
