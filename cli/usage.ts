@@ -27,7 +27,7 @@ commands:
          copy the sessions of an exported file into the database
   compare RUN_A RUN_B [--mask FIELD ...] [--json] [--db FILE]
          compare two stored runs (exit 1 when they differ)
-  regs   NODE [--space cfg|bar0|bar2] [--topology NAME]
+  regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with

@@ -1,5 +1,6 @@
-// `cxl-bench regs NODE [--space cfg|bar0|bar2] [--topology NAME]`: the decoded registers of an emulated
-// endpoint of a built-in topology, straight after reset (emulator/spec dumpRegisters).
+// `cxl-bench regs NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]`: the decoded registers of an emulated
+// endpoint of a built-in topology, straight after reset (emulator/spec dumpRegisters; --json: the register
+// explorer's DecodedRegister list, decoded from the same declarations).
 
 import { VirtualClock } from '../../common/clock.js';
 import type { Region } from '../../common/access.js';
@@ -9,6 +10,9 @@ import { DEFAULT_TOPOLOGY_NAMES } from '../../emulator/topology/defaults/index.j
 import { createType3 } from '../../emulator/type3/type3-device.js';
 import { defaultType3Config } from '../../emulator/type3/config.js';
 import { topologyEndpoints } from '../../main/runs/emulated-endpoints.js';
+import { resolveBlock } from '../../emulator/spec/blocks.js';
+import type { DecodedRegister } from '../../main/api/contract.js';
+import { decodeRegister } from '../../main/live/register-decode.js';
 import { oneOf, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
@@ -16,7 +20,7 @@ import { EXIT, UsageError } from '../usage.js';
 const SPACES = ['cfg', 'bar0', 'bar2'] as const;
 
 export async function regsCommand(args: string[], io: CliIo): Promise<number> {
-  const p = parse('regs', args, { space: { type: 'string' }, topology: { type: 'string' } }, { min: 1, max: 1, names: 'NODE' });
+  const p = parse('regs', args, { space: { type: 'string' }, topology: { type: 'string' }, json: { type: 'boolean' } }, { min: 1, max: 1, names: 'NODE' });
   const space: Region = oneOf('regs', '--space', str(p, 'space'), SPACES) ?? 'cfg';
   const topo = str(p, 'topology') ?? 'single';
   if (!isDefaultTopologyName(topo)) throw new UsageError(`regs: --topology must be one of ${DEFAULT_TOPOLOGY_NAMES.join(', ')}, got "${topo}"`);
@@ -37,6 +41,23 @@ export async function regsCommand(args: string[], io: CliIo): Promise<number> {
     },
     new VirtualClock(),
   );
+  if (p.values.json) {
+    const regs: DecodedRegister[] = [];
+    for (const pb of dev.layout().filter((x) => x.region === space).sort((a, b) => a.base - b.base)) {
+      const decl = resolveBlock(pb.block, pb.params ?? {});
+      const block = dev.block(pb.block, pb.region);
+      if (!decl || !block) continue;
+      // Untraced reads through the block's software path where the width is allowed (as dumpRegisters), so
+      // live status registers show what a host would read.
+      for (const r of decl.registers) {
+        const ok = (block.rules.widths & (1 << r.width)) !== 0;
+        const v = r.width === 8 ? (ok ? block.read64(r.offset) : block.get64(r.offset)) : BigInt((ok ? block.read(r.offset, r.width) : block.get(r.offset, r.width)) >>> 0);
+        regs.push(decodeRegister(decl, pb.base, r, v));
+      }
+    }
+    await write(io.stdout, JSON.stringify({ node, topology: topo, space, registers: regs }) + '\n');
+    return EXIT.ok;
+  }
   await write(io.stdout, `${node} (${topo}) ${space}\n${dumpRegisters(dev, space)}\n`);
   return EXIT.ok;
 }

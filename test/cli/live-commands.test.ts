@@ -136,3 +136,15 @@ describe('cxl-bench run', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('cxl-bench regs --json', () => {
+  it('gives the decoded registers of a space, the same declarations the explorer uses', async () => {
+    const r = await runCli(['regs', 'hb0.rp0.sw0.dsp1.ep0', '--topology', 'switch4', '--space', 'cfg', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { registers: { name: string; value: string; offset: number }[] };
+    const vid = out.registers.find((x) => x.name === 'Vendor ID')!;
+    expect(vid.offset).toBe(0);
+    expect(vid.value).not.toBe('0xffff');
+    expect(out.registers.length).toBeGreaterThan(20);
+  });
+});
