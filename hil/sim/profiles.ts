@@ -140,31 +140,41 @@ export function withSiliconProfile(model: FunctionModel, profile: SiliconProfile
     if (space === 0 && failedCtl.has(off)) v = ((v & ~COMMITTED) | ERR_NOT_COMMITTED) >>> 0;
     return v;
   };
-  const read = (space: 'cfg' | number, off: number, w: CfgWidth, raw: (o: number, w: CfgWidth) => number): number => {
+  const touches = (space: 'cfg' | number, off: number): boolean => {
     const base = off & ~3;
-    const touched =
+    return (
       resetLive.has(key(space, base)) ||
       (space === 'cfg' && extPatch.has(base)) ||
       (space === 2 && base === mbCtl && busyLeft > 0) ||
-      (space === 0 && failedCtl.has(base));
-    if (!touched) return raw(off, w);
+      (space === 0 && failedCtl.has(base))
+    );
+  };
+  const read = (space: 'cfg' | number, off: number, w: CfgWidth, raw: (o: number, w: CfgWidth) => number): number => {
+    const base = off & ~3;
+    if (!touches(space, off)) return raw(off, w);
     const dw = patchDword(space, base, raw(base, 4) >>> 0);
     const sh = 8 * (off & 3);
     return w === 4 ? dw : (dw >>> sh) & (2 ** (8 * w) - 1);
   };
-  const wrote = (space: 'cfg' | number, off: number): void => {
-    resetLive.delete(key(space, off));
+  // A reset-value deviation ends when the host writes the field and the field takes the value (RW): a
+  // read-only field keeps reading the deviating value, as silicon with a different strap would.
+  const wrote = (space: 'cfg' | number, off: number, w: number, v: number, raw: (o: number) => number): void => {
+    const d = resetLive.get(key(space, off));
+    if (!d) return;
+    const shift = 8 * (off & 3);
+    const covered = (w === 4 ? 0xffff_ffff : ((2 ** (8 * w) - 1) << shift)) >>> 0;
+    const m = d.mask & covered;
+    if (m && ((raw(off & ~3) ^ (v << shift)) & m) === 0) resetLive.delete(key(space, off));
   };
 
   return {
     cfgRead: (o, w) => read('cfg', o, w, (a, b) => model.cfgRead(a, b)),
     cfgWrite: (o, w, v) => {
-      wrote('cfg', o);
       model.cfgWrite(o, w, v);
+      wrote('cfg', o, w, v, (a) => model.cfgRead(a, 4));
     },
     barRead: (bar, o, w) => read(bar, o, w, (a, b) => model.barRead(bar, a, b)),
     barWrite: (bar, o, w, v) => {
-      wrote(bar, o);
       const base = o & ~3;
       if (bar === 0 && hdmCtls.has(base) && w === 4) {
         failedCtl.delete(base);
@@ -176,17 +186,19 @@ export function withSiliconProfile(model: FunctionModel, profile: SiliconProfile
         }
       }
       model.barWrite(bar, o, w, v);
+      wrote(bar, o, w, v, (a) => model.barRead(bar, a, 4));
       if (bar === 2 && base === mbCtl && v & 1) busyLeft = p.mailboxBusyPolls;
     },
     barRead64: (bar, o) => {
+      if (!touches(bar, o) && !touches(bar, o + 4)) return model.barRead64(bar, o);
       const lo = read(bar, o, 4, (a, b) => model.barRead(bar, a, b));
       const hi = read(bar, o + 4, 4, (a, b) => model.barRead(bar, a, b));
       return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     },
     barWrite64: (bar, o, v) => {
-      wrote(bar, o);
-      wrote(bar, o + 4);
       model.barWrite64(bar, o, v);
+      wrote(bar, o, 4, Number(v & 0xffff_ffffn), (a) => model.barRead(bar, a, 4));
+      wrote(bar, o + 4, 4, Number(v >> 32n), (a) => model.barRead(bar, a, 4));
     },
     barSizes: () => model.barSizes(),
   };

@@ -29,6 +29,8 @@ export interface SysfsPciLinkOptions {
   timeoutMs?: number;
   /** Root of the PCI device directories (tests may point it at a fixture tree). */
   root?: string;
+  /** Open config space read-only even when writes would be allowed (writes then fail with link-error). */
+  readOnly?: boolean;
 }
 
 export class SysfsPciLink implements Link {
@@ -41,8 +43,10 @@ export class SysfsPciLink implements Link {
   private writable = false;
   private readonly events = new LinkEvents();
   readonly configPath: string;
+  private readonly readOnly: boolean;
 
   constructor(o: SysfsPciLinkOptions) {
+    this.readOnly = o.readOnly ?? false;
     this.uri = o.uri ?? `sysfs:${o.bdf}`;
     this.timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.configPath = `${o.root ?? SYSFS_PCI_ROOT}/${o.bdf}/config`;
@@ -60,6 +64,7 @@ export class SysfsPciLink implements Link {
     if (this.fd !== null) return;
     if (!existsSync(this.configPath)) throw new LinkError('link-error', `${this.uri}: no such PCI function (${this.configPath} missing)`);
     try {
+      if (this.readOnly) throw new Error('read-only requested');
       this.fd = openSync(this.configPath, constants.O_RDWR);
       this.writable = true;
     } catch {
