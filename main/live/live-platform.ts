@@ -11,13 +11,14 @@ import type { RegisterDecl } from '../../emulator/regs/types.js';
 import { resolveBlock } from '../../emulator/spec/blocks.js';
 import { buildPlatform, type EmulatedPlatform } from '../../emulator/topology/platform.js';
 import type { Topology } from '../../emulator/topology/types.js';
-import { sendMailboxCommand } from '../../host/mailbox-console.js';
+import { fromHex, toHex } from '../../host/core/bytes.js';
+import { MailboxClient } from '../../host/core/mbox.js';
+import { PAYLOAD_DECODERS } from '../../host/core/mbox-payloads.js';
 import { ApiError } from '../api/api-error.js';
 import type { DecodedRegister, LiveBench, MailboxSendResult, RegBlockInfo, TopologyNodeInfo } from '../api/contract-live.js';
 import { RunRecorder } from '../runs/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
-import { opcodeHex } from './mailbox-commands.js';
 import { platformNodeInfos } from './node-infos.js';
 import { nodeRegisterPort, type NodeRegisterPort } from './node-registers.js';
 import { decodeRegister } from './register-decode.js';
@@ -40,6 +41,8 @@ export class LivePlatform {
   readonly runId: number;
   private readonly recorder: RunRecorder;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Mailbox clients by node, located on first use. */
+  private readonly clients = new Map<string, MailboxClient>();
   private closed = false;
 
   constructor(
@@ -144,30 +147,45 @@ export class LivePlatform {
 
   // ---- mailbox console ----
 
-  /** One command through the host's mailbox client (host/core/mbox.ts) against the node's Target. */
+  /**
+   * One command through the host's mailbox client (host/core/mbox.ts) against the node's Target. The client
+   * locates the mailbox (Register Locator, device capability array) on first use and is kept, as a driver
+   * does at probe, so later commands trace only the doorbell handshake.
+   */
   mailbox(node: string, opcode: number, payloadHex: string): Promise<MailboxSendResult> {
     return this.serial(async () => {
       const f = this.type3Node(node);
+      const input = fromHex(payloadHex);
+      if (!input) throw new ApiError('bad-input', 'payloadHex: must be hex bytes', 'payloadHex');
       const start = this.clock.now();
-      const r = await sendMailboxCommand(f.target, opcode, payloadHex, {
-        sleep: async (ns) => this.clock.advance(ns),
-        now: () => this.clock.now(),
-        sink: this.recorder.sink,
-      });
+      let client = this.clients.get(node);
+      if (!client) {
+        const c = await MailboxClient.connect(f.target, {
+          sleep: async (ns) => this.clock.advance(ns),
+          now: () => this.clock.now(),
+          sink: this.recorder.sink,
+        });
+        if ('error' in c) {
+          this.flush();
+          throw new ApiError('conflict', `${node}: ${c.error}`, 'node');
+        }
+        client = c;
+        this.clients.set(node, client);
+      }
+      const r = await client.send(opcode, input);
       this.flush();
-      // No completion and no opcode echoed: the device has no reachable mailbox (Register Locator, capability array).
-      if (r.returnCode === undefined && r.error && r.name === undefined) throw new ApiError('conflict', r.error, 'node');
       const out: MailboxSendResult = {
         opcode,
-        name: r.name ?? opcodeHex(opcode),
-        returnCode: r.returnCode ?? 0xffff,
-        returnName: r.returnName ?? 'no completion',
-        outputHex: r.outputHex ?? '',
+        name: r.name,
+        returnCode: r.rc,
+        returnName: r.rcName,
+        outputHex: toHex(r.output),
         durationNs: this.clock.now() - start,
-        background: r.background ?? false,
+        background: r.background,
       };
-      if (r.decoded !== undefined) out.decoded = jsonSafe(r.decoded);
-      if (r.error) out.error = r.error;
+      const decode = PAYLOAD_DECODERS[opcode];
+      if (decode && r.rc === 0 && !r.failure) out.decoded = jsonSafe(decode(r.output));
+      if (r.failure) out.error = `${r.failure.message} (${r.failure.evidence})`;
       return out;
     });
   }

@@ -222,6 +222,16 @@ describe('mailbox console', () => {
     expect([e.code, e.field]).toEqual(['bad-input', field]);
   });
 
+  it('the mailbox is located once: later commands trace only the doorbell handshake (bar2)', async () => {
+    await callApi(s, 'mailbox.send', { sessionId, node: EP, opcode: 'getHealthInfo' });
+    const from = (await callApi(s, 'runs.get', { id: bench.runId })).eventCount;
+    await callApi(s, 'mailbox.send', { sessionId, node: EP, opcode: 'getHealthInfo' });
+    const rows = (await callApi(s, 'trace.page', { runId: bench.runId, offset: from, limit: 1000 })).rows;
+    expect(rows.length).toBeGreaterThan(4);
+    expect(rows.filter((r) => r.kind === 'access').every((r) => r.region === 'bar2')).toBe(true);
+    expect(rows.at(-1)).toMatchObject({ kind: 'mailbox' });
+  });
+
   it('a node without a mailbox is named', async () => {
     const e = await rejects('mailbox.send', { sessionId, node: 'hb0.rp0', opcode: 'identify' });
     expect([e.code, e.field]).toEqual(['bad-input', 'node']);
