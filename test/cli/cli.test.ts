@@ -68,12 +68,12 @@ describe('cxl-bench CLI', () => {
   });
 
   it('runs list --json shows the stored run; trace exports one CSV line per event', async () => {
-    const list = await cli(['runs', 'list', '--db', db, '--json']);
+    const list = await inProcess(['runs', 'list', '--db', db, '--json']);
     expect(list.code).toBe(0);
     expect((JSON.parse(list.stdout) as Run[]).map((r) => r.id)).toContain(demo.id);
 
     const out = join(dir, 'trace.csv');
-    const t = await cli(['trace', String(demo.id), '--format', 'csv', '--out', out, '--db', db]);
+    const t = await inProcess(['trace', String(demo.id), '--format', 'csv', '--out', out, '--db', db]);
     expect(t.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toMatch(/^seq,/);
@@ -81,7 +81,7 @@ describe('cxl-bench CLI', () => {
   });
 
   it('compare of two demo runs of the same device exits 0 when equal', async () => {
-    const again = JSON.parse((await cli(['demo', '--db', db, '--json'])).stdout) as RunDetail;
+    const again = JSON.parse((await inProcess(['demo', '--db', db, '--json'])).stdout) as RunDetail;
     const r = await inProcess(['compare', String(demo.id), String(again.id), '--db', db, '--json']);
     expect(r.stderr).toBe('');
     const summary = JSON.parse(r.stdout);
@@ -106,7 +106,10 @@ describe('cxl-bench CLI', () => {
   });
 
   it('a failing verdict exits 1', async () => {
-    const r = await cli(['demo', '--db', db, '--sequence', 'test-fail', '--topology', 'none'], { CXL_BENCH_SEQUENCE_MODULES: TEST_SEQUENCES });
+    process.env.CXL_BENCH_SEQUENCE_MODULES = TEST_SEQUENCES;
+    const r = await inProcess(['demo', '--db', db, '--sequence', 'test-fail', '--topology', 'none']).finally(() => {
+      delete process.env.CXL_BENCH_SEQUENCE_MODULES;
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('FAILED');
     expect(r.stdout).toContain('FAIL check: value differs');
@@ -135,7 +138,7 @@ describe('cxl-bench CLI', () => {
   });
 
   it('regs prints the decoded registers of an emulated endpoint', async () => {
-    const r = await cli(['regs', 'hb0.rp0.ep0', '--space', 'cfg']);
+    const r = await inProcess(['regs', 'hb0.rp0.ep0', '--space', 'cfg']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Vendor ID/);
   });
