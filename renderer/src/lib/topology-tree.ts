@@ -11,12 +11,17 @@ export interface TreeRow {
   hasChildren: boolean;
 }
 
-/** The nearest ancestor present in `paths` (paths may skip levels, e.g. a switch's internal USP). */
+/**
+ * The nearest ancestor present in `paths`. A switch is not a node itself: its ports are "sw0.usp" and
+ * "sw0.dspN", and a DSP hangs below its switch's USP, as the PCIe hierarchy has it (the USP's secondary bus).
+ */
 function parentOf(path: string, paths: Set<string>): string | null {
   const parts = path.split('.');
   for (let n = parts.length - 1; n > 0; n--) {
     const p = parts.slice(0, n).join('.');
     if (paths.has(p)) return p;
+    const usp = `${p}.usp`;
+    if (usp !== path && paths.has(usp)) return usp;
   }
   return null;
 }

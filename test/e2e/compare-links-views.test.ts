@@ -1,0 +1,183 @@
+// Trace export/import, the side-by-side compare and the links screen end to end in Chromium against the real
+// server: run linux-probe, export it as JSON lines, edit the export the way a different device would answer
+// (two changed values, one missing access), import it back, compare the two runs and walk the divergences;
+// then list serial ports and test a link that is not there.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, resultsDir, screenshot } from './harness.js';
+import { startServerUnderTest, type ServerUnderTest } from './bench-server.js';
+
+interface JsonlEvent {
+  seq: number;
+  kind: string;
+  op: string;
+  value: string;
+  width: number;
+  register: string;
+}
+
+describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links', () => {
+  let server: ServerUnderTest;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let exportPath = '';
+  const edited: { changed: number[]; removed: number } = { changed: [], removed: -1 };
+  const dir = mkdtempSync(join(resultsDir, 'e2e-files-'));
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    server = await startServerUnderTest();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+    page.setDefaultTimeout(5000); // a missing element fails fast inside eventually()
+    problems = recordProblems(page);
+    await page.goto(server.url);
+    await page.locator('.conn-open').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const runItems = () => page.locator('[role=listbox][aria-label=Runs] [role=option]');
+
+  test('a finished run exports as JSON lines from the runs view; the file holds every event', async () => {
+    await page.keyboard.press('n');
+    await page.getByLabel('New session name').fill('compare bench');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Sequence').selectOption('linux-probe');
+    await page.getByLabel('Sequence').evaluate((el) => (el as HTMLElement).blur());
+    await page.keyboard.press('r');
+    await eventually(async () => expect(await runItems().first().locator('.badge').textContent()).toMatch(/passed|failed/), 30_000);
+    await page.getByRole('button', { name: 'JSONL' }).click();
+    const result = page.getByTestId('transfer-result');
+    await eventually(async () => expect(await result.textContent()).toMatch(/→ .*run-\d+\.jsonl \([\d,]+ events/));
+    exportPath = /→ (.*?\.jsonl) \(/.exec((await result.textContent())!)![1]!;
+    const lines = readFileSync(exportPath, 'utf8').split('\n').filter(Boolean);
+    const events = Number(/\(([\d,]+) events/.exec((await result.textContent())!)![1]!.replace(/,/g, ''));
+    expect(lines).toHaveLength(events);
+    await screenshot(page, 'trace-export');
+  });
+
+  test('a malformed import is refused with its line number and adds no run', async () => {
+    const before = await runItems().count();
+    const bad = join(dir, 'bad.jsonl');
+    const good = readFileSync(exportPath, 'utf8').split('\n').slice(0, 3);
+    writeFileSync(bad, [...good, '{"seq": 3, "kind": "access", "op": "R"', ''].join('\n'));
+    await page.getByLabel('Trace file to import').setInputFiles(bad);
+    const result = page.getByTestId('transfer-result');
+    await eventually(async () => expect(await result.textContent()).toMatch(/import of “bad\.jsonl” failed — bad-input: .*line 4/));
+    expect(await result.getAttribute('role')).toBe('alert');
+    expect(await runItems().count()).toBe(before);
+    await screenshot(page, 'trace-import-error');
+  });
+
+  test('an edited export imports as a new run of the session', async () => {
+    const events = readFileSync(exportPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonlEvent);
+    const reads = events.filter((e) => e.kind === 'access' && e.op === 'R' && e.width === 4 && e.register !== '');
+    // Two reads answer differently (early and late), and one late read is missing: value, value, only-in-A.
+    const early = reads[Math.floor(reads.length * 0.1)]!;
+    const late = reads[Math.floor(reads.length * 0.8)]!;
+    const gone = reads[Math.floor(reads.length * 0.9)]!;
+    edited.changed = [early.seq, late.seq];
+    edited.removed = gone.seq;
+    const flip = (v: string) => '0x' + ((Number(v) ^ 0x00000100) >>> 0).toString(16).padStart(8, '0');
+    const out = events
+      .filter((e) => e.seq !== gone.seq)
+      .map((e) => (edited.changed.includes(e.seq) ? { ...e, value: flip(e.value) } : e))
+      .map((e) => JSON.stringify(e));
+    const file = join(dir, 'board-b.jsonl');
+    writeFileSync(file, out.join('\n') + '\n');
+    await page.getByLabel('Trace file to import').setInputFiles(file);
+    const result = page.getByTestId('transfer-result');
+    await eventually(async () => expect(await result.textContent()).toMatch(/imported “board-b\.jsonl” as run #\d+/));
+    await eventually(async () => expect(await runItems().first().textContent()).toContain('import'));
+  });
+
+  test('Alt+5 compare: summary counts, first divergence, tinted rows on both sides', async () => {
+    await page.keyboard.press('Alt+5');
+    const runA = page.getByLabel('Run A');
+    const runB = page.getByLabel('Run B');
+    await eventually(async () => expect(await runB.locator('option').count()).toBe(2));
+    const options = await runB.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, text: e.textContent ?? '' })));
+    const imported = options.find((o) => o.text.includes('import'))!;
+    const original = options.find((o) => !o.text.includes('import'))!;
+    await runA.selectOption(original.value);
+    await runB.selectOption(imported.value);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const counts = page.getByTestId('compare-counts');
+    await eventually(async () => expect(await counts.textContent()).toMatch(/value\s*2.*only A\s*1.*only B\s*0/));
+    expect(await page.getByTestId('hunk-position').textContent()).toBe('1 / 3');
+    expect(await page.getByTestId('first-divergence').textContent()).toContain(`A #${edited.changed[0]}`);
+    expect(await page.locator('[aria-label="Per-register summary"] tbody tr').count()).toBeGreaterThanOrEqual(2);
+
+    // The first divergence is on screen in both panes, tinted, with its fields decoded old → new.
+    const rowA = page.locator(`[data-side=a] .cmp-row[data-seq="${edited.changed[0]}"]`);
+    const rowB = page.locator(`[data-side=b] .cmp-row[data-seq="${edited.changed[0]}"]`);
+    await eventually(async () => {
+      expect(await rowA.getAttribute('data-divergent')).toBe('value');
+      expect(await rowB.getAttribute('data-divergent')).toBe('value');
+    });
+    expect(await rowA.getAttribute('class')).toContain('current');
+    const detail = page.getByTestId('divergence-detail');
+    expect(await detail.textContent()).toMatch(/value.*A #\d+ · B #\d+/);
+    expect(await detail.locator('.fd').count()).toBeGreaterThanOrEqual(1);
+    expect(await detail.locator('.fd-a').first().textContent()).not.toBe(await detail.locator('.fd-b').first().textContent());
+    await screenshot(page, 'compare-first-divergence');
+  });
+
+  test('n / p walk the divergences; the only-in-A row is tinted and B stays aligned around it', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 790 } });
+    await page.keyboard.press('n');
+    await page.keyboard.press('n');
+    await eventually(async () => expect(await page.getByTestId('hunk-position').textContent()).toBe('3 / 3'));
+    const gone = page.locator(`[data-side=a] .cmp-row[data-seq="${edited.removed}"]`);
+    await eventually(async () => expect(await gone.getAttribute('data-divergent')).toBe('only-a'));
+    // B has no such event: its rows around the gap are the neighbours (seq shifted by the one missing read).
+    const bTop = Number(await page.locator('[data-side=b] .cmp-row[data-seq]').first().getAttribute('data-seq'));
+    const aTop = Number(await page.locator('[data-side=a] .cmp-row[data-seq]').first().getAttribute('data-seq'));
+    expect(Math.abs(bTop - aTop)).toBeLessThanOrEqual(10);
+    expect(await page.getByTestId('divergence-detail').textContent()).toContain('only-a');
+    await screenshot(page, 'compare-only-in-a');
+    await page.keyboard.press('p');
+    await eventually(async () => expect(await page.getByTestId('hunk-position').textContent()).toBe('2 / 3'));
+    await eventually(async () => expect(await page.locator(`[data-side=b] .cmp-row[data-seq="${edited.changed[1]}"]`).getAttribute('class')).toContain('current'));
+    await page.getByRole('button', { name: /First/ }).click();
+    await eventually(async () => expect(await page.getByTestId('hunk-position').textContent()).toBe('1 / 3'));
+  });
+
+  test('scrolling one side scrolls the other to the aligned rows', async () => {
+    const viewportA = page.locator('[data-side=a].trace-viewport');
+    await viewportA.evaluate((el) => (el.scrollTop = 20 * 200));
+    await eventually(async () => {
+      const b = await page.locator('[data-side=b].trace-viewport').evaluate((el) => el.scrollTop);
+      expect(Math.abs(b - 20 * 200)).toBeLessThan(40); // before the only-in-A hunk the sides are 1:1
+    });
+  });
+
+  test('Alt+6 links: serial ports (or why not), a failed link test with its error, and the link listed as failed', async () => {
+    await page.keyboard.press('Alt+6');
+    await eventually(async () => {
+      const ports = await page.locator('[aria-label="Serial ports"] .item').count();
+      const err = await page.locator('#view-links [role=alert]').count();
+      const empty = await page.locator('[aria-label="Serial ports"] .empty').textContent().catch(() => '');
+      expect(ports > 0 || err > 0 || /No serial ports/.test(empty ?? '')).toBe(true);
+    });
+    const uri = page.getByLabel('Link URI');
+    await uri.fill('bogus');
+    await eventually(async () => expect(await page.getByRole('button', { name: 'Open & test' }).isDisabled()).toBe(true));
+    await uri.fill('etherbone://127.0.0.1:9');
+    await page.getByLabel('reads').fill('4');
+    await page.getByRole('button', { name: 'Open & test' }).click();
+    const results = page.locator('[aria-label="Link test results"] tbody tr');
+    await eventually(async () => expect(await results.first().textContent()).toMatch(/etherbone:\/\/127\.0\.0\.1:9.*failed.*ECONNREFUSED|refused/i), 15_000);
+    const listed = page.locator('[aria-label="Configured links"] tbody tr').filter({ hasText: 'etherbone://127.0.0.1:9' });
+    await eventually(async () => expect(await listed.textContent()).toMatch(/failed/));
+    await screenshot(page, 'links');
+    expect(problems.filter((p) => !/links\.serialPorts/.test(p))).toEqual([]);
+  });
+});
