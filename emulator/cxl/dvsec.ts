@@ -48,13 +48,14 @@ const rangeRegs = (n: 1 | 2, base: number, sizeBytes: number, p: P): RegisterDec
 /**
  * DVSEC 0, PCIe DVSEC for CXL Devices (CXL 2.0 8.1.3; rev 1, 0x38 bytes; rev >= 2 adds Capability3, 0x3C).
  * Params: next, revision, cap (Capability register value), range1Bytes, range2Bytes, media1/class1/media2/class2,
- * status2 (Status2 reset value), ctl (Control reset value).
+ * status2 (Status2 reset value), ctl (Control reset value), initiateStored (1: Control2 bits 1-2 read back, as QEMU).
  */
 export function dvsecDeviceDecl(p: P): BlockDecl {
   const rev = p.revision ?? 1;
   const len = rev >= 2 ? 0x3c : 0x38;
   const cap = p.cap ?? 0x0016;
   const ctl = p.ctl ?? 0x0002;
+  const initiate: FieldDecl['access'] = (p.initiateStored ?? 0) ? 'RW' : 'WO';
   const regs: RegisterDecl[] = [
     ...dvsecHeader(DVSEC_ID.device, rev, len, p.next ?? 0),
     reg('CXL Capability', 0x0a, 2, [
@@ -86,8 +87,10 @@ export function dvsecDeviceDecl(p: P): BlockDecl {
     reg('CXL Status', 0x0e, 2, [rsvdP(13, 0), bit('Viral_Status', 14, 'RW1CS', 'Device went viral'), rsvdP(15, 15)]),
     reg('CXL Control2', 0x10, 2, [
       bit('Disable Caching', 0, 'RW', 'Stop caching'),
-      bit('Initiate Cache Write Back and Invalidation', 1, 'RW', 'Flush the device cache'),
-      bit('Initiate CXL Reset', 2, 'RW', 'Start a CXL Reset'),
+      // CXL 2.0 8.1.3.4: the two Initiate bits are triggers that always read 0; QEMU's write mask (0x0F) stores
+      // them, which `initiateStored: 1` reproduces.
+      bit('Initiate Cache Write Back and Invalidation', 1, initiate, 'Flush the device cache (reads 0)'),
+      bit('Initiate CXL Reset', 2, initiate, 'Start a CXL Reset (reads 0)'),
       bit('CXL Reset Mem Clr Enable', 3, 'RW', 'Clear memory during CXL Reset'),
       rsvdP(15, 4),
     ]),

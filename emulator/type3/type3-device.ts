@@ -95,7 +95,15 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
   const dvsecs: ChainEntry[] = [
     {
       kind: 'dvsec-cxl-device',
-      params: { revision: prof.dvsecDeviceRevision, cap: prof.dvsecDeviceCap(ranges.length), ctl: 0x0002, status2: prof.dvsecDeviceStatus2, range1Bytes: range1, range2Bytes: range2 },
+      params: {
+        revision: prof.dvsecDeviceRevision,
+        cap: prof.dvsecDeviceCap(ranges.length),
+        ctl: 0x0002,
+        status2: prof.dvsecDeviceStatus2,
+        range1Bytes: range1,
+        range2Bytes: range2,
+        initiateStored: config.profile === 'qemu' ? 1 : 0,
+      },
     },
     {
       kind: 'dvsec-register-locator',

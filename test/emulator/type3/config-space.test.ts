@@ -118,6 +118,18 @@ describe('Type 3 config space', () => {
     expect(fn.cfgRead(d + 0x0c, 2) & 4).toBe(0);
   });
 
+  it('DVSEC 0 Control2: Initiate Cache WB/Invalidate and Initiate CXL Reset read 0 (spec); QEMU stores them', () => {
+    // CXL 2.0 8.1.3.4: both Initiate bits always return 0 when read; Disable Caching and Mem Clr Enable are RW.
+    const spec = make();
+    const d = findDvsec(spec.fn, 0);
+    spec.fn.cfgWrite(d + 0x10, 2, 0x000f);
+    expect(spec.fn.cfgRead(d + 0x10, 2)).toBe(0x0009);
+    const qemu = make({ profile: 'qemu' });
+    const q = findDvsec(qemu.fn, 0);
+    qemu.fn.cfgWrite(q + 0x10, 2, 0x000f);
+    expect(qemu.fn.cfgRead(q + 0x10, 2)).toBe(0x000f); // QEMU write mask 0x0F
+  });
+
   it('warm reset keeps sticky AER status, cold reset clears it, and unlocks CONFIG_LOCK', () => {
     const dev = make();
     const d = findDvsec(dev.fn, 0);
