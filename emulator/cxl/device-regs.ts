@@ -71,7 +71,11 @@ export function devStatusDecl(p: P): BlockDecl {
   );
 }
 
-/** Mailbox return codes (CXL 2.0 8.2.8.4.5.1 Table 150), for decode. */
+/**
+ * Mailbox return codes (CXL 2.0 8.2.8.4.5.1 Table 150; r3.1 Table 8-34 for 0x17 and above), for decode. The
+ * command set (emulator/mailbox) answers some r3.x codes (Invalid Log, Interrupted, Feature transfer, Request
+ * Abort not supported), so the Status register decode must name them too.
+ */
 export const MB_RETURN_CODES: Readonly<Record<number, string>> = {
   0x00: 'Success',
   0x01: 'Background Command Started',
@@ -96,6 +100,16 @@ export const MB_RETURN_CODES: Readonly<Record<number, string>> = {
   0x14: 'Incorrect Passphrase',
   0x15: 'Unsupported Mailbox or CCI',
   0x16: 'Invalid Payload Length',
+  0x17: 'Invalid Log',
+  0x18: 'Interrupted',
+  0x19: 'Unsupported Feature Version',
+  0x1a: 'Unsupported Feature Selection Value',
+  0x1b: 'Feature Transfer in Progress',
+  0x1c: 'Feature Transfer Out of Order',
+  0x1d: 'Resources Exhausted',
+  0x1e: 'Invalid Extent List',
+  0x1f: 'Transfer Out of Order',
+  0x20: 'Request Abort Not Supported',
 };
 
 /** Offset of the payload area in the mailbox structure (CXL 2.0 8.2.8.4). */

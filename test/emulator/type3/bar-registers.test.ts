@@ -5,6 +5,7 @@ import { defaultType3Config, type Type3Config } from '../../../emulator/type3/co
 import { createType3 } from '../../../emulator/type3/type3-device.js';
 import { unsupportedBackend } from '../../../emulator/type3/unsupported-backend.js';
 import { resolveBlock } from '../../../emulator/spec/blocks.js';
+import { RC } from '../../../emulator/mailbox/return-codes.js';
 
 const cfgOf = (over: Partial<Type3Config> = {}): Type3Config => ({ ...defaultType3Config(), ...over });
 
@@ -207,5 +208,14 @@ describe('DVSEC 0 Memory_Active', () => {
     st.media = 0;
     expect(dev.fn.cfgRead(d0 + 0x1c, 4) & 3).toBe(1);
     expect(dev.fn.cfgRead(d0 + 0x2c, 4) & 3).toBe(1);
+  });
+});
+
+describe('mailbox Status register decode', () => {
+  it('names every return code the command set can answer (Return Code [47:32] of Mailbox Status)', () => {
+    const decl = resolveBlock('cxl-mailbox', {})!;
+    const status = decl.registers.find((r) => r.offset === 0x10)!;
+    const rcField = status.fields.find((f) => f.bits[0] === 47 && f.bits[1] === 32)!;
+    for (const [name, code] of Object.entries(RC)) expect(rcField.values?.[code], `${name} 0x${code.toString(16)}`).toBeDefined();
   });
 });
