@@ -31,9 +31,15 @@ export function dispatch(
   // Invalid Payload Length (r3.0 Table 8-34; CXL 2.0 devices answered Invalid Input).
   if (input.length > ctx.payloadSize || !lengthOk(cmd.input, input.length)) return fail(RC.invalidPayloadLength);
   const dev = ctx.dev;
-  if (cmd.mediaDisabled === 'rejected' && dev.effectiveMediaState() === 'disabled') return fail(RC.mediaDisabled);
-  if (dev.background.running && (cmd.duringBackground === 'busy' || cmd.effects & EFFECT.backgroundOperation)) {
-    return fail(RC.busy);
+  const busy = () => dev.background.running && (cmd.duringBackground === 'busy' || (cmd.effects & EFFECT.backgroundOperation) !== 0);
+  const listed = dev.profile.mediaDisabledOpcodes;
+  if (listed !== null) {
+    // QEMU order: Busy first, then its fixed Media Disabled list (emulator/mailbox/profile.ts).
+    if (busy()) return fail(RC.busy);
+    if (listed.has(opcode) && dev.effectiveMediaState() === 'disabled') return fail(RC.mediaDisabled);
+  } else {
+    if (cmd.mediaDisabled === 'rejected' && dev.effectiveMediaState() === 'disabled') return fail(RC.mediaDisabled);
+    if (busy()) return fail(RC.busy);
   }
   try {
     const out = cmd.handler(ctx, input);

@@ -19,6 +19,11 @@ export interface MailboxProfile {
   injectPoisonLimit: number;
   /** FW revision strings of slots 1.. at power-on (null = empty slot). */
   fwSlots: (string | null)[];
+  /**
+   * Opcodes answered Media Disabled while the media is disabled, replacing the command table's per-command rule;
+   * null = use the table. QEMU checks Busy (one background command at a time) before this list.
+   */
+  mediaDisabledOpcodes: ReadonlySet<number> | null;
 }
 
 const SPEC: MailboxProfile = {
@@ -29,6 +34,7 @@ const SPEC: MailboxProfile = {
   dcEventLogSize: null,
   injectPoisonLimit: 32,
   fwSlots: ['CXLBENCH FW 1.0', null],
+  mediaDisabledOpcodes: null,
 };
 
 const QEMU: MailboxProfile = {
@@ -51,6 +57,22 @@ const QEMU: MailboxProfile = {
   dcEventLogSize: 8,
   injectPoisonLimit: 0,
   fwSlots: ['BWFW VERSION 0', 'BWFW VERSION 1'],
+  // QEMU hw/cxl/cxl-mailbox-utils.c cxl_process_cci_message "forbid any selected commands while the media is
+  // disabled": this exact list, so Get Event Records, Get Partition Info and Get Log fail too (the spec profile lets
+  // them through: they do not touch the media), while the scan-media commands still run.
+  mediaDisabledOpcodes: new Set([
+    OP.getEventRecords,
+    OP.getPartitionInfo,
+    OP.setLsa,
+    OP.getLsa,
+    OP.getLog,
+    OP.getPoisonList,
+    OP.injectPoison,
+    OP.clearPoison,
+    OP.sanitize,
+    OP.transferFw,
+    OP.activateFw,
+  ]),
 };
 
 export const mailboxProfile = (name: DeviceProfile): MailboxProfile => (name === 'qemu' ? QEMU : SPEC);

@@ -31,4 +31,19 @@ describe("'qemu' profile", () => {
     d.dev.inject.injectEvent('informational', 'dram');
     expect(d.run(OP.clearEventRecords, payload(8, [[2, 1, 1], [6, 2, 0x99]])).rc).toBe(RC.invalidInput);
   });
+
+  it('with media disabled, refuses exactly QEMU\'s list (Get Event Records, Get Partition Info, Get Log too); the spec profile lets those through', () => {
+    const qemu = makeDevice({ profile: 'qemu' });
+    const spec = makeDevice();
+    qemu.dev.inject.setMediaState('disabled');
+    spec.dev.inject.setMediaState('disabled');
+    const getLog = payload(0x18);
+    for (const [op, input] of [[OP.getEventRecords, payload(1)], [OP.getPartitionInfo, payload(0)], [OP.getLog, getLog]] as const) {
+      expect(qemu.run(op, input).rc, `qemu 0x${op.toString(16)}`).toBe(RC.mediaDisabled);
+      expect(spec.run(op, input).rc, `spec 0x${op.toString(16)}`).not.toBe(RC.mediaDisabled);
+    }
+    // Not on QEMU's list: Get Scan Media Capabilities runs (the spec profile refuses it: it needs the media).
+    expect(qemu.run(OP.getScanMediaCapabilities, payload(0x10, [[8, 8, 1]])).rc).toBe(RC.success);
+    expect(spec.run(OP.getScanMediaCapabilities, payload(0x10, [[8, 8, 1]])).rc).toBe(RC.mediaDisabled);
+  });
 });
