@@ -99,6 +99,27 @@ describe('linux-probe on the emulated Type 3 device', () => {
   });
 });
 
+describe('linux-probe mailbox traffic matches cxl_pci_probe (v6.8-v6.12)', () => {
+  it('sends no Get FW Info at probe and reads each event log until a Get Event Records returns no record', async () => {
+    const { dev, ctx } = realDevice();
+    const inj = (dev.backend as unknown as { inject: { injectEvent(l: string, k: string, f: object): number } }).inject;
+    inj.injectEvent('warning', 'general-media', {});
+    const sent: Array<{ opcode: number; log: number; records: number }> = [];
+    dev.onMailbox((m) => sent.push({ opcode: m.opcode, log: m.input[0] ?? -1, records: m.output.length >= 0x16 ? m.output[0x14]! | (m.output[0x15]! << 8) : -1 }));
+    await linuxProbeRun(ctx);
+    // devm_cxl_setup_fw_upload sends nothing; cxl_fw_prepare sends Get FW Info only when an upload starts.
+    expect(sent.some((m) => m.opcode === 0x0200)).toBe(false);
+    expect(ctx.steps.find((s) => s.name.endsWith('firmware upload'))!.verdict).toBe('pass');
+    // cxl_mem_get_records_log: get (1 record) → clear → get (0 records) for the warning log.
+    const warn = sent.filter((m) => (m.opcode === 0x0100 || m.opcode === 0x0101) && m.log === 1);
+    expect(warn.map((m) => [m.opcode, m.opcode === 0x0100 ? m.records : null])).toEqual([
+      [0x0100, 1],
+      [0x0101, null],
+      [0x0100, 0],
+    ]);
+  });
+});
+
 describe('linux-probe with the emulated device’s injection API', () => {
   it('media reported not ready makes "media ready" fail after 60 virtual seconds and cxl_mem refuse the device', async () => {
     const { dev, ctx } = realDevice();

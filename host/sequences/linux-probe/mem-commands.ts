@@ -1,5 +1,5 @@
 // The mailbox commands cxl_pci_probe sends once the mailbox is up (drivers/cxl/core/mbox.c, pci.c; v6.8-v6.12):
-// CEL discovery (cxl_enumerate_cmds), Set Timestamp, Identify, partition info, firmware info, event set-up
+// CEL discovery (cxl_enumerate_cmds), Set Timestamp, Identify, partition info, firmware upload set-up, event set-up
 // (cxl_event_config) and the poison list.
 
 import { hex, toHex } from '../../core/bytes.js';
@@ -10,7 +10,6 @@ import {
   decodeCel,
   decodeEventInterruptPolicy,
   decodeEventRecords,
-  decodeFwInfo,
   decodeIdentifyMemdev,
   decodePartitionInfo,
   decodePoisonList,
@@ -108,16 +107,10 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
     log.pass(`${n}: Get Partition Info`, `active volatile ${mib(p.activeVolatileBytes)}, active persistent ${mib(p.activePersistentBytes)}`, `next ${mib(p.nextVolatileBytes)} / ${mib(p.nextPersistentBytes)}`);
   }
 
-  // Firmware upload set-up: Get FW Info when the CEL enables it.
-  if (!info.enabled.has(OP.getFwInfo)) log.info(`${n}: Get FW Info`, 'not in the CEL: no firmware upload interface');
-  else {
-    const fr = await mbox.send(OP.getFwInfo);
-    if (fr.rc !== RC.success) log.warn(`${n}: Get FW Info`, `Get FW Info failed (${fr.rcName}): firmware upload will fail`, rcEvidence(fr));
-    else {
-      const f = decodeFwInfo(fr.output);
-      log.pass(`${n}: Get FW Info`, `${f.slotsSupported} slot(s), active slot ${f.activeSlot}`, f.revisions.map((r, i) => `slot ${i + 1}: "${r}"`).join(', '));
-    }
-  }
+  // devm_cxl_setup_fw_upload registers the firmware-upload interface when the CEL enables Get FW Info, without
+  // sending it: Get FW Info goes out only when an upload starts (cxl_fw_prepare → cxl_mem_get_fw_info).
+  if (!info.enabled.has(OP.getFwInfo)) log.info(`${n}: firmware upload`, 'Get FW Info not in the CEL: no firmware upload interface');
+  else log.pass(`${n}: firmware upload`, 'Get FW Info in the CEL: firmware upload interface registered (no command at probe)');
 
   // cxl_event_config: only when the OS owns CXL error reporting.
   if (!opt.nativeCxlError) log.info(`${n}: events`, 'firmware owns CXL error reporting (_OSC): event logs left to firmware');
@@ -133,7 +126,9 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
     if (g2.rc !== RC.success) return fail('event interrupt policy', 'Failed to get event interrupt policy : -6', -6, rcEvidence(g2));
     log.pass(`${n}: event interrupt policy`, 'MSI/MSI-X set for informational, warning, failure and fatal logs', `before ${toHex(g.output)}, after ${toHex(g2.output)}`);
 
-    // cxl_mem_get_event_records(CXLDEV_EVENT_STATUS_ALL): fatal, failure, warning, informational.
+    // cxl_mem_get_event_records(CXLDEV_EVENT_STATUS_ALL): fatal, failure, warning, informational. Each log is read
+    // and cleared until a Get Event Records returns no record (cxl_mem_get_records_log loops `while (nr_rec)`; it
+    // does not stop on a clear More Event Records flag).
     const summary: string[] = [];
     let errors = 0;
     for (const logId of [3, 2, 1, 0]) {
@@ -155,7 +150,7 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
             break;
           }
         }
-        if (!ev.moreRecords || !ev.records.length) break;
+        if (!ev.records.length) break;
       }
       summary.push(`${EVENT_LOGS[logId]}: ${total} record(s)`);
     }
