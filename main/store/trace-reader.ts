@@ -15,6 +15,8 @@ interface RunView {
   nodes: string[];
   decode: RowDecoder;
   events: number;
+  /** Nodes in the layout the decoder was built from; 0 until a live run has stored its layout. */
+  layoutNodes: number;
 }
 
 const CHUNK_CACHE = 32;
@@ -67,9 +69,13 @@ export class TraceReader {
 
   private view(runId: number, eventCount: number): RunView {
     let v = this.views.get(runId);
-    // Nodes grow while a run records: refresh when the event count moved.
-    if (!v || v.events !== eventCount) {
-      v = { nodes: this.chunks.nodes(runId), decode: v?.decode ?? this.decoderFor(this.layoutOf(runId)), events: eventCount };
+    // Nodes grow while a run records: refresh when the event count moved. A run read while live may not have
+    // stored its layout yet: keep looking for it until it appears, then build the decoder once.
+    if (!v || v.events !== eventCount || v.layoutNodes === 0) {
+      const layout = v && v.layoutNodes > 0 ? null : this.layoutOf(runId);
+      const decode = layout && (layout.length > 0 || !v) ? this.decoderFor(layout) : v!.decode;
+      const layoutNodes = layout ? layout.length : v!.layoutNodes;
+      v = { nodes: this.chunks.nodes(runId), decode, events: eventCount, layoutNodes };
       this.views.set(runId, v);
     }
     return v;
@@ -101,7 +107,7 @@ export class TraceReader {
   }
 
   private matching(runId: number, view: RunView, eventCount: number, filter: TraceFilter): Uint32Array {
-    const key = `${runId}|${eventCount}|${JSON.stringify(filter)}`;
+    const key = `${runId}|${eventCount}|${view.layoutNodes}|${JSON.stringify(filter)}`;
     let seqs = this.filterCache.get(key);
     if (seqs) return seqs;
     const byRow = rowFilter(filter);
