@@ -23,8 +23,8 @@ export function parseHexBytes(text: string): HexParse {
     const pair = text.slice(i, i + 2);
     if (!/^[0-9a-fA-F]{2}$/.test(pair)) {
       const bad = /^[0-9a-fA-F]/.test(pair) ? i + 1 : i;
-      const what = bad < text.length ? `"${text[bad]}"` : 'end of text (odd number of digits)';
-      return { ok: false, error: `column ${bad + 1}: expected a hex digit, found ${what}` };
+      if (bad >= text.length) return { ok: false, error: `column ${i + 1}: "${ch}" lacks its second digit (odd number of digits)` };
+      return { ok: false, error: `column ${bad + 1}: expected a hex digit, found "${text[bad]}"` };
     }
     out.push(parseInt(pair, 16));
     i += 2;
