@@ -12,9 +12,15 @@ import { simEndpointModel } from './sim-endpoint.js';
 
 export const SIM_PROFILES = (): string[] => Object.keys(SILICON_PROFILES);
 
+/** Which endpoint the simulator is: a built-in topology's node (default: the first endpoint of 'single'). */
+interface SimDevice {
+  topology?: string;
+  node?: string;
+}
+
 export type SimRequest =
-  | { kind: 'uartbone'; profile?: string; baud?: number; paced?: boolean }
-  | { kind: 'etherbone'; profile?: string; port?: number };
+  | ({ kind: 'uartbone'; profile?: string; baud?: number; paced?: boolean } & SimDevice)
+  | ({ kind: 'etherbone'; profile?: string; port?: number } & SimDevice);
 
 export interface RunningSim {
   /** The link URI a host opens. */
@@ -28,7 +34,7 @@ export interface RunningSim {
 export async function startSim(req: SimRequest): Promise<RunningSim> {
   const profile = req.profile ?? 'ideal';
   if (!Object.hasOwn(SILICON_PROFILES, profile)) throw new Error(`unknown silicon profile "${profile}" (known: ${SIM_PROFILES().join(', ')})`);
-  const model = simEndpointModel(new WallClock());
+  const model = simEndpointModel(new WallClock(), req.topology, req.node);
   const map = defaultEndpointMap();
   if (req.kind === 'uartbone') {
     const baud = req.baud ?? 115_200;

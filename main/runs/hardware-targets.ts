@@ -9,7 +9,9 @@ import type { Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { EmulatedPlatform } from '../../emulator/topology/platform.js';
 import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
-import { openLink, type Link } from '../../hil/link.js';
+import type { MessagePort } from 'node:worker_threads';
+import { openLink, parseLinkUri, type Link } from '../../hil/link.js';
+import { ProxiedLink } from '../links/link-proxy.js';
 import { endpointDeviceMap } from '../links/device-maps.js';
 import type { RunEnvironment } from './environment.js';
 import { HardwarePlatform } from './hardware-platform.js';
@@ -30,7 +32,12 @@ async function replayFirmware(emu: EmulatedPlatform, node: string, hw: Target): 
   await hw.cfgWrite(0x04, 2, model.cfgRead(0x04, 2));
 }
 
-export async function attachHardware(env: RunEnvironment, bindings: Readonly<Record<string, HardwareBinding>>, sink: TraceSink): Promise<RunEnvironment> {
+export async function attachHardware(
+  env: RunEnvironment,
+  bindings: Readonly<Record<string, HardwareBinding>>,
+  sink: TraceSink,
+  linkPorts: Readonly<Record<string, MessagePort>> = {},
+): Promise<RunEnvironment> {
   const links: Link[] = [];
   const closeAll = async (): Promise<void> => {
     await Promise.all(links.map((l) => l.close().catch(() => {})));
@@ -42,7 +49,9 @@ export async function attachHardware(env: RunEnvironment, bindings: Readonly<Rec
       const map = endpointDeviceMap(b.map);
       let link: Link;
       try {
-        link = await openLink(b.link, { timeoutMs: RUN_LINK_TIMEOUT_MS });
+        const port = linkPorts[node];
+        link = port ? new ProxiedLink(b.link, parseLinkUri(b.link).transport, port) : await openLink(b.link, { timeoutMs: RUN_LINK_TIMEOUT_MS });
+        if (port) await link.open();
       } catch (e) {
         throw new Error(`${node}: link ${b.link} did not open: ${(e as Error).message}`);
       }

@@ -1,5 +1,6 @@
 // What the main thread and a run worker say to each other (structured-clone messages).
 
+import type { MessagePort } from 'node:worker_threads';
 import type { LogRow, RunStatus } from '../api/contract.js';
 
 /** workerData of a run worker. */
@@ -12,6 +13,8 @@ export interface RunInit {
   sequenceModules: string[];
   /** Topology nodes replaced by hardware for this run: link URI and optional device map file (hardware-targets.ts). */
   hardware?: Record<string, HardwareBinding>;
+  /** Nodes whose link the main thread holds (serialport is not worker-safe): requests go over these ports. */
+  linkPorts?: Record<string, MessagePort>;
 }
 
 export interface HardwareBinding {

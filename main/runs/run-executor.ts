@@ -69,7 +69,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     if (!seq) throw new Error(`unknown sequence "${init.sequence}"`);
     env = await buildEnvironment(init.topology, clock, rec.sink);
     // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
-    if (init.hardware) env = await attachHardware(env, init.hardware, rec.sink);
+    if (init.hardware) env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts);
     runs.setLayout(init.runId, env.layout);
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
     log('info', `run ${init.runId}: ${seq.id} on ${init.topology} started`);

@@ -2,7 +2,10 @@
 // turns the worker's messages into ServerEvents. The main thread never executes a sequence; it serves queries.
 // A worker that dies without reporting marks its run 'error' with the reason.
 
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { openLink, parseLinkUri } from '../../hil/link.js';
+import { needsMainThread, serveLinkOverPort } from '../links/link-proxy.js';
+import { RUN_LINK_TIMEOUT_MS } from './hardware-targets.js';
 import type { Run, RunStatus } from '../api/contract.js';
 import type { EventHub } from '../services/event-hub.js';
 import type { Store } from '../store/store.js';
@@ -51,7 +54,16 @@ export class RunManager {
       sequenceModules: [...this.sequenceModules],
       ...(hw.length ? { hardware: req.hardware } : {}),
     };
-    const worker = startModuleWorker(runWorkerEntry(), { workerData: init });
+    // Links the worker cannot hold itself are opened and served here (main/links/link-proxy.ts).
+    const linkPorts: Record<string, MessagePort> = {};
+    for (const [node, b] of hw) {
+      if (!needsMainThread(parseLinkUri(b.link).transport)) continue;
+      const { port1, port2 } = new MessageChannel();
+      void serveLinkOverPort(port1, () => openLink(b.link, { timeoutMs: RUN_LINK_TIMEOUT_MS }));
+      linkPorts[node] = port2;
+    }
+    if (Object.keys(linkPorts).length) init.linkPorts = linkPorts;
+    const worker = startModuleWorker(runWorkerEntry(), { workerData: init, transferList: Object.values(linkPorts) });
     const entry: Active = { worker, finished: false, done: Promise.resolve('running') };
     entry.done = new Promise<RunStatus>((resolve) => {
       const fail = (reason: string): void => {
