@@ -16,6 +16,9 @@ import { openPtyPair, type PtyPair } from './pty-pair.js';
 import { withSiliconProfile, type SiliconProfile } from './profiles.js';
 import { SimFaultState, type SimFault } from './sim-faults.js';
 
+/** How far ahead of their wire time paced bytes may be handed to the pty. */
+export const PACE_QUANTUM_MS = 2;
+
 export interface UartboneSimOptions {
   model: FunctionModel;
   map: DeviceMap;
@@ -132,13 +135,20 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
   let txFree = 0;
   let txTimer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
+  // Pacing quantum: bytes go out up to PACE_QUANTUM_MS before their wire time (Node timers are ~1 ms
+  // granular). The average rate stays exact; the busy-drop check below tolerates the same quantum.
   const pump = (): void => {
+    if (txTimer) clearTimeout(txTimer);
     txTimer = null;
     if (closed) return;
     const now = performance.now();
     while (tx.length) {
       const s = tx[0];
-      const due = paced ? Math.min(s.bytes.length, Math.floor((now - s.start) / byteMs) + 1) : now >= s.start ? s.bytes.length : 0;
+      const due = paced
+        ? Math.min(s.bytes.length, Math.floor((now + PACE_QUANTUM_MS - s.start) / byteMs) + 1)
+        : now >= s.start
+          ? s.bytes.length
+          : 0;
       if (due > s.sent) {
         port.write(s.bytes.subarray(s.sent, due));
         s.sent = due;
@@ -148,7 +158,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
     }
     if (tx.length) {
       const s = tx[0];
-      const next = paced ? s.start + s.sent * byteMs : s.start;
+      const next = paced ? s.start + s.sent * byteMs - PACE_QUANTUM_MS : s.start;
       txTimer = setTimeout(pump, Math.max(0, next - performance.now()));
     }
   };
@@ -158,8 +168,8 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
     const end = paced ? start + shaped.bytes.length * byteMs : start;
     txFree = end;
     tx.push({ start, bytes: shaped.bytes, sent: 0 });
-    if (!txTimer) txTimer = setTimeout(pump, 0);
-    return paced ? end : 0;
+    pump();
+    return paced ? end - PACE_QUANTUM_MS : 0;
   };
 
   let disconnecting = false;

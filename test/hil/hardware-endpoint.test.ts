@@ -3,6 +3,8 @@ import { VirtualClock } from '../../common/clock.js';
 import { LinkFault } from '../../common/target.js';
 import { STATUSES, type CfgWidth } from '../../common/access.js';
 import type { TraceSink } from '../../common/trace-sink.js';
+import type { FunctionModel } from '../../common/function-model.js';
+import type { DeviceMap } from '../../hil/device-map.js';
 import { createType3, defaultType3Config } from '../../emulator/type3/index.js';
 import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
 import { packedDeviceMap } from '../../hil/device-map.js';
@@ -39,7 +41,7 @@ afterEach(async () => {
   link = null;
 });
 
-async function endpoint(model = fakeModel(), map = TEST_MAP, timeoutMs = 500) {
+async function endpoint(model: FunctionModel = fakeModel(), map: DeviceMap = TEST_MAP, timeoutMs = 500) {
   sim = await startEtherboneSim({ model, map });
   link = new EtherboneTcpLink({ host: sim.host, port: sim.port, timeoutMs });
   await link.open();
