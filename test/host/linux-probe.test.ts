@@ -120,6 +120,30 @@ describe('linux-probe mailbox traffic matches cxl_pci_probe (v6.8-v6.12)', () =>
   });
 });
 
+describe('linux-probe error-reporting set-up (pci_aer_init, cxl_pci_ras_unmask)', () => {
+  const rasOf = (dev: ReturnType<typeof realDevice>['dev']) => 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
+
+  it('enables Device Control error reporting, then clears the RAS masks except bit 8 in 68B-flit mode', async () => {
+    const { dev, ctx } = realDevice();
+    const ras = rasOf(dev);
+    expect(dev.fn.barRead(0, ras + 0x04, 4)).toBe(0x1cfff); // reset: everything masked (CXL 2.0 8.2.5.9.2)
+    await linuxProbeRun(ctx);
+    expect(dev.fn.cfgRead(0x60 + 0x08, 2) & 0xf).toBe(0xf); // CERE | NFERE | FERE | URRE
+    expect(dev.fn.barRead(0, ras + 0x04, 4)).toBe(0x100);
+    expect(dev.fn.barRead(0, ras + 0x10, 4)).toBe(0);
+    const step = ctx.steps.find((x) => x.name.endsWith('RAS unmask'))!;
+    expect(step.verdict).toBe('pass');
+    expect(step.evidence).toContain('Uncorrectable RAS Errors Mask: 0x0001_cfff -> 0x0000_0100');
+  });
+
+  it('leaves Device Control and the RAS masks alone when firmware owns AER', async () => {
+    const { dev, ctx } = realDevice();
+    await linuxProbeRun(ctx, { nativeAer: false });
+    expect(dev.fn.cfgRead(0x60 + 0x08, 2) & 0xf).toBe(0);
+    expect(dev.fn.barRead(0, rasOf(dev) + 0x04, 4)).toBe(0x1cfff);
+  });
+});
+
 describe('linux-probe with the emulated device’s injection API', () => {
   it('media reported not ready makes "media ready" fail after 60 virtual seconds and cxl_mem refuse the device', async () => {
     const { dev, ctx } = realDevice();

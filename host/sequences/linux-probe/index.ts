@@ -11,6 +11,7 @@ import { cxlPciProbeRegs } from './cxl-pci.js';
 import { cxlAcpiProbe, cxlPortProbe } from './cxl-port.js';
 import { DEFAULT_PROBE_OPTIONS, type LinuxProbeOptions } from './kernel.js';
 import { cxlProbeCommands } from './mem-commands.js';
+import { cxlPciRasUnmask, pciAerInit } from './ras-unmask.js';
 
 export { DEFAULT_PROBE_OPTIONS, type LinuxProbeOptions } from './kernel.js';
 
@@ -52,11 +53,13 @@ export async function linuxProbeRun(ctx: SequenceContext, options: Partial<Linux
     let pciOk = false;
     let memOk = false;
     try {
+      await pciAerInit(log, t, opt);
       const s = await cxlPciProbeRegs(ctx, log, t, opt);
       pciOk = !s.failed && s.mbox !== null;
       if (pciOk && s.mbox) {
         const info = await cxlProbeCommands(ctx, log, s.mbox, opt);
         pciOk = !info.failed;
+        if (pciOk) await cxlPciRasUnmask(log, s, opt);
         if (pciOk) memOk = await cxlMemProbe(ctx, log, s, info, opt);
       }
     } catch (err) {

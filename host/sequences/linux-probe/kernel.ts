@@ -10,6 +10,8 @@ export interface LinuxProbeOptions {
   mediaReadyTimeoutS: number;
   /** host_bridge->native_cxl_error: the OS owns CXL error reporting (_OSC granted), so events are set up. */
   nativeCxlError: boolean;
+  /** pcie_aer_is_native: the OS owns AER (_OSC), so the PCI core enables error reporting and cxl_pci unmasks RAS. */
+  nativeAer: boolean;
   /** Upper bound of LSA bytes to read (nvdimm reads the whole label area). */
   lsaReadLimit: number;
 }
@@ -18,6 +20,7 @@ export const DEFAULT_PROBE_OPTIONS: LinuxProbeOptions = {
   mboxReadyTimeoutS: 60,
   mediaReadyTimeoutS: 60,
   nativeCxlError: true,
+  nativeAer: true,
   lsaReadLimit: 128 * 1024,
 };
 
