@@ -20,11 +20,18 @@ export interface RunRequest {
   hardware?: Record<string, HardwareBinding>;
 }
 
-const FINISHED_GRACE_MS = 1000;
+/**
+ * A finished run's worker normally exits by itself at once. Terminating it is the last resort: on Node 20 a
+ * worker that registered tsx has a module-hooks thread of its own, and terminate() racing that thread's
+ * shutdown can abort the whole process (FATAL ERROR: HandleScope ... without proper locking).
+ */
+const FINISHED_GRACE_MS = 30_000;
 
 interface Active {
   worker: Worker;
   done: Promise<RunStatus>;
+  /** Resolves when the worker thread has exited. */
+  exited: Promise<void>;
   finished: boolean;
 }
 
@@ -64,7 +71,7 @@ export class RunManager {
     }
     if (Object.keys(linkPorts).length) init.linkPorts = linkPorts;
     const worker = startModuleWorker(runWorkerEntry(), { workerData: init, transferList: Object.values(linkPorts) });
-    const entry: Active = { worker, finished: false, done: Promise.resolve('running') };
+    const entry: Active = { worker, finished: false, done: Promise.resolve('running'), exited: new Promise((r) => worker.once('exit', () => r())) };
     entry.done = new Promise<RunStatus>((resolve) => {
       const fail = (reason: string): void => {
         if (entry.finished) return;
@@ -83,8 +90,10 @@ export class RunManager {
           entry.finished = true;
           this.hub.emit({ type: 'run.finished', runId: run.id, status: m.status, summary: m.summary });
           resolve(m.status);
-          // Everything is written; a sequence that left timers behind must not keep its worker alive.
-          setTimeout(() => void worker.terminate(), FINISHED_GRACE_MS).unref();
+          // Everything is written; a sequence that left timers behind must not keep its worker alive forever.
+          setTimeout(() => {
+            if (this.active.get(run.id) === entry) void worker.terminate();
+          }, FINISHED_GRACE_MS).unref();
         }
       });
       worker.on('error', (e) => fail(`worker failed: ${e.message}`));
@@ -110,16 +119,20 @@ export class RunManager {
     return this.active.get(runId)?.done ?? Promise.resolve(this.store.runs.get(runId)?.status ?? 'error');
   }
 
+  /** Runs executing here that have not finished yet. */
   activeRuns(): number[] {
-    return [...this.active.keys()];
+    return [...this.active.entries()].filter(([, a]) => !a.finished).map(([id]) => id);
   }
 
-  /** Cancel every active run and wait (up to `ms`) for them to finish; then stop what remains. */
+  /**
+   * Cancel every unfinished run and wait (up to `ms`) for every worker to exit by itself; terminate only the
+   * ones still there after that.
+   */
   async stopAll(ms = 5000): Promise<void> {
-    const pending = [...this.active.entries()];
-    for (const [id] of pending) this.cancel(id);
+    const entries = [...this.active.entries()];
+    for (const [id, a] of entries) if (!a.finished) this.cancel(id);
     const timeout = new Promise<void>((r) => setTimeout(r, ms).unref());
-    await Promise.race([Promise.all(pending.map(([, a]) => a.done)), timeout]);
+    await Promise.race([Promise.all(entries.map(([, a]) => a.exited)), timeout]);
     await Promise.all([...this.active.values()].map((a) => a.worker.terminate()));
   }
 }

@@ -2,13 +2,13 @@ import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { fromSources, runWorkerEntry, startModuleWorker } from '../../main/runs/worker-entry.js';
 
+/** The worker's one message, once it has exited by itself (no terminate(): see run-manager.ts). */
 const reply = (w: Worker): Promise<unknown> =>
   new Promise((resolve, reject) => {
-    w.once('message', (m) => {
-      void w.terminate();
-      resolve(m);
-    });
+    let msg: unknown;
+    w.once('message', (m) => (msg = m));
     w.once('error', reject);
+    w.once('exit', () => resolve(msg));
   });
 
 describe('run worker entry', () => {
