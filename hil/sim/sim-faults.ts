@@ -2,10 +2,12 @@
 //   garbage:    these bytes go out just before the next reply (UARTBone) / as a bogus frame (Etherbone TCP)
 //   dropBytes:  drop this many bytes from the end of the next reply (a short reply; UDP: drop the datagram)
 //   stallMs:    hold the next reply this long
+//   dropRequestBytes: the board misses this many of the next incoming bytes (UARTBone: a byte lost on the way in)
 //   disconnectAfter: after this many more requests, drop the connection (UARTBone: close the port / pty pair)
 export interface SimFault {
   garbage?: Uint8Array;
   dropBytes?: number;
+  dropRequestBytes?: number;
   stallMs?: number;
   disconnectAfter?: number;
 }
@@ -13,12 +15,14 @@ export interface SimFault {
 export class SimFaultState {
   garbage: Uint8Array | null = null;
   dropBytes = 0;
+  dropRequestBytes = 0;
   stallMs = 0;
   disconnectAfter = -1;
 
   inject(f: SimFault): void {
     if (f.garbage) this.garbage = f.garbage;
     if (f.dropBytes) this.dropBytes = f.dropBytes;
+    if (f.dropRequestBytes) this.dropRequestBytes = f.dropRequestBytes;
     if (f.stallMs) this.stallMs = f.stallMs;
     if (f.disconnectAfter !== undefined) this.disconnectAfter = f.disconnectAfter;
   }

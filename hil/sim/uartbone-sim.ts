@@ -188,6 +188,10 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
   port.on('data', (chunk: Buffer) => {
     const now = performance.now();
     for (const b of chunk) {
+      if (faults.dropRequestBytes > 0) {
+        faults.dropRequestBytes--;
+        continue;
+      }
       rxT = paced ? Math.max(rxT, now) + byteMs : now;
       fsm.feed(b, rxT);
     }

@@ -74,6 +74,16 @@ describe.skipIf(!haveSocat)('UartboneLink over a socat pty pair', () => {
     expect(link.stats.timeouts).toBe(1);
   });
 
+  it('a request byte lost on the way in: the read times out, the gateware timer resets, the retry succeeds', async () => {
+    const { link, sim } = await setup();
+    sim.inject({ dropRequestBytes: 1 });
+    const t0 = performance.now();
+    expect(await link.read32(TEST_MAP.bar2.base + 0x40)).toBe(seedWord(3, 0x40));
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(link.stats.timeouts).toBeGreaterThanOrEqual(1);
+    expect(sim.counters.resets).toBeGreaterThanOrEqual(1);
+  });
+
   it('a stall longer than every retry ends in a timeout LinkError within 2 s, then the link works again', async () => {
     const { link, sim } = await setup();
     const l = new UartboneLink({ path: sim.path, baud: 1_000_000, ...opts, maxRetries: 0 });
