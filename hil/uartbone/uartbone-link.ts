@@ -1,4 +1,6 @@
-// UartboneLink: a Link over a LiteX UARTBone bridge on a serial port (`serialport`).
+// UartboneLink: a Link over a LiteX UARTBone bridge on a serial port (`serialport`). Per-request timeouts
+// count from when the request is due to have left the wire (10 bits per byte at the baud rate), plus the
+// reply's own wire time.
 //
 // Ordering and pipelining. The gateware (Stream2Wishbone behind RS232PHYRX) has no receive FIFO and no
 // back-pressure: bytes that arrive while it is reading the bus or sending a reply are lost. Writes are consumed
@@ -73,6 +75,9 @@ export class UartboneLink implements Link {
   private resyncing = false;
   private lastRxMs = 0;
   private closing = false;
+  /** When the bytes handed to the port so far will have left the wire (ms, performance.now clock). */
+  private txWireFreeMs = 0;
+  private readonly byteMs: number;
 
   constructor(o: UartboneLinkOptions) {
     this.path = o.path;
@@ -82,6 +87,14 @@ export class UartboneLink implements Link {
     this.resyncQuietMs = o.resyncQuietMs ?? UB_GATEWARE_TIMEOUT_MS + 50;
     this.maxRetries = o.maxRetries ?? 2;
     this.maxBurstWords = o.maxBurstWords ?? ubMaxBurstForBaud(this.baud);
+    this.byteMs = 10_000 / this.baud;
+  }
+
+  /** Account bytes handed to the port; returns ms until they have left the wire (10 bits per byte). */
+  private wireBacklog(bytes: number): number {
+    const now = performance.now();
+    this.txWireFreeMs = Math.max(this.txWireFreeMs, now) + bytes * this.byteMs;
+    return this.txWireFreeMs - now;
   }
 
   get isOpen(): boolean {
@@ -193,6 +206,7 @@ export class UartboneLink implements Link {
       this.stats.requests++;
       this.stats.bytesOut += op.bytes.length;
       if (op.kind === 'w') {
+        this.wireBacklog(op.bytes.length);
         port.write(op.bytes, (err) => {
           if (err) {
             this.stats.errors++;
@@ -212,7 +226,10 @@ export class UartboneLink implements Link {
     const port = this.port!;
     op.fill = 0;
     this.inFlight = op;
-    op.timer = setTimeout(() => this.onReadTimeout(op), this.timeoutMs);
+    // The timeout runs from when the request has left the wire (pipelined writes may be ahead of it) and
+    // allows the reply's own wire time on top.
+    const wire = this.wireBacklog(op.bytes.length) + op.expect * this.byteMs;
+    op.timer = setTimeout(() => this.onReadTimeout(op), this.timeoutMs + wire);
     port.write(op.bytes, (err) => {
       if (err && this.inFlight === op) this.onLost(`write failed: ${err.message}`);
     });

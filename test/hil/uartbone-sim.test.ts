@@ -51,6 +51,18 @@ describe.skipIf(!haveSocat)('UARTBone simulator (gateware behaviour)', () => {
     await link.close();
   });
 
+  it('paced at 115200: a read queued behind 0.7 s of pipelined writes does not time out at 200 ms', async () => {
+    sim = await startUartboneSim({ model: fakeModel(), map: TEST_MAP, pty: true, baud: 115_200, paced: true });
+    const link = new UartboneLink({ path: sim.path, baud: 115_200, timeoutMs: 200 });
+    await link.open();
+    const data = Array.from({ length: 2000 }, (_, i) => (i ^ 0x5a5a) >>> 0);
+    const w = link.writeBurst(TEST_MAP.bar0.base, data);
+    expect(await link.read32(TEST_MAP.bar0.base + 4 * 1999)).toBe(data[1999]);
+    await w;
+    expect(link.stats.timeouts).toBe(0);
+    await link.close();
+  });
+
   it('paced: a host that sends a second read during the first reply loses it, as RS232PHYRX would', async () => {
     sim = await startUartboneSim({ model: fakeModel(), map: TEST_MAP, pty: true, baud: 1_000_000, paced: true });
     port = await rawPort(sim.path);
