@@ -1,3 +1,6 @@
+import { execSync } from 'node:child_process';
+import { UartboneLink } from '../../hil/uartbone/uartbone-link.js';
+import { startUartboneSim } from '../../hil/sim/uartbone-sim.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.js';
 import { LinkFault } from '../../common/target.js';
@@ -112,5 +115,36 @@ describe('HardwareEndpoint', () => {
     const err = await ep.barWrite(0, 0x10, 4, 1).catch((e: unknown) => e);
     expect((err as LinkFault).kind).toBe('link-error');
     expect(sink.recs.map((r) => r.status)).toEqual(['ok', 'link-error']);
+  });
+});
+
+
+let socat = true;
+try {
+  execSync('command -v socat', { stdio: 'ignore' });
+} catch {
+  socat = false;
+}
+
+describe.skipIf(!socat)('HardwareEndpoint over UARTBone', () => {
+  it('the pty vanishing mid-run: earlier accesses stay traced ok, the failing one is traced link-error and rejects', async () => {
+    const usim = await startUartboneSim({ model: fakeModel(), map: TEST_MAP, pty: true });
+    const ulink = new UartboneLink({ path: usim.path, baud: 115_200, timeoutMs: 300 });
+    await ulink.open();
+    const sink = recordingSink();
+    const ep = new HardwareEndpoint(ulink, TEST_MAP, 'ep0', sink);
+    try {
+      expect(await ep.cfgRead(0, 2)).toBe(seedWord(0, 0) & 0xffff);
+      await usim.disconnect();
+      const t0 = performance.now();
+      const err = await ep.barRead64(0, 0).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LinkFault);
+      expect((err as LinkFault).kind).toBe('link-error');
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(sink.recs.map((r) => `${r.width}:${r.status}`)).toEqual(['2:ok', '8:link-error']);
+    } finally {
+      await ulink.close();
+      await usim.close();
+    }
   });
 });
