@@ -66,25 +66,30 @@ export interface DvsecDeviceInfo {
   ranges: DvsecRange[];
 }
 
-/** Read DVSEC 0 at `d` (cxl_dvsec_rr_decode's reads). */
+/**
+ * Read DVSEC 0 at `d` with cxl_dvsec_rr_decode's reads (Linux core/pci.c): Capability and Control, then the range
+ * registers only when Mem_Enable is set (the ranges are moot otherwise), and a range's base only when its size is
+ * non-zero. `ranges` lists the ranges read.
+ */
 export async function dvsecDeviceRead(t: Target, d: number): Promise<DvsecDeviceInfo> {
   const cap = await t.cfgRead(d + DVSEC0.cap, 2);
   const ctrl = await t.cfgRead(d + DVSEC0.ctrl, 2);
   const hdmCount = (cap >>> 4) & 3;
+  const memCapable = !!(cap & DVSEC0_CAP.memCapable);
+  const memEnabled = !!(ctrl & DVSEC0_CTRL_MEM_ENABLE);
   const ranges: DvsecRange[] = [];
-  for (let i = 0; i < Math.min(hdmCount, 2); i++) {
+  const decodable = memCapable && hdmCount >= 1 && hdmCount <= 2;
+  for (let i = 0; decodable && memEnabled && i < hdmCount; i++) {
     const sizeHi = await t.cfgRead(d + DVSEC0.rangeSizeHi(i), 4);
     const sizeLo = await t.cfgRead(d + DVSEC0.rangeSizeLo(i), 4);
-    const baseHi = await t.cfgRead(d + DVSEC0.rangeBaseHi(i), 4);
-    const baseLo = await t.cfgRead(d + DVSEC0.rangeBaseLo(i), 4);
-    ranges.push({
-      index: i,
-      sizeLo,
-      size: ((sizeLo & 0xf000_0000) >>> 0) + (sizeHi >>> 0) * 2 ** 32,
-      base: ((baseLo & 0xf000_0000) >>> 0) + (baseHi >>> 0) * 2 ** 32,
-      infoValid: !!(sizeLo & RANGE_LO.memInfoValid),
-      active: !!(sizeLo & RANGE_LO.memActive),
-    });
+    const size = ((sizeLo & 0xf000_0000) >>> 0) + (sizeHi >>> 0) * 2 ** 32;
+    let base = 0;
+    if (size > 0) {
+      const baseHi = await t.cfgRead(d + DVSEC0.rangeBaseHi(i), 4);
+      const baseLo = await t.cfgRead(d + DVSEC0.rangeBaseLo(i), 4);
+      base = ((baseLo & 0xf000_0000) >>> 0) + (baseHi >>> 0) * 2 ** 32;
+    }
+    ranges.push({ index: i, sizeLo, size, base, infoValid: !!(sizeLo & RANGE_LO.memInfoValid), active: !!(sizeLo & RANGE_LO.memActive) });
   }
-  return { cap, ctrl, hdmCount, memCapable: !!(cap & DVSEC0_CAP.memCapable), memEnabled: !!(ctrl & DVSEC0_CTRL_MEM_ENABLE), ranges };
+  return { cap, ctrl, hdmCount, memCapable, memEnabled, ranges };
 }

@@ -120,6 +120,38 @@ describe('linux-probe mailbox traffic matches cxl_pci_probe (v6.8-v6.12)', () =>
   });
 });
 
+describe('linux-probe DVSEC range decode (cxl_dvsec_rr_decode)', () => {
+  const recording = (reads: number[]) => (t: import('../../common/target.js').Target) => ({
+    ...t,
+    node: t.node,
+    backend: t.backend,
+    cfgRead: (o: number, w: 1 | 2 | 4) => (reads.push(o), t.cfgRead(o, w)),
+    cfgWrite: (o: number, w: 1 | 2 | 4, v: number) => t.cfgWrite(o, w, v),
+    barRead: (b: number, o: number, w: 1 | 2 | 4) => t.barRead(b, o, w),
+    barWrite: (b: number, o: number, w: 1 | 2 | 4, v: number) => t.barWrite(b, o, w, v),
+    barRead64: (b: number, o: number) => t.barRead64(b, o),
+    barWrite64: (b: number, o: number, v: bigint) => t.barWrite64(b, o, v),
+  });
+
+  it('does not read the range base registers while Mem_Enable is clear (the ranges are moot)', async () => {
+    const reads: number[] = [];
+    const { dev, ctx } = realDevice({}, 'hb0.rp0.ep0', recording(reads));
+    const d = dev.layout().find((p) => p.block === 'dvsec-cxl-device')!.base;
+    await linuxProbeRun(ctx);
+    expect(reads).toContain(d + 0x1c); // Range 1 Size Low: cxl_await_media_ready
+    for (const off of [0x20, 0x24, 0x30, 0x34]) expect(reads, `DVSEC +${off.toString(16)}`).not.toContain(d + off);
+  });
+
+  it('reads the ranges once firmware has set Mem_Enable', async () => {
+    const reads: number[] = [];
+    const { dev, ctx } = realDevice({}, 'hb0.rp0.ep0', recording(reads));
+    const d = dev.layout().find((p) => p.block === 'dvsec-cxl-device')!.base;
+    dev.fn.cfgWrite(d + 0x0c, 2, 0x0006);
+    await linuxProbeRun(ctx);
+    for (const off of [0x18, 0x1c, 0x20, 0x24]) expect(reads).toContain(d + off);
+  });
+});
+
 describe('linux-probe error-reporting set-up (pci_aer_init, cxl_pci_ras_unmask)', () => {
   const rasOf = (dev: ReturnType<typeof realDevice>['dev']) => 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
 
