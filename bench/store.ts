@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../common/clock.js';
+import type { Sequence } from '../host/sequence.js';
 import { RunRecorder } from '../main/runs/run-recorder.js';
+import { createServices } from '../main/services/services.js';
 import { layoutDecoder } from '../main/store/row-decoder.js';
 import { openStore } from '../main/store/store.js';
 import { RunTraceWriter } from '../main/store/trace-writer.js';
@@ -67,12 +69,47 @@ function measure(): Measured {
   }
 }
 
+/**
+ * The same synthetic workload as a Sequence, so a whole run can be timed the way the app runs it: runs.start ->
+ * worker thread (tsx, emulator-free 'none' topology) -> chunks committed by the worker -> run.finished.
+ */
+export const SEQUENCES: Sequence[] = [
+  {
+    id: 'bench-synthetic',
+    title: 'Benchmark: synthetic 1 M events',
+    description: 'trace/synthetic.ts workload straight into the run sink.',
+    async run(ctx) {
+      const n = emitSyntheticTrace(ctx.sink!, ctx.clock as VirtualClock, { events: 1_000_000, seed: 3 });
+      return { summary: `${n} events` };
+    },
+  },
+];
+
+/** events/s of a 1 M-event run through the worker, from runs.start to run.finished (worker start-up included). */
+async function workerRunRate(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cxl-bench-run-'));
+  const services = await createServices({ dbPath: join(dir, 'bench.sqlite'), sequenceModules: [import.meta.url] });
+  try {
+    const session = services.store.sessions.create('bench');
+    const t0 = performance.now();
+    const run = services.runs.start({ sessionId: session.id, sequence: 'bench-synthetic', topology: 'none' });
+    const status = await services.runs.wait(run.id);
+    const seconds = (performance.now() - t0) / 1000;
+    if (status !== 'passed') throw new Error(`run ended ${status}: ${services.store.runs.get(run.id)?.summary}`);
+    return services.store.runs.get(run.id)!.eventCount / seconds;
+  } finally {
+    await services.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 let once: Measured | undefined;
 const measured = (): Measured => (once ??= measure());
 
 export const benchmarks: Benchmark[] = [
   { name: 'store.persist_rate', unit: 'events/s', run: () => measured().eventsPerSecond },
   { name: 'store.bytes_per_event', unit: 'bytes/event', run: () => measured().bytesPerEvent },
+  { name: 'store.worker_run_rate', unit: 'events/s', run: workerRunRate },
   { name: 'store.trace_page_ms', unit: 'ms', run: () => measured().pageMs },
   { name: 'store.trace_filter_first_page_ms', unit: 'ms', run: () => measured().filterMs },
   { name: 'store.trace_filter_next_page_ms', unit: 'ms', run: () => measured().filterNextMs },
