@@ -6,6 +6,7 @@
 import { WallClock } from '../../common/clock.js';
 import { SILICON_PROFILES } from '../../hil/sim/profiles.js';
 import { startEtherboneSim } from '../../hil/sim/etherbone-sim.js';
+import type { SimFault } from '../../hil/sim/sim-faults.js';
 import { startUartboneSim } from '../../hil/sim/uartbone-sim.js';
 import { defaultEndpointMap } from './device-maps.js';
 import { simEndpointModel } from './sim-endpoint.js';
@@ -28,6 +29,8 @@ export interface RunningSim {
   /** What to tell a user (pty path or host:port). */
   where: string;
   profile: string;
+  /** Link faults on demand (hil/sim/sim-faults.ts): garbage, dropped bytes, stalls, disconnect after N requests. */
+  inject(f: SimFault): void;
   close(): Promise<void>;
 }
 
@@ -39,8 +42,8 @@ export async function startSim(req: SimRequest): Promise<RunningSim> {
   if (req.kind === 'uartbone') {
     const baud = req.baud ?? 115_200;
     const sim = await startUartboneSim({ model, map, pty: true, baud, paced: req.paced ?? false, profile });
-    return { uri: `uartbone:${sim.path}@${baud}`, where: sim.path, profile, close: () => sim.close() };
+    return { uri: `uartbone:${sim.path}@${baud}`, where: sim.path, profile, inject: (f) => sim.inject(f), close: () => sim.close() };
   }
   const sim = await startEtherboneSim({ model, map, port: req.port ?? 0, host: '127.0.0.1', transport: 'tcp', profile });
-  return { uri: sim.uri, where: `${sim.host}:${sim.port}`, profile, close: () => sim.close() };
+  return { uri: sim.uri, where: `${sim.host}:${sim.port}`, profile, inject: (f) => sim.inject(f), close: () => sim.close() };
 }

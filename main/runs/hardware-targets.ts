@@ -5,7 +5,8 @@
 // rejects the sequence's access with a LinkFault after the access was traced, so the run ends 'error' with
 // every event before it kept (run-executor.ts).
 
-import type { Target } from '../../common/target.js';
+import type { CfgWidth } from '../../common/access.js';
+import { LinkFault, type Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { EmulatedPlatform } from '../../emulator/topology/platform.js';
 import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
@@ -37,6 +38,7 @@ export async function attachHardware(
   bindings: Readonly<Record<string, HardwareBinding>>,
   sink: TraceSink,
   linkPorts: Readonly<Record<string, MessagePort>> = {},
+  onFault: (e: Error) => void = () => {},
 ): Promise<RunEnvironment> {
   const links: Link[] = [];
   const closeAll = async (): Promise<void> => {
@@ -57,7 +59,7 @@ export async function attachHardware(
       }
       links.push(link);
       if (env.platform instanceof EmulatedPlatform) await replayFirmware(env.platform, node, new HardwareEndpoint(link, map, node, null));
-      hardware.set(node, new HardwareEndpoint(link, map, node, sink));
+      hardware.set(node, new FaultWatch(new HardwareEndpoint(link, map, node, sink), b.link, onFault));
     }
   } catch (e) {
     await closeAll();
@@ -77,4 +79,57 @@ export async function attachHardware(
       await env.close?.();
     },
   };
+}
+
+/**
+ * The first LinkFault of a hardware endpoint ends the run: it is reported once (onFault, which aborts the
+ * sequence and makes the run 'error' with this reason), and every later access fails at once with it — not
+ * sent, not traced — so the trace ends with the access that failed (HardwareEndpoint traced it as
+ * 'timeout' / 'link-error').
+ */
+class FaultWatch implements Target {
+  private fault: Error | null = null;
+  readonly node: string;
+  readonly backend: string;
+
+  constructor(
+    private readonly inner: Target,
+    private readonly uri: string,
+    private readonly onFault: (e: Error) => void,
+  ) {
+    this.node = inner.node;
+    this.backend = inner.backend;
+  }
+
+  private async guard<T>(f: () => Promise<T>): Promise<T> {
+    if (this.fault) throw this.fault;
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof LinkFault && !this.fault) {
+        this.fault = new LinkFault(e.kind, `${this.node}: link ${this.uri} failed (${e.kind}): ${e.message}`);
+        this.onFault(this.fault);
+      }
+      throw this.fault ?? e;
+    }
+  }
+
+  cfgRead(offset: number, width: CfgWidth): Promise<number> {
+    return this.guard(() => this.inner.cfgRead(offset, width));
+  }
+  cfgWrite(offset: number, width: CfgWidth, value: number): Promise<void> {
+    return this.guard(() => this.inner.cfgWrite(offset, width, value));
+  }
+  barRead(bar: number, offset: number, width: CfgWidth): Promise<number> {
+    return this.guard(() => this.inner.barRead(bar, offset, width));
+  }
+  barWrite(bar: number, offset: number, width: CfgWidth, value: number): Promise<void> {
+    return this.guard(() => this.inner.barWrite(bar, offset, width, value));
+  }
+  barRead64(bar: number, offset: number): Promise<bigint> {
+    return this.guard(() => this.inner.barRead64(bar, offset));
+  }
+  barWrite64(bar: number, offset: number, value: bigint): Promise<void> {
+    return this.guard(() => this.inner.barWrite64(bar, offset, value));
+  }
 }

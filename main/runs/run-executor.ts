@@ -63,13 +63,21 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   let failure: unknown;
   let summary = '';
   let env: RunEnvironment | undefined;
+  // A hardware link that fails ends the sequence at once and the run 'error' with the link's reason.
+  let linkFault: Error | undefined;
+  const linkAbort = new AbortController();
+  const seqSignal = AbortSignal.any([signal, linkAbort.signal]);
   try {
     const catalog = await SequenceCatalog.load(init.sequenceModules);
     const seq = catalog.get(init.sequence);
     if (!seq) throw new Error(`unknown sequence "${init.sequence}"`);
     env = await buildEnvironment(init.topology, clock, rec.sink);
     // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
-    if (init.hardware) env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts);
+    if (init.hardware)
+      env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts, (e) => {
+        linkFault ??= e;
+        linkAbort.abort(e);
+      });
     runs.setLayout(init.runId, env.layout);
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
     log('info', `run ${init.runId}: ${seq.id} on ${init.topology} started`);
@@ -79,7 +87,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
       platform: env.platform,
       sink: rec.sink,
       clock,
-      signal,
+      signal: seqSignal,
       sleep: async (ns) => {
         clock.advance(ns);
         await checkpoint();
@@ -99,6 +107,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   } catch (e) {
     failure = e;
   }
+  if (linkFault) failure = linkFault;
   await env?.close?.().catch(() => {});
 
   const aborted = signal.aborted;
