@@ -15,11 +15,18 @@ describe('linux-probe on the emulated Type 3 device', () => {
     expect(r.endpoints).toEqual([{ node: 'hb0.rp0.ep0', cxlPci: true, cxlMem: true }]);
     const names = ctx.steps.map((s) => s.name.replace('hb0.rp0.ep0: ', ''));
     // the kernel's order: registers, media, mailbox, CEL, identify, events, decoders
-    const order = ['DSN', 'DVSEC 0', 'device capability array', 'media ready', 'mailbox ready', 'Get Supported Logs', 'Get Log (CEL)', 'Identify Memory Device', 'event records', 'HDM decoder capability', 'decoders', 'LSA'];
+    const order = ['AER init', 'enable device', 'DSN', 'DVSEC 0', 'device capability array', 'media ready', 'mailbox ready', 'Get Supported Logs', 'Get Log (CEL)', 'Identify Memory Device', 'event records', 'HDM decoder capability', 'decoders', 'LSA'];
     const idx = order.map((n) => names.indexOf(n));
     expect(idx.every((i) => i >= 0)).toBe(true);
     expect([...idx].sort((a, b) => a - b)).toEqual(idx);
     expect(r.summary).toMatch(/linux-probe: \d+ pass, 0 warn, 0 fail/);
+  });
+
+  it('enables Memory Space and Bus Master before touching the BARs (pcim_enable_device, pci_set_master)', async () => {
+    const { dev, ctx } = realDevice();
+    expect(dev.fn.cfgRead(0x04, 2) & 0x6).toBe(0);
+    await linuxProbeRun(ctx);
+    expect(dev.fn.cfgRead(0x04, 2) & 0x6).toBe(0x6);
   });
 
   it('a device without DVSEC 0 warns "Device DVSEC not present, skip CXL.mem init" and cxl_mem does not bind', async () => {

@@ -23,6 +23,11 @@ import type { SequenceContext } from '../../sequence.js';
 import { mailboxEnv, type StepLog } from '../step-log.js';
 import { cxlErr, errnoText, probeFailed, type LinuxProbeOptions } from './kernel.js';
 
+/** PCI Command register and its enables (PCIe Base 7.5.1.1.3; Linux PCI_COMMAND, _MEMORY, _MASTER). */
+const PCI_COMMAND = 0x04;
+const PCI_COMMAND_MEMORY = 1 << 1;
+const PCI_COMMAND_MASTER = 1 << 2;
+
 export interface EndpointState {
   t: Target;
   node: string;
@@ -46,6 +51,16 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
     s.failed = true;
     return s;
   };
+
+  // 0. pcim_enable_device (Memory Space Enable, the function has memory BARs) then pci_set_master (Bus Master
+  //    Enable): PCIe Base 7.5.1.1.3; until MSE is set a function must not decode its BARs.
+  const cmd = await t.cfgRead(PCI_COMMAND, 2);
+  const want = cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+  if (want !== cmd) await t.cfgWrite(PCI_COMMAND, 2, want);
+  // Linux does not read the register back; the model does, for evidence only.
+  const cmdAfter = await t.cfgRead(PCI_COMMAND, 2);
+  if ((cmdAfter & PCI_COMMAND_MEMORY) === 0) log.warn(`${n}: enable device`, 'Memory Space Enable reads back 0 after pcim_enable_device: BAR accesses may not be decoded', `Command ${hex(cmd, 4)} → ${hex(cmdAfter, 4)}`);
+  else log.pass(`${n}: enable device`, 'pcim_enable_device + pci_set_master: Memory Space and Bus Master enabled', `Command ${hex(cmd, 4)} → ${hex(cmdAfter, 4)}`);
 
   // 1. pci_get_dsn (PCIe Base 7.9.3): serial number; absent reads as 0 with no message.
   const dsn = await pciReadDsn(t);
