@@ -1,12 +1,13 @@
-// `cxl-bench compare RUN_A RUN_B [--mask FIELD ...] [--json]`: compare two stored runs; exit 0 when they are
-// equal, 1 when they differ (CI gates a board revision on it).
+// `cxl-bench compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--hunks N] [--json]`: compare two
+// stored runs; exit 0 when they are equal, 1 when they differ (CI gates a board revision on it). Text output:
+// counts, first divergence, the registers that differ, and the first N hunks (default 5) with field decode.
 
 import { existsSync } from 'node:fs';
 import { ApiError } from '../../main/api/api-error.js';
-import type { CompareSummary } from '../../main/api/contract.js';
+import type { CompareHunk, CompareSummary, Page } from '../../main/api/contract.js';
 import { CompareService } from '../../main/compare/compare-service.js';
 import { openStore } from '../../main/store/store.js';
-import { DEFAULT_DB, parse, str } from '../args.js';
+import { DEFAULT_DB, int, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
 
@@ -17,28 +18,50 @@ const runId = (s: string): number => {
 };
 
 export async function compareCommand(args: string[], io: CliIo): Promise<number> {
-  const p = parse('compare', args, { db: { type: 'string' }, json: { type: 'boolean' }, mask: { type: 'string', multiple: true } }, { min: 2, max: 2, names: 'RUN_A RUN_B' });
+  const p = parse(
+    'compare',
+    args,
+    { db: { type: 'string' }, json: { type: 'boolean' }, mask: { type: 'string', multiple: true }, 'node-map': { type: 'string', multiple: true }, hunks: { type: 'string' } },
+    { min: 2, max: 2, names: 'RUN_A RUN_B' },
+  );
+  const nodeMap = parseNodeMap(p.values['node-map'] as unknown as string[] | undefined);
+  const topHunks = int('compare', p, 'hunks', 0, 1000) ?? 5;
   const [a, b] = p.positionals.map(runId);
   const dbPath = str(p, 'db') ?? DEFAULT_DB;
   if (!existsSync(dbPath)) throw new UsageError(`compare: no database at ${dbPath}`);
   const store = openStore(dbPath, { recover: false });
   try {
     let r: CompareSummary;
+    let hunks: Page<CompareHunk> | null = null;
     try {
       const masks = p.values.mask as unknown as string[] | undefined;
-      r = new CompareService(store).run({ runA: a, runB: b, ...(masks ? { masks } : {}) });
+      const service = new CompareService(store);
+      r = service.run({ runA: a, runB: b, ...(masks ? { masks } : {}), ...(nodeMap ? { nodeMap } : {}) });
+      if (!p.values.json && topHunks > 0 && r.hunkCount > 0) hunks = service.hunks(r.compareId, 0, topHunks);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'not-found') throw new UsageError(`compare: ${e.message}`);
       throw e;
     }
-    await write(io.stdout, p.values.json ? JSON.stringify(r) + '\n' : text(r));
+    await write(io.stdout, p.values.json ? JSON.stringify(r) + '\n' : text(r, hunks));
     return r.equal ? EXIT.ok : EXIT.failed;
   } finally {
     store.close();
   }
 }
 
-function text(r: CompareSummary): string {
+/** Repeated --node-map A=B (run A's node name -> run B's). */
+function parseNodeMap(pairs: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!pairs?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([^=]+)=([^=]+)$/.exec(pair);
+    if (!m) throw new UsageError(`compare: --node-map must be A=B (run A's node = run B's node), got "${pair}"`);
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
+function text(r: CompareSummary, hunks: Page<CompareHunk> | null): string {
   const c = r.counts;
   const lines = [
     `compare run ${r.runA} (${r.events.a} events) with run ${r.runB} (${r.events.b} events): ${r.equal ? 'EQUAL' : 'DIFFERENT'}`,
@@ -47,5 +70,17 @@ function text(r: CompareSummary): string {
   if (r.firstDivergence) lines.push(`  first divergence: ${r.firstDivergence.text}`);
   const differing = r.registers.filter((x) => x.valueDiffers + x.onlyA + x.onlyB + x.pollCountDiffers > 0).slice(0, 10);
   for (const x of differing) lines.push(`  ${x.register}: ${x.valueDiffers} value, ${x.onlyA} only A, ${x.onlyB} only B, ${x.pollCountDiffers} poll`);
+  if (hunks?.rows.length) lines.push(`  first ${hunks.rows.length} of ${hunks.total} hunks:`);
+  for (const h of hunks?.rows ?? []) {
+    lines.push(`  hunk ${h.index}:`);
+    for (const it of h.items) {
+      lines.push(`    ${it.text}`);
+      // Field decode of both sides: "A: field=value, ...".
+      if (it.kind === 'value') {
+        if (it.a?.row.fields) lines.push(`      A #${it.a.seq}: ${it.a.row.fields}`);
+        if (it.b?.row.fields) lines.push(`      B #${it.b.seq}: ${it.b.row.fields}`);
+      }
+    }
+  }
   return lines.join('\n') + '\n';
 }
