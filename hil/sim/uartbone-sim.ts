@@ -51,7 +51,7 @@ class UartboneFsm {
   private fill = 0;
   private cmdStart = 0;
   private wordsDone = 0;
-  /** Wire time until which the FSM is reading/sending and drops incoming bytes. */
+  /** Wire time at which the FSM finishes reading/sending and returns to RECEIVE-CMD. */
   busyUntil = 0;
   readonly counters = { requests: 0, lostBytes: 0, resets: 0 };
 
@@ -60,13 +60,23 @@ class UartboneFsm {
     private readonly timeoutMs: number,
     private readonly onReply: (bytes: Uint8Array, atMs: number) => number,
     private readonly onRequest: () => void,
+    /** Bytes may reach the host this early (pacing quantum); a host byte sent that early in reaction is fine. */
+    private readonly tolerance: number,
+    /** Wire time of one byte (0 when unpaced). */
+    private readonly byteMs: number,
   ) {}
 
-  feed(byte: number, t: number): void {
-    if (t < this.busyUntil) {
+  /**
+   * One byte with its wire arrival time. Returns the wire time actually used: a byte from a host that reacted
+   * to an early-delivered reply is taken to arrive after the reply ended (causality), while a byte arriving
+   * clearly during the reply is lost (-1).
+   */
+  feed(byte: number, t: number): number {
+    if (t < this.busyUntil - this.tolerance) {
       this.counters.lostBytes++;
-      return;
+      return -1;
     }
+    t = Math.max(t, this.busyUntil + this.byteMs); // a reacting byte starts on the wire after the reply ended
     if (this.fill > 0 && t - this.cmdStart > this.timeoutMs) {
       this.fill = 0; // WaitTimer fired: back to RECEIVE-CMD, partial command discarded
       this.counters.resets++;
@@ -76,7 +86,7 @@ class UartboneFsm {
       this.wordsDone = 0;
     }
     this.buf[this.fill++] = byte;
-    if (this.fill < UB_HEADER_BYTES) return;
+    if (this.fill < UB_HEADER_BYTES) return t;
     const cmd = this.buf[0];
     const n = this.buf[1];
     const dv = new DataView(this.buf.buffer);
@@ -89,11 +99,11 @@ class UartboneFsm {
       // n = 0 would never finish in the gateware (words_count == length - 1 never holds): nothing is sent.
       if (n > 0) this.busyUntil = this.onReply(encodeUbWords(words), t);
       this.onRequest();
-      return;
+      return t;
     }
     if (!isUbWrite(cmd)) {
       this.fill = 0; // RECEIVE-ADDRESS with an unknown command goes back to RECEIVE-CMD
-      return;
+      return t;
     }
     // Write data: each word lands as its 4th byte arrives.
     const have = Math.floor((this.fill - UB_HEADER_BYTES) / 4);
@@ -106,6 +116,7 @@ class UartboneFsm {
         this.onRequest();
       }
     }
+    return t;
   }
 }
 
@@ -169,7 +180,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
     txFree = end;
     tx.push({ start, bytes: shaped.bytes, sent: 0 });
     pump();
-    return paced ? end - PACE_QUANTUM_MS : 0;
+    return paced ? end : 0;
   };
 
   let disconnecting = false;
@@ -181,9 +192,16 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
     if (port.isOpen) await new Promise<void>((r) => port.close(() => r()));
   };
 
-  const fsm = new UartboneFsm(busModel(model, o.map), o.gatewareTimeoutMs ?? UB_GATEWARE_TIMEOUT_MS, schedule, () => {
-    if (faults.countRequest()) void disconnect();
-  });
+  const fsm = new UartboneFsm(
+    busModel(model, o.map),
+    o.gatewareTimeoutMs ?? UB_GATEWARE_TIMEOUT_MS,
+    schedule,
+    () => {
+      if (faults.countRequest()) void disconnect();
+    },
+    paced ? PACE_QUANTUM_MS : 0,
+    paced ? byteMs : 0,
+  );
   let rxT = 0;
   port.on('data', (chunk: Buffer) => {
     const now = performance.now();
@@ -192,8 +210,8 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
         faults.dropRequestBytes--;
         continue;
       }
-      rxT = paced ? Math.max(rxT, now) + byteMs : now;
-      fsm.feed(b, rxT);
+      const used = fsm.feed(b, paced ? Math.max(rxT, now) + byteMs : now);
+      if (used >= 0) rxT = used;
     }
   });
 
