@@ -123,7 +123,9 @@ export function importCsrCsv(text: string, naming: CsrNaming = {}): DeviceMap {
     const cols = t.split(',');
     if (cols[0] !== 'memory_region') return;
     if (cols.length < 4) throw new DeviceMapError(`csr.csv line ${i + 1}: memory_region needs NAME,ORIGIN,SIZE`);
-    const base = num(cols[2]);
+    // As litex/tools/remote/csr_builder.py reads them: origin is hex (with or without 0x), size decimal.
+    const o = cols[2].trim().replace(/^0x/i, '');
+    const base = /^[0-9a-f]+$/i.test(o) ? parseInt(o, 16) : NaN;
     const size = num(cols[3]);
     if (!Number.isFinite(base) || !Number.isFinite(size)) throw new DeviceMapError(`csr.csv line ${i + 1}: origin/size "${cols[2]}", "${cols[3]}" are not numbers`);
     regions.set(cols[1].toLowerCase(), { base, size });

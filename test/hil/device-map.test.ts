@@ -27,7 +27,7 @@ const CSR_CSV = [
   'memory_region,rom,0x00000000,131072,cached',
   'memory_region,ep_config,0x80000000,4096,io',
   'memory_region,ep_comp,0x80010000,65536,io',
-  'memory_region,ep_dev,0x80020000,4096,io',
+  'memory_region,ep_dev,80020000,4096,io', // origin is hex even without 0x (csr_builder.py: int(base, 16))
 ].join('\n');
 
 describe('device map', () => {
