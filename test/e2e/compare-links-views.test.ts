@@ -1,13 +1,18 @@
 // Trace export/import, the side-by-side compare and the links screen end to end in Chromium against the real
 // server: run linux-probe, export it as JSON lines, edit the export the way a different device would answer
 // (two changed values, one missing access), import it back, compare the two runs and walk the divergences;
-// then list serial ports and test a link that is not there.
+// then run enumerate on an endpoint served by simulated rev-a silicon over Etherbone and compare it with the
+// emulated device; list serial ports and test a link that answers and one that is not there.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, resultsDir, screenshot } from './harness.js';
 import { startServerUnderTest, type ServerUnderTest } from './bench-server.js';
+import { VirtualClock } from '../../common/clock.js';
+import { createType3, defaultType3Config } from '../../emulator/type3/index.js';
+import { DEFAULT_BRIDGE_MAP } from '../../hil/hardware-target.js';
+import { startEtherboneSim, type EtherboneSim } from '../../hil/sim/etherbone-sim.js';
 
 interface JsonlEvent {
   seq: number;
@@ -21,16 +26,21 @@ interface JsonlEvent {
 
 describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links', () => {
   let server: ServerUnderTest;
+  let sim: EtherboneSim;
   let browser: Browser;
   let page: Page;
   let problems: string[];
   let exportPath = '';
   const edited: { changed: number[]; removed: number } = { changed: [], removed: -1 };
+  let emulatedRun = 0;
+  let siliconRun = 0;
   const dir = mkdtempSync(join(resultsDir, 'e2e-files-'));
 
   beforeAll(async () => {
     ensureRendererBuilt();
     server = await startServerUnderTest();
+    // Simulated silicon (hil/sim): an emulated Type 3 with the rev-a profile's documented deviations.
+    sim = await startEtherboneSim({ model: createType3(defaultType3Config(), new VirtualClock()).fn, map: DEFAULT_BRIDGE_MAP, profile: 'rev-a' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
     page.setDefaultTimeout(5000); // a missing element fails fast inside eventually()
@@ -42,6 +52,7 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await sim?.close();
   });
 
   const runItems = () => page.locator('[role=listbox][aria-label=Runs] [role=option]');
@@ -172,7 +183,45 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     await screenshot(page, 'compare-end');
   });
 
-  test('Alt+6 links: serial ports (or why not), a failed link test with its error, and the link listed as failed', async () => {
+  test('Topology: enumerate on the emulated endpoint, then with it swapped for rev-a silicon over Etherbone', async () => {
+    await page.keyboard.press('Alt+2');
+    const ep = page.locator('[role=tree] [role=treeitem]').filter({ hasText: 'Type 3' }).first();
+    await ep.click();
+    await page.getByLabel('Run sequence').selectOption('enumerate');
+    const log = page.locator('[aria-label="Live bench log"]');
+    const runButton = page.getByRole('button', { name: /Run with these backends/ });
+    await runButton.click();
+    await eventually(async () => expect(await log.textContent()).toMatch(/run #\d+ started: enumerate on single, all emulated/));
+    await page.getByLabel('hardware link').check();
+    await page.getByLabel('Link URI').fill(sim.uri);
+    await runButton.click();
+    await eventually(async () => expect(await log.textContent()).toContain(`ep0=${sim.uri}`));
+    const text = (await log.textContent()) ?? '';
+    emulatedRun = Number(/run #(\d+) started: enumerate on single, all emulated/.exec(text)![1]);
+    siliconRun = Number(/run #(\d+) started: enumerate on single with hb0\.rp0\.ep0=etherbone/.exec(text)![1]);
+    await screenshot(page, 'topology-hardware-target');
+  });
+
+  test('Compare: the emulated device against rev-a silicon shows the silicon\'s deviations decoded', async () => {
+    await page.keyboard.press('Alt+5');
+    const runB = page.getByLabel('Run B');
+    await eventually(async () => {
+      await page.getByRole('button', { name: '↻' }).click();
+      expect(await runB.locator(`option[value="${siliconRun}"]`).count()).toBe(1);
+      expect(await runB.locator(`option[value="${emulatedRun}"]`).count()).toBe(1);
+    }, 20_000);
+    await page.getByLabel('Run A').selectOption(String(emulatedRun));
+    await runB.selectOption(String(siliconRun));
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await eventually(async () => expect(await page.getByTestId('hunk-position').textContent()).toMatch(/^1 \/ \d+$/));
+    expect(await page.getByTestId('compare-counts').textContent()).toMatch(/value\s*[1-9]/);
+    const detail = page.getByTestId('divergence-detail');
+    await eventually(async () => expect(await detail.locator('.fd').count()).toBeGreaterThanOrEqual(1));
+    expect(await page.locator('.cmp-row.current').count()).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'compare-emulated-vs-silicon');
+  });
+
+  test('Alt+6 links: serial ports (or why not), a link that answers with its latency, one that fails, both listed', async () => {
     await page.keyboard.press('Alt+6');
     await eventually(async () => {
       const ports = await page.locator('[aria-label="Serial ports"] .item').count();
@@ -183,13 +232,25 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     const uri = page.getByLabel('Link URI');
     await uri.fill('bogus');
     await eventually(async () => expect(await page.getByRole('button', { name: 'Open & test' }).isDisabled()).toBe(true));
-    await uri.fill('etherbone://127.0.0.1:9');
-    await page.getByLabel('reads').fill('4');
-    await page.getByRole('button', { name: 'Open & test' }).click();
     const results = page.locator('[aria-label="Link test results"] tbody tr');
-    await eventually(async () => expect(await results.first().textContent()).toMatch(/etherbone:\/\/127\.0\.0\.1:9.*failed.*ECONNREFUSED|refused/i), 15_000);
-    const listed = page.locator('[aria-label="Configured links"] tbody tr').filter({ hasText: 'etherbone://127.0.0.1:9' });
-    await eventually(async () => expect(await listed.textContent()).toMatch(/failed/));
+
+    await uri.fill(sim.uri);
+    await page.getByLabel('reads').fill('8');
+    await page.getByRole('button', { name: 'Open & test' }).click();
+    await eventually(async () => expect(await results.first().textContent()).toContain(sim.uri), 15_000);
+    const cells = await results.first().locator('td').allTextContents();
+    expect(cells[1]).toBe('ok');
+    expect(cells[2]).toMatch(/^0x[0-9a-f]{8}$/i); // Vendor/Device ID read over the link
+    expect(cells[3]).toMatch(/^\d+\.\d µs$/); // mean latency
+
+    await uri.fill('etherbone://127.0.0.1:9');
+    await page.getByRole('button', { name: 'Open & test' }).click();
+    await eventually(async () => expect(await results.first().textContent()).toMatch(/etherbone:\/\/127\.0\.0\.1:9.*failed.*(ECONNREFUSED|refused)/i), 15_000);
+    const listed = page.locator('[aria-label="Configured links"] tbody tr');
+    await eventually(async () => {
+      expect(await listed.filter({ hasText: 'etherbone://127.0.0.1:9' }).textContent()).toMatch(/failed/);
+      expect(await listed.filter({ hasText: sim.uri }).count()).toBe(1);
+    });
     await screenshot(page, 'links');
     expect(problems.filter((p) => !/links\.serialPorts/.test(p))).toEqual([]);
   });

@@ -75,7 +75,7 @@ describe.skipIf(!chromiumAvailable())('UI: topology, registers, mailbox, faults'
     // Without a map the run starts with the link as that endpoint's target (and fails: no board listens there).
     await page.getByLabel('Device map').fill('');
     await page.getByRole('button', { name: /Run with these backends/ }).click();
-    await eventually(async () => expect(await log.textContent()).toContain(`on ${path}=etherbone://127.0.0.1:9`));
+    await eventually(async () => expect(await log.textContent()).toContain(`with ${path}=etherbone://127.0.0.1:9`));
     await screenshot(page, 'topology-backend');
     await page.getByLabel('emulated').check();
     expect(await selected.textContent()).not.toContain('etherbone');

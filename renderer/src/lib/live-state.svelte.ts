@@ -125,7 +125,9 @@ export class LiveState {
       this.note(this.bench.message?.text ?? 'run failed to start', 'error');
       return;
     }
-    this.note(`run #${run.id} started: ${run.sequence} on ${run.targets}`);
+    // run.targets is filled in once the worker has built the platform; say what was asked for.
+    const hw = targets ? Object.entries(targets).map(([n, t]) => `${n}=${typeof t === 'string' ? t : t.link}`) : [];
+    this.note(`run #${run.id} started: ${run.sequence} on ${input.topology}${hw.length ? ` with ${hw.join(', ')}` : ', all emulated'}`);
     this.bench.runs = [run, ...this.bench.runs.filter((r) => r.id !== run.id)];
     await this.bench.selectRun(run.id);
   }
