@@ -60,6 +60,7 @@ describe('device map', () => {
   it('imports a LiteX csr.csv with a user naming of the regions', () => {
     const m = importCsrCsv(CSR_CSV, { cfg: 'ep_config', bar0: 'ep_comp', bar2: 'ep_dev' });
     expect(m.bar0).toEqual({ base: 0x8001_0000, size: 0x10000 });
+    expect(m.bar2).toEqual({ base: 0x8002_0000, size: 0x1000 });
     expect(m.mem).toBeUndefined();
     expect(loadDeviceMap(CSR_CSV, { cfg: 'ep_config', bar0: 'ep_comp', bar2: 'ep_dev' })).toEqual(m);
   });
