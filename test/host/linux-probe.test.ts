@@ -289,4 +289,24 @@ describe('linux-probe device variants', () => {
     expect(fails(ctx)).toEqual([]);
     expect(ctx.steps.find((x) => x.name.endsWith('LSA'))!.reason).toBe('1024 B of labels read in 5 Get LSA command(s) of ≤ 248 B');
   });
+
+  it('enables the background-command interrupt only where the mailbox is capable (QEMU: vector 7 of 8 MSI-X)', async () => {
+    const mbCtl = async (dev: ReturnType<typeof realDevice>['dev'], ctx: ReturnType<typeof realDevice>['ctx']) => {
+      const { MailboxClient } = await import('../../host/core/mbox.js');
+      const c = await MailboxClient.connect(ctx.targets.get('hb0.rp0.ep0')!, { sleep: ctx.sleep, now: () => 0, sink: null });
+      if ('error' in c) throw new Error(c.error);
+      return dev.fn.barRead(c.regs.bar, c.regs.mbox + 4, 4);
+    };
+    const q = realDevice({ profile: 'qemu' });
+    await linuxProbeRun(q.ctx);
+    const step = q.ctx.steps.find((x) => x.name.endsWith('mailbox interrupts'))!;
+    expect(step.reason).toContain('vector 7 of 8');
+    expect(step.evidence).toContain('MB Control 0x0000_0000 → 0x0000_0004');
+    // Every later doorbell is a plain writel(DOORBELL), as Linux does, so the enable does not survive the probe.
+    expect((await mbCtl(q.dev, q.ctx)) & 4).toBe(0);
+    const sp = realDevice();
+    await linuxProbeRun(sp.ctx);
+    expect((await mbCtl(sp.dev, sp.ctx)) & 4).toBe(0);
+    expect(sp.ctx.steps.some((x) => x.name.endsWith('mailbox interrupts'))).toBe(false);
+  });
 });

@@ -6,7 +6,7 @@ import type { Target } from '../../../common/target.js';
 import { hex } from '../../core/bytes.js';
 import { MailboxClient, MBOX, type MailboxRegs } from '../../core/mbox.js';
 import { DVSEC0, memdevStatusDecode, MEDIA_STATUS, RANGE_LO } from '../../core/memdev.js';
-import { CXL_VENDOR_ID, DVSEC, pciFindDvsec, pciReadDsn } from '../../core/pci.js';
+import { CAP, CXL_VENDOR_ID, DVSEC, pciFindCapability, pciFindDvsec, pciReadDsn } from '../../core/pci.js';
 import {
   barComponentAccess,
   CMCAP,
@@ -22,6 +22,20 @@ import {
 import type { SequenceContext } from '../../sequence.js';
 import { mailboxEnv, type StepLog } from '../step-log.js';
 import { cxlErr, errnoText, probeFailed, type LinuxProbeOptions } from './kernel.js';
+
+/** MB Capabilities bit 6 and MB Control bit 2 (CXL 2.0 8.2.8.4.3-4); Linux CXL_PCI_DEFAULT_MAX_VECTORS. */
+const MBOX_CAP_BG_IRQ = 1 << 6;
+const MBOX_CTRL_BG_IRQ = 1 << 2;
+const CXL_PCI_DEFAULT_MAX_VECTORS = 16;
+
+/** Vectors pci_alloc_irq_vectors(MSI-X | MSI) can give: MSI-X Table Size + 1, else 2^Multiple Message Capable. */
+async function irqVectorCount(t: Target): Promise<number> {
+  const msix = await pciFindCapability(t, CAP.msix);
+  if (msix) return ((await t.cfgRead(msix + 2, 2)) & 0x7ff) + 1;
+  const msi = await pciFindCapability(t, CAP.msi);
+  if (msi) return 1 << (((await t.cfgRead(msi + 2, 2)) >>> 1) & 7);
+  return 0;
+}
 
 /** PCI Command register and its enables (PCIe Base 7.5.1.1.3; Linux PCI_COMMAND, _MEMORY, _MASTER). */
 const PCI_COMMAND = 0x04;
@@ -139,6 +153,19 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
   const capsEv = `MB Capabilities = ${hex(client.capsRaw)} (Payload Size ${client.capsRaw & 0x1f} → ${2 ** (client.capsRaw & 0x1f)} B)`;
   if (client.payloadSize < 256) return failProbe('mailbox payload size', `Mailbox is too small (${client.payloadSize}b)`, -6, capsEv);
   log.pass(`${n}: mailbox set-up`, `doorbell idle; payload ${client.payloadSize} B`, capsEv);
+
+  // Background-command interrupt (optional, end of cxl_pci_setup_mailbox): capable (MB Capabilities bit 6) and a
+  // vector for the Interrupt Message Number [10:7] among those cxl_alloc_irq_vectors got (MSI-X or MSI, at most
+  // 16) → read-modify-write MB Control, setting Background Command Complete Interrupt enable (bit 2).
+  if (client.capsRaw & MBOX_CAP_BG_IRQ) {
+    const msgnum = (client.capsRaw >>> 7) & 0xf;
+    const vectors = Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await irqVectorCount(t));
+    if (msgnum < vectors) {
+      const ctl = await t.barRead(s.regs.bar, s.regs.mbox + MBOX.ctrl, 4);
+      await t.barWrite(s.regs.bar, s.regs.mbox + MBOX.ctrl, 4, (ctl | MBOX_CTRL_BG_IRQ) >>> 0);
+      log.pass(`${n}: mailbox interrupts`, `background command interrupt enabled (vector ${msgnum} of ${vectors})`, `${capsEv}; MB Control ${hex(ctl)} → ${hex(await t.barRead(s.regs.bar, s.regs.mbox + MBOX.ctrl, 4))}`);
+    } else log.info(`${n}: mailbox interrupts`, `message number ${msgnum} has no vector (${vectors} available): background commands are polled`, capsEv);
+  }
   s.mbox = client;
   void errnoText;
   return s;
