@@ -15,17 +15,17 @@ export const COMPARE_CALLS: CallTable<CompareCallName> = {
       nodeMap: z.record(z.string().max(200), z.string().max(200), { error: 'must map node names to node names' }).optional(),
       rebase: z.boolean().optional(),
     }),
-    handler: (s, i) => s.compare.run(i),
+    handler: (s, i) => s.compare.runAsync(i),
   },
 
   'compare.hunks': {
     input: z.strictObject({ compareId: id, offset, limit: limit(1000) }),
-    handler: (s, i) => s.compare.hunks(i.compareId, i.offset, i.limit),
+    handler: (s, i) => s.compare.hunksAsync(i.compareId, i.offset, i.limit),
   },
 
   'compare.get': {
     input: z.strictObject({ compareId: id }),
-    handler: (s, i) => s.compare.get(i.compareId),
+    handler: (s, i) => s.compare.getAsync(i.compareId),
   },
 
   'compare.list': {

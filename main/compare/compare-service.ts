@@ -1,7 +1,8 @@
 // Comparing two stored runs (DESIGN.md 5) for the API and the CLI: trace/compare over StoredTraceSources with
 // each run's own layout, the summary saved in the comparisons table, and the full result kept in memory (a
 // few at a time) so hunks page without recomputing; an evicted or pre-restart comparison is recomputed from
-// its saved inputs.
+// its saved inputs. The API's async forms (runAsync/getAsync/hunksAsync) compare runs of more than
+// WORKER_EVENTS events together in a worker (compare-job.ts) and keep a window of hunks from it.
 
 import { resolveBlock } from '../../emulator/spec/blocks.js';
 import { formatFields } from '../../trace/decode.js';
@@ -11,8 +12,13 @@ import type { CompareHunk, CompareInput, CompareItem, CompareSide, CompareSummar
 import { StoredTraceSource } from '../store/stored-trace.js';
 import type { Store } from '../store/store.js';
 import { eventToRow } from '../store/trace-rows.js';
+import { compareInWorker } from './compare-job.js';
 
 const KEEP = 4;
+/** Above this many events (A + B) the API compares in a worker: ~0.2-0.5 s of main-thread time on one core. */
+export const WORKER_EVENTS = 200_000;
+/** Hunks a worker materialises per job (one UI screenful is ~50; paging past the window runs another job). */
+const HUNK_WINDOW = 2000;
 const MAX_REGISTERS = 500;
 const hex = (v: bigint): string => '0x' + v.toString(16);
 
@@ -138,6 +144,80 @@ export class CompareService {
         summary: r.summary,
       };
     });
+  }
+
+  /** Compute without saving: the summary (compareId 0) and hunks [offset, offset + limit) — a worker's job. */
+  evaluate(input: CompareInput, offset: number, limit: number): { summary: CompareSummary; hunks: CompareHunk[] } {
+    const r = this.compute(input);
+    return { summary: summaryOf(0, input, r), hunks: r.hunksPage(offset, limit).map((h) => ({ index: h.index, items: h.items.map(item) })) };
+  }
+
+  private readonly windows = new Map<number, { summary: CompareSummary; offset: number; hunks: CompareHunk[] }>();
+  /** Event count (A + B) above which the async forms use a worker (tests lower it). */
+  workerEvents = WORKER_EVENTS;
+
+  private big(input: CompareInput): boolean {
+    if (this.store.path === ':memory:' || this.store.path === '') return false;
+    const n = (id: number): number => this.store.runs.get(id)?.eventCount ?? 0;
+    return n(input.runA) + n(input.runB) > this.workerEvents;
+  }
+
+  private async window(compareId: number, input: CompareInput, offset: number): Promise<{ summary: CompareSummary; offset: number; hunks: CompareHunk[] }> {
+    const w = this.windows.get(compareId);
+    if (w && offset >= w.offset && offset < w.offset + w.hunks.length) return w;
+    const from = Math.max(0, offset - (offset % HUNK_WINDOW));
+    const r = await compareInWorker({ dbPath: this.store.path, input, hunkOffset: from, hunkLimit: HUNK_WINDOW });
+    const next = { summary: { ...r.summary, compareId }, offset: from, hunks: r.hunks };
+    this.windows.delete(compareId);
+    this.windows.set(compareId, next);
+    while (this.windows.size > KEEP) this.windows.delete(this.windows.keys().next().value!);
+    return next;
+  }
+
+  /** compare.run: like run(), in a worker when the runs are large. */
+  async runAsync(input: CompareInput): Promise<CompareSummary> {
+    if (!this.big(input)) return this.run(input);
+    if (input.rebase) throw new ApiError('bad-input', 'compare.run: rebase: rebasing absolute BAR addresses is not supported yet', 'rebase');
+    const runA = this.store.runs.get(input.runA)!;
+    const r = await compareInWorker({ dbPath: this.store.path, input, hunkOffset: 0, hunkLimit: HUNK_WINDOW });
+    const c = r.summary.counts;
+    const line = r.summary.equal ? 'equal' : `${c.valueDiffers} value, ${c.onlyA} only in A, ${c.onlyB} only in B, ${c.pollCountDiffers} poll-count`;
+    const id = Number(this.insert.run(runA.sessionId, input.runA, input.runB, new Date().toISOString(), line, JSON.stringify({ input })).lastInsertRowid);
+    const summary = { ...r.summary, compareId: id };
+    this.windows.set(id, { summary, offset: 0, hunks: r.hunks });
+    return summary;
+  }
+
+  private savedInput(compareId: number): CompareInput {
+    const row = this.getRow.get(compareId);
+    if (!row) throw new ApiError('not-found', `comparison ${compareId} does not exist`, 'compareId');
+    return inputOf(row);
+  }
+
+  /** compare.get: like get(), in a worker when the runs are large and the result is not in memory. */
+  async getAsync(compareId: number): Promise<CompareSummary> {
+    if (this.results.has(compareId)) return this.get(compareId);
+    const input = this.savedInput(compareId);
+    if (!this.big(input)) return this.get(compareId);
+    return (await this.window(compareId, input, this.windows.get(compareId)?.offset ?? 0)).summary;
+  }
+
+  /** compare.hunks: like hunks(), from a worker's window of hunks when the runs are large. */
+  async hunksAsync(compareId: number, offset: number, limit: number): Promise<Page<CompareHunk>> {
+    if (this.results.has(compareId)) return this.hunks(compareId, offset, limit);
+    const input = this.savedInput(compareId);
+    if (!this.big(input)) return this.hunks(compareId, offset, limit);
+    const first = await this.window(compareId, input, offset);
+    const total = first.summary.hunkCount;
+    const rows: CompareHunk[] = [];
+    for (let h = offset; h < Math.min(total, offset + limit); ) {
+      const w = await this.window(compareId, input, h);
+      const slice = w.hunks.slice(h - w.offset, Math.min(w.hunks.length, offset + limit - w.offset));
+      if (!slice.length) break;
+      rows.push(...slice);
+      h += slice.length;
+    }
+    return { total, offset, rows };
   }
 
   hunks(compareId: number, offset: number, limit: number): Page<CompareHunk> {
