@@ -15,6 +15,7 @@
 // retrying the read (`maxRetries`). Writes are never retried: a write whose fate is unknown is reported.
 // Not detectable: a corrupted byte inside a reply of the right length (no checksum in UARTBone).
 
+import { readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { DEFAULT_TIMEOUT_MS, LinkError, LinkEvents, splitBurst, type Link, type LinkEvent, type LinkListener } from '../link.js';
 import { LinkStats, nowUs } from '../link-stats.js';
@@ -340,7 +341,15 @@ export async function listSerialPorts(): Promise<SerialPortSummary[]> {
       productId: p.productId ?? null,
     }));
   } catch {
-    // SerialPort.list needs udevadm on Linux; without it there is nothing reliable to report.
-    return [];
+    // SerialPort.list needs udevadm on Linux. Without it, offer the USB serial adapters /dev shows (no
+    // vendor details); ttyS* are left out, as every PC has 4..32 of them whether wired or not.
+    try {
+      return readdirSync('/dev')
+        .filter((n) => /^tty(USB|ACM)\d+$/.test(n))
+        .sort()
+        .map((n) => ({ path: `/dev/${n}`, manufacturer: null, serialNumber: null, vendorId: null, productId: null }));
+    } catch {
+      return [];
+    }
   }
 }
