@@ -19,6 +19,8 @@ export interface MailboxProfile {
   injectPoisonLimit: number;
   /** FW revision strings of slots 1.. at power-on (null = empty slot). */
   fwSlots: (string | null)[];
+  /** Identify's FW Revision when it is not the active slot's string (QEMU prints its own); null = active slot. */
+  identifyFwRevision: string | null;
   /**
    * Opcodes answered Media Disabled while the media is disabled, replacing the command table's per-command rule;
    * null = use the table. QEMU checks Busy (one background command at a time) before this list.
@@ -34,6 +36,7 @@ const SPEC: MailboxProfile = {
   dcEventLogSize: null,
   injectPoisonLimit: 32,
   fwSlots: ['CXLBENCH FW 1.0', null],
+  identifyFwRevision: null,
   mediaDisabledOpcodes: null,
 };
 
@@ -57,6 +60,8 @@ const QEMU: MailboxProfile = {
   dcEventLogSize: 8,
   injectPoisonLimit: 0,
   fwSlots: ['BWFW VERSION 0', 'BWFW VERSION 1'],
+  // cmd_identify_memory_device: snprintf("BWFW VERSION %02d", 0), independent of Get FW Info's slot strings.
+  identifyFwRevision: 'BWFW VERSION 00',
   // QEMU hw/cxl/cxl-mailbox-utils.c cxl_process_cci_message "forbid any selected commands while the media is
   // disabled": this exact list, so Get Event Records, Get Partition Info and Get Log fail too (the spec profile lets
   // them through: they do not touch the media), while the scan-media commands still run.

@@ -23,7 +23,7 @@ export const identifyMemoryDevice: Handler = ({ dev }) => {
   const logSize = (log: number) => (profile.reportEventLogSizes ? (dev.events.logs[log]?.capacity ?? EVENT_LOG_CAPACITY) : 0);
   return ok(
     IdentifyMemoryDeviceOut.encode({
-      fwRevision: asciiField(dev.firmware.slots[dev.firmware.active - 1] ?? '', 16),
+      fwRevision: asciiField(profile.identifyFwRevision ?? dev.firmware.slots[dev.firmware.active - 1] ?? '', 16),
       totalCapacity: units(dev.totalBytes),
       volatileOnlyCapacity: units(c.volatileBytes),
       persistentOnlyCapacity: units(c.persistentBytes),

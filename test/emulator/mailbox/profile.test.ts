@@ -18,7 +18,7 @@ describe("'qemu' profile", () => {
   it('answers Identify and Get FW Info with QEMU values', () => {
     const d = makeDevice({ profile: 'qemu' });
     const id = d.run(OP.identifyMemoryDevice).output;
-    expect(new TextDecoder().decode(id.subarray(0, 14))).toBe('BWFW VERSION 0');
+    expect(new TextDecoder().decode(id.subarray(0, 16))).toBe('BWFW VERSION 00\0'); // QEMU: "BWFW VERSION %02d"
     expect(reader(id).u16(0x30)).toBe(0);
     expect(reader(id).u16(0x3f)).toBe(0);
     expect(reader(id).u16(0x43)).toBe(8);
