@@ -96,9 +96,25 @@ describe.skipIf(!chromiumAvailable())('UI: topology, registers, mailbox, faults'
     await page.getByLabel('RAS status bits').fill('0x4');
     await page.locator('form[aria-label="Inject RAS error"] button').click();
     await eventually(async () => expect(await result.textContent()).toMatch(/uncorrectable/i));
+    await page.getByLabel('Media state', { exact: true }).selectOption('not-ready');
+    await page.locator('form[aria-label="Set media state"] button').click();
+    await eventually(async () => expect(await result.textContent()).toMatch(/not.ready/i));
+    await page.getByLabel('Media state', { exact: true }).selectOption('ready');
+    await page.locator('form[aria-label="Set media state"] button').click();
+    await eventually(async () => expect(await result.textContent()).toMatch(/\bready/i));
     const log = page.locator('[aria-label="Live bench log"] li');
-    expect(await log.count()).toBeGreaterThanOrEqual(4);
+    expect(await log.count()).toBeGreaterThanOrEqual(6);
     await screenshot(page, 'fault-injection');
+  });
+
+  test('the view tabs are a tab list: arrows move the selection with the focus', async () => {
+    await page.locator('#tab-topology').focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(async () => expect(await page.locator('#tab-registers').getAttribute('aria-selected')).toBe('true'));
+    expect(await hasFocus(page.locator('#tab-registers'))).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await eventually(async () => expect(await page.locator('#tab-topology').getAttribute('aria-selected')).toBe('true'));
+    expect(await page.locator('#view-topology').count()).toBe(1);
   });
 
   test('Alt+3 register explorer: blocks of the endpoint, decoded fields, a RW write read back, r re-reads, x toggles radix', async () => {
