@@ -64,13 +64,17 @@ export class CompareService {
   private readonly results = new Map<number, { input: CompareInput; result: CompareResult }>();
   private readonly insert;
   private readonly getRow;
+  private readonly saveSummaryStmt;
   private readonly listAll;
   private readonly listSession;
 
   constructor(private readonly store: Store) {
-    this.insert = store.db.prepare<[number, number, number, string, string, string]>(
-      'INSERT INTO comparisons (session_id, run_a, run_b, created_at, summary, result) VALUES (?, ?, ?, ?, ?, ?)',
+    // Inputs also as columns, and the summary as JSON (migration 0004).
+    this.insert = store.db.prepare<[number, number, number, string, string, string, string, string, string]>(
+      `INSERT INTO comparisons (session_id, run_a, run_b, created_at, summary, result, masks, node_map, options)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.saveSummaryStmt = store.db.prepare<[string, number]>('UPDATE comparisons SET summary_json = ? WHERE id = ?');
     this.getRow = store.db.prepare<[number], ComparisonRow>(`${SELECT} WHERE id = ?`);
     this.listAll = store.db.prepare<[], ComparisonRow>(`${SELECT} ORDER BY id DESC`);
     this.listSession = store.db.prepare<[number], ComparisonRow>(`${SELECT} WHERE session_id = ? ORDER BY id DESC`);
@@ -119,9 +123,11 @@ export class CompareService {
     const sessionId = this.store.runs.get(input.runA)!.sessionId;
     const c = r.counts;
     const line = r.equal ? 'equal' : `${c.valueDiffers} value, ${c.onlyA} only in A, ${c.onlyB} only in B, ${c.pollCountDiffers} poll-count`;
-    const id = Number(this.insert.run(sessionId, input.runA, input.runB, new Date().toISOString(), line, JSON.stringify({ input })).lastInsertRowid);
+    const id = this.save(sessionId, input, line);
     this.keep(id, input, r);
-    return summaryOf(id, input, r);
+    const summary = summaryOf(id, input, r);
+    this.saveSummaryStmt.run(JSON.stringify(summary), id);
+    return summary;
   }
 
   get(compareId: number): CompareSummary {
@@ -144,6 +150,13 @@ export class CompareService {
         summary: r.summary,
       };
     });
+  }
+
+  private save(sessionId: number, input: CompareInput, line: string): number {
+    const at = new Date().toISOString();
+    const options = JSON.stringify({ rebase: input.rebase ?? false });
+    const info = this.insert.run(sessionId, input.runA, input.runB, at, line, JSON.stringify({ input }), JSON.stringify(input.masks ?? []), JSON.stringify(input.nodeMap ?? {}), options);
+    return Number(info.lastInsertRowid);
   }
 
   /** Compute without saving: the summary (compareId 0) and hunks [offset, offset + limit) — a worker's job. */
@@ -182,8 +195,9 @@ export class CompareService {
     const r = await compareInWorker({ dbPath: this.store.path, input, hunkOffset: 0, hunkLimit: HUNK_WINDOW });
     const c = r.summary.counts;
     const line = r.summary.equal ? 'equal' : `${c.valueDiffers} value, ${c.onlyA} only in A, ${c.onlyB} only in B, ${c.pollCountDiffers} poll-count`;
-    const id = Number(this.insert.run(runA.sessionId, input.runA, input.runB, new Date().toISOString(), line, JSON.stringify({ input })).lastInsertRowid);
+    const id = this.save(runA.sessionId, input, line);
     const summary = { ...r.summary, compareId: id };
+    this.saveSummaryStmt.run(JSON.stringify(summary), id);
     this.windows.set(id, { summary, offset: 0, hunks: r.hunks });
     return summary;
   }

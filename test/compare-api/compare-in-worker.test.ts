@@ -49,3 +49,14 @@ describe('comparisons of large runs in a worker', () => {
     expect(e).toMatchObject({ code: 'not-found', field: 'runB' });
   });
 });
+
+describe('saved comparisons (migration 0004)', () => {
+  it('keep masks, node map, options and the summary JSON as columns', async () => {
+    const r = await callApi(s, 'compare.run', { runA: runs.a, runB: runs.v, masks: ['x.y'], nodeMap: { 'hb0.rp0.ep0': 'hb0.rp0.ep0' } });
+    const row = s.store.db.prepare('SELECT masks, node_map, options, summary_json FROM comparisons WHERE id = ?').get(r.compareId) as Record<string, string>;
+    expect(JSON.parse(row.masks)).toEqual(['x.y']);
+    expect(JSON.parse(row.node_map)).toEqual({ 'hb0.rp0.ep0': 'hb0.rp0.ep0' });
+    expect(JSON.parse(row.options)).toEqual({ rebase: false });
+    expect(JSON.parse(row.summary_json)).toEqual(r);
+  });
+});
