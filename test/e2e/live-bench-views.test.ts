@@ -144,6 +144,12 @@ describe.skipIf(!chromiumAvailable())('UI: topology, registers, mailbox, faults'
     await screenshot(page, 'register-explorer');
     await page.keyboard.press('x');
     await eventually(async () => expect(await baseLow.getByTestId('reg-value').textContent()).toBe('0x10000000'));
+    // Live re-read: the block is read again every second without a key press.
+    const readAt = page.locator('.head-tools .mono[title="last read"]');
+    const t0 = await readAt.textContent();
+    await page.getByLabel('Re-read every second').check();
+    await eventually(async () => expect(await readAt.textContent()).not.toBe(t0), 3000);
+    await page.getByLabel('Re-read every second').uncheck();
   });
 
   test('a writable field edits in place: the register value changes only in that field', async () => {
@@ -156,6 +162,12 @@ describe.skipIf(!chromiumAvailable())('UI: topology, registers, mailbox, faults'
     await input.fill('1');
     await page.keyboard.press('Enter');
     await eventually(async () => expect(await page.getByTestId('reg-result').textContent()).toMatch(new RegExp(`field ${name}: wrote`)));
+  });
+
+  test('leaving the explorer and coming back keeps the node and block', async () => {
+    await page.keyboard.press('Alt+2');
+    await page.keyboard.press('Alt+3');
+    await eventually(async () => expect(await page.locator('[aria-label="Register blocks"] [aria-selected=true]').textContent()).toContain('HDM Decoder'));
   });
 
   test('Alt+4 mailbox console: search, Enter, Ctrl+Enter sends Identify; return code, dump, decoded fields, history', async () => {

@@ -21,6 +21,8 @@ export class LiveState {
   node = $state<string | null>(null);
   backends = $state<Record<string, BackendChoice>>({});
   actions = $state<ActionLine[]>([]);
+  /** Register block last chosen per node ("region:base"), so the explorer comes back to it. */
+  regBlock = $state<Record<string, string>>({});
   busy = $state(false);
   private loadedFor: number | null = null;
 
@@ -47,7 +49,7 @@ export class LiveState {
     this.loadedFor = sessionId;
     const live = await this.bench.attempt('live.get', () => this.bench.api.call('live.get', { sessionId }));
     this.setLive(live ?? null);
-    if (!this.live) await this.showPreview();
+    await this.showPreview();
   }
 
   private setLive(live: LiveBench | null): void {

@@ -42,3 +42,18 @@ export function tabMove(key: string, current: ViewId): ViewId | null {
       return null;
   }
 }
+
+/** Keys of the bench views, for the help: each works while its view is shown and no field has focus. */
+export const VIEW_SHORTCUTS: readonly { view: ViewId | 'all'; label: string; description: string }[] = [
+  { view: 'all', label: 'Alt+1 … Alt+6', description: 'switch view (Sessions & runs, Topology, Registers, Mailbox, Compare, Links)' },
+  { view: 'all', label: '← / →', description: 'previous / next view (in the tab list)' },
+  { view: 'topology', label: 'j / k', description: 'move in the topology tree' },
+  { view: 'registers', label: 'r', description: 're-read the block' },
+  { view: 'registers', label: 'x', description: 'hex / decimal' },
+  { view: 'registers', label: 'e', description: 'edit the selected register value' },
+  { view: 'registers', label: 'j / k', description: 'block list / register list movement' },
+  { view: 'mailbox', label: '↑ / ↓  Enter', description: 'pick a command from the search' },
+  { view: 'mailbox', label: 'Ctrl+Enter', description: 'send' },
+  { view: 'compare', label: 'n / p', description: 'next / previous divergence' },
+  { view: 'compare', label: 'f', description: 'first divergence' },
+];
