@@ -116,6 +116,8 @@ describe('linux-probe mailbox traffic matches cxl_pci_probe (v6.8-v6.12)', () =>
     await linuxProbeRun(ctx);
     // devm_cxl_setup_fw_upload sends nothing; cxl_fw_prepare sends Get FW Info only when an upload starts.
     expect(sent.some((m) => m.opcode === 0x0200)).toBe(false);
+    // Nor is the poison list read at probe (only on a trigger_poison_list write).
+    expect(sent.some((m) => m.opcode === 0x4300)).toBe(false);
     expect(ctx.steps.find((s) => s.name.endsWith('firmware upload'))!.verdict).toBe('pass');
     // cxl_mem_get_records_log: get (1 record) → clear → get (0 records) for the warning log.
     const warn = sent.filter((m) => (m.opcode === 0x0100 || m.opcode === 0x0101) && m.log === 1);
@@ -202,7 +204,7 @@ describe('linux-probe with the emulated device’s injection API', () => {
     const inj = (dev.backend as unknown as { inject: { injectEvent(l: string, k: string, f: object): number; injectPoison(d: number, l: number): void } }).inject;
     inj.injectEvent('warning', 'general-media', {});
     inj.injectPoison(0x1000, 128);
-    await linuxProbeRun(ctx);
+    await linuxProbeRun(ctx, { triggerPoisonList: true });
     expect(ctx.steps.find((s) => s.name.endsWith('event records'))!.evidence).toContain('warning: 1 record(s)');
     expect(ctx.steps.find((s) => s.name.endsWith('Get Poison List'))!.evidence).toContain('DPA 0x0000_1000 × 128 B');
     // the probe cleared the log: Get Event Records now returns nothing

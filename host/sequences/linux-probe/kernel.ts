@@ -12,6 +12,8 @@ export interface LinuxProbeOptions {
   nativeCxlError: boolean;
   /** pcie_aer_is_native: the OS owns AER (_OSC), so the PCI core enables error reporting and cxl_pci unmasks RAS. */
   nativeAer: boolean;
+  /** Also replay a write to the memdev's trigger_poison_list attribute (Get Poison List over the whole DPA). */
+  triggerPoisonList: boolean;
   /** Upper bound of LSA bytes to read (nvdimm reads the whole label area). */
   lsaReadLimit: number;
 }
@@ -21,6 +23,7 @@ export const DEFAULT_PROBE_OPTIONS: LinuxProbeOptions = {
   mediaReadyTimeoutS: 60,
   nativeCxlError: true,
   nativeAer: true,
+  triggerPoisonList: false,
   lsaReadLimit: 128 * 1024,
 };
 

@@ -1,6 +1,6 @@
 // The mailbox commands cxl_pci_probe sends once the mailbox is up (drivers/cxl/core/mbox.c, pci.c; v6.8-v6.12):
 // CEL discovery (cxl_enumerate_cmds), Set Timestamp, Identify, partition info, firmware upload set-up, event set-up
-// (cxl_event_config) and the poison list.
+// (cxl_event_config) and, when asked (trigger_poison_list), the poison list.
 
 import { hex, toHex } from '../../core/bytes.js';
 import type { MailboxClient, MailboxResult } from '../../core/mbox.js';
@@ -158,8 +158,10 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
     else log.pass(`${n}: event records`, 'all event logs read and cleared', summary.join('; '));
   }
 
-  // Poison list (cxl_mem_get_poison, as trigger_poison_list does) when the CEL enables it.
-  if (!info.enabled.has(OP.getPoisonList) || !info.cel.includes(OP.getPoisonList)) log.info(`${n}: Get Poison List`, 'not in the CEL: poison list unavailable');
+  // Poison list: cxl_pci_probe sends no Get Poison List; the kernel reads the list (cxl_mem_get_poison) when user
+  // space writes the memdev's trigger_poison_list attribute. Replayed only when asked, and only if the CEL has it.
+  if (!opt.triggerPoisonList) log.info(`${n}: Get Poison List`, 'not sent at probe (only on a trigger_poison_list write)');
+  else if (!info.enabled.has(OP.getPoisonList) || !info.cel.includes(OP.getPoisonList)) log.info(`${n}: Get Poison List`, 'not in the CEL: poison list unavailable');
   else {
     const len64 = Math.floor(id.totalBytes / 64) || (id.volatileOnlyBytes + id.persistentOnlyBytes) / 64;
     const records: string[] = [];
