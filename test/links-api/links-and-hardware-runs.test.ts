@@ -11,7 +11,8 @@ import { DEMO_SEQUENCE_ID, DEMO_SEQUENCES_MODULE } from '../../main/links/demo-s
 import { startSim, type RunningSim } from '../../main/links/sim-server.js';
 import { VirtualClock } from '../../common/clock.js';
 import { simEndpointModel } from '../../main/links/sim-endpoint.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { defaultEndpointMap } from '../../main/links/device-maps.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -70,6 +71,21 @@ describe('links.test / links.list / links.serialPorts', () => {
     expect(r.bytesPerSecond).toBeGreaterThan(0);
     const listed = await callApi(s, 'links.list', {});
     expect(listed[0]).toMatchObject({ uri: x.uri, transport: 'etherbone+tcp', state: 'idle', usedBy: 'test', lastError: null });
+  });
+
+  it('with a device map file, reads the ID where the map puts config space (and a wrong map reads all-ones)', async () => {
+    const x = await sim('etherbone', 'ideal');
+    const map = defaultEndpointMap();
+    const good = join(dir, 'board.map.json');
+    writeFileSync(good, JSON.stringify(map));
+    const r = await callApi(s, 'links.test', { uri: x.uri, map: good, reads: 2 });
+    expect(r.ok).toBe(true);
+    // Config space moved to an address the simulator does not decode: the bus answers all-ones.
+    const wrong = join(dir, 'wrong.map.json');
+    writeFileSync(wrong, JSON.stringify({ ...map, cfg: { base: 0x1000_0000, size: 0x1000 } }));
+    const w = await callApi(s, 'links.test', { uri: x.uri, map: wrong, reads: 2 });
+    expect([w.ok, w.id]).toEqual([false, '0xffffffff']);
+    expect(w.error).toMatch(/all-ones/);
   });
 
   it('a link nobody answers is ok=false with the reason, and listed as failed', async () => {
