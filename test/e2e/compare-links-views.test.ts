@@ -69,6 +69,12 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     const result = page.getByTestId('transfer-result');
     await eventually(async () => expect(await result.textContent()).toMatch(/→ .*run-\d+\.jsonl \([\d,]+ events/));
     exportPath = /→ (.*?\.jsonl) \(/.exec((await result.textContent())!)![1]!;
+    for (const f of ['CSV', 'VCD']) {
+      await page.getByRole('button', { name: f, exact: true }).click();
+      await eventually(async () => expect(await result.textContent()).toMatch(new RegExp(`run-\\d+\\.${f.toLowerCase()} \\(`)));
+      const path = /→ (.*?) \(/.exec((await result.textContent())!)![1]!;
+      expect(readFileSync(path, 'utf8').length).toBeGreaterThan(1000);
+    }
     const lines = readFileSync(exportPath, 'utf8').split('\n').filter(Boolean);
     const events = Number(/\(([\d,]+) events/.exec((await result.textContent())!)![1]!.replace(/,/g, ''));
     expect(lines).toHaveLength(events);
@@ -219,6 +225,19 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     await eventually(async () => expect(await detail.locator('.fd').count()).toBeGreaterThanOrEqual(1));
     expect(await page.locator('.cmp-row.current').count()).toBeGreaterThanOrEqual(1);
     await screenshot(page, 'compare-emulated-vs-silicon');
+  });
+
+  test('a mask hides a field that legitimately differs: the Revision ID no longer counts', async () => {
+    const counts = page.getByTestId('compare-counts');
+    const valueCount = async () => Number(/value\s*(\d+)/.exec((await counts.textContent()) ?? '')![1]);
+    const before = await valueCount();
+    expect(await page.getByTestId('compare-summary').textContent()).toContain('Revision ID');
+    await page.getByLabel('Masks').fill('*.*.Revision ID');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await eventually(async () => expect(await valueCount()).toBeLessThan(before));
+    expect(await page.getByTestId('first-divergence').textContent()).not.toBe('');
+    expect(await page.locator('[aria-label="Per-register summary"] tbody').textContent()).not.toContain('Revision ID');
+    await page.getByLabel('Masks').fill('');
   });
 
   test('Alt+6 links: serial ports (or why not), a link that answers with its latency, one that fails, both listed', async () => {
