@@ -129,6 +129,32 @@ describe('linux-probe mailbox traffic matches cxl_pci_probe (v6.8-v6.12)', () =>
   });
 });
 
+describe('linux-probe mailbox set-up order (cxl_pci_setup_mailbox)', () => {
+  it('reads MB Capabilities before polling Memory Device Status for Mailbox Interfaces Ready', async () => {
+    const reads: number[] = [];
+    const rec = (t: import('../../common/target.js').Target) => ({
+      ...t,
+      node: t.node,
+      backend: t.backend,
+      cfgRead: (o: number, w: 1 | 2 | 4) => t.cfgRead(o, w),
+      cfgWrite: (o: number, w: 1 | 2 | 4, v: number) => t.cfgWrite(o, w, v),
+      barRead: (b: number, o: number, w: 1 | 2 | 4) => (reads.push(o), t.barRead(b, o, w)),
+      barWrite: (b: number, o: number, w: 1 | 2 | 4, v: number) => t.barWrite(b, o, w, v),
+      barRead64: (b: number, o: number) => (reads.push(o), t.barRead64(b, o)),
+      barWrite64: (b: number, o: number, v: bigint) => t.barWrite64(b, o, v),
+    });
+    const { dev, ctx } = realDevice({}, 'hb0.rp0.ep0', rec);
+    const at = (kind: string) => dev.layout().find((p) => p.block === kind && p.region === 'bar2')!.base;
+    const caps = at('cxl-mailbox');
+    const memdev = at('cxl-memdev-status');
+    await linuxProbeRun(ctx);
+    const firstCaps = reads.indexOf(caps);
+    // Before it: only cxl_await_media_ready's one Memory Device Status read.
+    expect(reads.slice(0, firstCaps).filter((o) => o === memdev)).toHaveLength(1);
+    expect(reads.slice(firstCaps + 1).indexOf(memdev)).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('linux-probe DVSEC range decode (cxl_dvsec_rr_decode)', () => {
   const recording = (reads: number[]) => (t: import('../../common/target.js').Target) => ({
     ...t,

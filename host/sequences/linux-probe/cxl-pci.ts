@@ -131,8 +131,10 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
     else log.fail(`${n}: media ready`, `${r.message}; Media not active (${r.errno}) — cxl_pci continues, cxl_mem will refuse the device (-EBUSY)`, r.evidence);
   }
 
-  // 7. cxl_pci_setup_mailbox: wait (100 ms polls) for Mailbox Interfaces Ready, doorbell idle, payload size.
+  // 7. cxl_pci_setup_mailbox: read MB Capabilities first (`const int cap = readl(...)`), then wait (100 ms polls)
+  //    for Mailbox Interfaces Ready, then doorbell idle, then check the payload size.
   const env = mailboxEnv(ctx);
+  const client = await MailboxClient.open(t, s.regs, env);
   const readMd = async () => memdevStatusDecode(await t.barRead64(s.regs!.bar, s.regs!.memdev));
   let md = await readMd();
   const deadline = ctx.clock.now() + opt.mboxReadyTimeoutS * NS_PER_S;
@@ -145,7 +147,6 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
   if (!md.mailboxReady) return failProbe('mailbox ready', cxlErr('timeout awaiting mailbox ready', md), -110, `${mdEvidence} after ${opt.mboxReadyTimeoutS} s`);
   log.pass(`${n}: mailbox ready`, 'Mailbox Interfaces Ready', mdEvidence);
 
-  const client = await MailboxClient.open(t, s.regs, env);
   if (!(await client.waitDoorbellIdle())) {
     const ctl = await t.barRead(s.regs.bar, s.regs.mbox + MBOX.ctrl, 4);
     return failProbe('mailbox idle', cxlErr('timeout awaiting mailbox idle', md), -110, `MB Control = ${hex(ctl)} (Doorbell=1 for 2 s)`);
