@@ -7,6 +7,7 @@ import { injectCommand } from './commands/inject.js';
 import { linkCommand } from './commands/link.js';
 import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
+import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
@@ -34,6 +35,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   import: importCommand,
   link: linkCommand,
   sim: simCommand,
+  replay: replayCommand,
+  'qemu-compare': qemuCompareCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -21,6 +21,11 @@ commands:
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
   import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--db FILE] [--json]
          a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line
+  replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--hunks N] [--db FILE] [--json]
+         issue a stored run's accesses (e.g. an imported QEMU log) on an emulated topology, then compare
+         source and replay: first divergence, counts, top hunks with field decode (exit 1 when they differ)
+  qemu-compare LOG [--profile qemu|spec] [--topology NAME] [--node-map QEMU=NODE ...] [--session NAME] [--db FILE] [--json]
+         import a QEMU trace log (its CXL devices mapped to our nodes by role), replay it and compare
   session export SESSION --out FILE [--db FILE] [--json]
          write a session (runs, traces, steps, logs) to a file another bench can import or open
   session import FILE [--db FILE] [--json]

@@ -6,8 +6,9 @@ import { conformanceSequence } from './sequences/conformance/index.js';
 import { enumerateSequence } from './sequences/enumerate.js';
 import { linuxProbeSequence } from './sequences/linux-probe/index.js';
 import { regionSequence } from './sequences/region/index.js';
+import { replaySequence } from './sequences/replay.js';
 
-export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, conformanceSequence];
+export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, conformanceSequence, replaySequence];
 
 export function getSequence(id: string): Sequence | undefined {
   return SEQUENCES.find((s) => s.id === id);

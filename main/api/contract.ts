@@ -261,6 +261,26 @@ export interface LinkInfo {
 /** Hardware for one topology node in runs.start: a link URI, or { link, map } with a device map file (csr.json/csv). */
 export type HardwareTargetSpec = string | { link: string; map?: string };
 
+/** runs.replay input: replay source run `sourceRunId`'s accesses on an emulated topology (host/sequences/replay.ts). */
+export interface RunReplayInput {
+  sessionId: number;
+  sourceRunId: number;
+  /** Built-in topology to replay on (default: the source's topology when built in, else the default). */
+  topology?: string;
+  /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
+  profile?: 'spec' | 'qemu';
+  /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
+  nodeMap?: Record<string, string>;
+}
+
+/** runs.replay output: the new run (status 'running'), its source, and the node map to give compare.run. */
+export interface RunReplayResult {
+  run: Run;
+  source: Run;
+  /** Source node -> replay node as used; pass as compare.run { runA: source.id, runB: run.id, nodeMap }. */
+  nodeMap: Record<string, string>;
+}
+
 /** Every call: name -> [input, output]. */
 export interface ApiCalls extends LiveApiCalls {
   'app.info': [Record<string, never>, AppInfo];
@@ -274,6 +294,8 @@ export interface ApiCalls extends LiveApiCalls {
   'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
   'runs.start': [{ sessionId: number; sequence?: string; topology?: string; targets?: Record<string, HardwareTargetSpec> }, Run];
+  /** Start a replay run of a stored run (e.g. an imported QEMU log); compare it with its source when it finishes. */
+  'runs.replay': [RunReplayInput, RunReplayResult];
   'runs.list': [{ sessionId?: number }, Run[]];
   'runs.get': [{ id: number }, RunDetail];
   /** Ask a running run to stop at its next step; it ends 'interrupted'. A finished run is returned unchanged. */

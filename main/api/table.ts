@@ -9,6 +9,7 @@ import { COMPARE_CALLS } from './calls-compare.js';
 import { CORE_CALLS } from './calls-core.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
+import { REPLAY_CALLS } from './calls-replay.js';
 import { TRACE_CALLS } from './calls-trace.js';
 import type { ApiName, ApiOutput } from './contract.js';
 import { inputError } from './input-error.js';
@@ -23,6 +24,7 @@ export const API: ApiTable = {
   ...TRACE_CALLS,
   ...LINK_CALLS,
   ...LIVE_CALLS,
+  ...REPLAY_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];

@@ -5,6 +5,7 @@
 
 import type { Clock } from '../../common/clock.js';
 import type { TraceSink } from '../../common/trace-sink.js';
+import type { DeviceProfile } from '../../emulator/type3/config.js';
 import { defaultTopology, isDefaultTopologyName } from '../../emulator/topology/default-topology.js';
 import { DEFAULT_TOPOLOGY_NAMES } from '../../emulator/topology/defaults/index.js';
 import { buildPlatform } from '../../emulator/topology/platform.js';
@@ -25,10 +26,19 @@ export function topologyEndpoints(t: Topology): EndpointNode[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink): RunEnvironment {
+export interface EmulatedOptions {
+  /** Every endpoint's device profile instead of the topology's (replay against QEMU's layout: 'qemu'). */
+  profile?: DeviceProfile;
+  /** Enumerate like firmware before the sequence (default true). A replay brings its own firmware cycles. */
+  enumerate?: boolean;
+}
+
+export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink, opts: EmulatedOptions = {}): RunEnvironment {
   if (!isDefaultTopologyName(name)) throw new Error(`unknown topology "${name}"`);
-  const platform = buildPlatform(defaultTopology(name), { clock, sink });
-  platform.enumerateLikeFirmware();
+  const topology = defaultTopology(name);
+  if (opts.profile) for (const e of topologyEndpoints(topology)) (e as { profile: DeviceProfile }).profile = opts.profile;
+  const platform = buildPlatform(topology, { clock, sink });
+  if (opts.enumerate !== false) platform.enumerateLikeFirmware();
   return { targets: platform.targets(), platform, layout: platform.layout() };
 }
 

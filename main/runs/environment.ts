@@ -8,7 +8,7 @@ import type { Layout } from '../../common/layout.js';
 import type { Platform } from '../../common/platform.js';
 import type { Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
-import { BUILTIN_TOPOLOGIES, emulatedPlatform } from './emulated-endpoints.js';
+import { BUILTIN_TOPOLOGIES, emulatedPlatform, type EmulatedOptions } from './emulated-endpoints.js';
 
 export interface RunEnvironment {
   targets: ReadonlyMap<string, Target>;
@@ -18,12 +18,12 @@ export interface RunEnvironment {
   close?(): Promise<void>;
 }
 
-export type EnvironmentBuilder = (clock: Clock, sink: TraceSink) => RunEnvironment | Promise<RunEnvironment>;
+export type EnvironmentBuilder = (clock: Clock, sink: TraceSink, opts?: EmulatedOptions) => RunEnvironment | Promise<RunEnvironment>;
 
 const emptyEnvironment: EnvironmentBuilder = () => ({ targets: new Map(), platform: null, layout: [] });
 
 const BUILDERS: ReadonlyMap<string, EnvironmentBuilder> = new Map<string, EnvironmentBuilder>([
-  ...BUILTIN_TOPOLOGIES.map((n): [string, EnvironmentBuilder] => [n, (clock, sink) => emulatedPlatform(n, clock, sink)]),
+  ...BUILTIN_TOPOLOGIES.map((n): [string, EnvironmentBuilder] => [n, (clock, sink, opts) => emulatedPlatform(n, clock, sink, opts)]),
   ['none', emptyEnvironment],
 ]);
 
@@ -36,10 +36,10 @@ export const defaultTopology = (): string => DEFAULT_ORDER.find((t) => BUILDERS.
 
 export const hasTopology = (name: string): boolean => BUILDERS.has(name);
 
-export async function buildEnvironment(topology: string, clock: Clock, sink: TraceSink): Promise<RunEnvironment> {
+export async function buildEnvironment(topology: string, clock: Clock, sink: TraceSink, opts?: EmulatedOptions): Promise<RunEnvironment> {
   const b = BUILDERS.get(topology);
   if (!b) throw new Error(`unknown topology "${topology}" (known: ${topologyNames().join(', ')})`);
-  return b(clock, sink);
+  return b(clock, sink, opts);
 }
 
 /** "hb0.rp0.ep0=emulated, ..." for the run list. */

@@ -1,6 +1,7 @@
 // What the main thread and a run worker say to each other (structured-clone messages).
 
 import type { MessagePort } from 'node:worker_threads';
+import type { DeviceProfile } from '../../emulator/type3/config.js';
 import type { LogRow, RunStatus } from '../api/contract.js';
 
 /** workerData of a run worker. */
@@ -15,6 +16,16 @@ export interface RunInit {
   hardware?: Record<string, HardwareBinding>;
   /** Nodes whose link the main thread holds (serialport is not worker-safe): requests go over these ports. */
   linkPorts?: Record<string, MessagePort>;
+  /** Replay runs (sequence 'replay'): the source run whose accesses are issued (main/runs/replay-source.ts). */
+  replay?: ReplayBinding;
+  /** Every emulated endpoint's device profile, replacing the topology's. */
+  profile?: DeviceProfile;
+}
+
+export interface ReplayBinding {
+  sourceRunId: number;
+  /** Source node → this run's node (explicit pairs; BDF-named source nodes are also mapped by enumeration). */
+  nodeMap?: Record<string, string>;
 }
 
 export interface HardwareBinding {

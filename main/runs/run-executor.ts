@@ -14,6 +14,7 @@ import { buildEnvironment, targetsLabel, type RunEnvironment } from './environme
 import { attachHardware } from './hardware-targets.js';
 import type { RunInit, WorkerMessage } from './messages.js';
 import { RunRecorder } from './run-recorder.js';
+import { replaySequenceFor } from './replay-source.js';
 import { SequenceCatalog } from './sequence-catalog.js';
 
 const PROGRESS_MS = 100;
@@ -69,18 +70,23 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   const seqSignal = AbortSignal.any([signal, linkAbort.signal]);
   try {
     const catalog = await SequenceCatalog.load(init.sequenceModules);
-    const seq = catalog.get(init.sequence);
-    if (!seq) throw new Error(`unknown sequence "${init.sequence}"`);
-    env = await buildEnvironment(init.topology, clock, rec.sink);
+    const registered = catalog.get(init.sequence);
+    if (!registered) throw new Error(`unknown sequence "${init.sequence}"`);
+    // A replay brings its own firmware cycles (the source's), so its platform starts from reset.
+    env = await buildEnvironment(init.topology, clock, rec.sink, {
+      ...(init.profile ? { profile: init.profile } : {}),
+      ...(init.replay ? { enumerate: false } : {}),
+    });
     // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
     if (init.hardware)
       env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts, (e) => {
         linkFault ??= e;
         linkAbort.abort(e);
       });
+    const seq = init.replay ? replaySequenceFor(db, init, env) : registered;
     runs.setLayout(init.runId, env.layout);
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
-    log('info', `run ${init.runId}: ${seq.id} on ${init.topology} started`);
+    log('info', `run ${init.runId}: ${seq.id} on ${init.topology}${init.profile ? ` (profile ${init.profile})` : ''} started`);
 
     const ctx: SequenceContext = {
       targets: env.targets,

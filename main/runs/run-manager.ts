@@ -9,7 +9,8 @@ import { RUN_LINK_TIMEOUT_MS } from './hardware-targets.js';
 import type { Run, RunStatus } from '../api/contract.js';
 import type { EventHub } from '../services/event-hub.js';
 import type { Store } from '../store/store.js';
-import type { HardwareBinding, MainMessage, RunInit, WorkerMessage } from './messages.js';
+import type { DeviceProfile } from '../../emulator/type3/config.js';
+import type { HardwareBinding, MainMessage, ReplayBinding, RunInit, WorkerMessage } from './messages.js';
 import { runWorkerEntry, startModuleWorker } from './worker-entry.js';
 
 export interface RunRequest {
@@ -18,6 +19,10 @@ export interface RunRequest {
   topology: string;
   /** Nodes replaced by hardware endpoints for this run (validated by the caller). */
   hardware?: Record<string, HardwareBinding>;
+  /** A replay run: the source run whose accesses sequence 'replay' issues (main/runs/replay-source.ts). */
+  replay?: ReplayBinding;
+  /** Every emulated endpoint's device profile instead of the topology's. */
+  profile?: DeviceProfile;
 }
 
 /**
@@ -60,6 +65,8 @@ export class RunManager {
       topology: req.topology,
       sequenceModules: [...this.sequenceModules],
       ...(hw.length ? { hardware: req.hardware } : {}),
+      ...(req.replay ? { replay: req.replay } : {}),
+      ...(req.profile ? { profile: req.profile } : {}),
     };
     // Links the worker cannot hold itself are opened and served here (main/links/link-proxy.ts).
     const linkPorts: Record<string, MessagePort> = {};

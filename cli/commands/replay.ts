@@ -1,0 +1,205 @@
+// `cxl-bench replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--hunks N] [--db FILE] [--json]`
+// replays a stored run's accesses (an imported QEMU log, or one of our runs) on an emulated topology through
+// runs.replay, then compares source and replay (compare.run) and prints the first divergence, the counts, the
+// registers that differ and the top hunks with field decode. Exit 0 equal, 1 different (or the replay failed).
+//
+// `cxl-bench qemu-compare LOG [--profile spec|qemu] [--topology NAME] [--node-map QEMU=NODE ...] ...` is the
+// one-shot form for a QEMU trace log: its CXL devices are mapped onto the topology's nodes by role and position
+// (host/core/qemu-roles.ts), the log is imported with only those devices' lines, replayed and compared.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { ApiError } from '../../main/api/api-error.js';
+import type { CompareHunk, CompareSummary, Run, RunReplayResult } from '../../main/api/contract.js';
+import { callApi } from '../../main/api/table.js';
+import { builtinLayout } from '../../main/compare/topology-layout.js';
+import type { Services } from '../../main/services/services.js';
+import { createServices } from '../../main/services/services.js';
+import type { NodeKind } from '../../common/layout.js';
+import { mapQemuDevices, qemuLogForReplay, QEMU_DEVICE_ROLES, scanQemuDevices, type QemuNodeMapping } from '../../host/core/qemu-roles.js';
+import { DEFAULT_DB, int, oneOf, parse, str, type Options } from '../args.js';
+import { write, type CliIo } from '../io.js';
+import { ProgressBar } from '../progress-bar.js';
+import { EXIT, UsageError } from '../usage.js';
+
+const PROFILES = ['spec', 'qemu'] as const;
+
+const COMMON: Options = {
+  topology: { type: 'string' },
+  profile: { type: 'string' },
+  'node-map': { type: 'string', multiple: true },
+  hunks: { type: 'string' },
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+/** Repeated --node-map A=B. */
+function parseNodeMap(command: string, pairs: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!pairs?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^([^=]+)=([^=]+)$/.exec(pair);
+    if (!m) throw new UsageError(`${command}: --node-map must be A=B (source node = our node), got "${pair}"`);
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
+interface ReplayOutcome {
+  replay: RunReplayResult;
+  finished: Run;
+  compare: CompareSummary | null;
+  hunks: CompareHunk[];
+}
+
+/** runs.replay, wait (progress on a TTY), then compare.run and the first `topHunks` hunks. */
+async function replayAndCompare(
+  services: Services,
+  io: CliIo,
+  command: string,
+  input: { sessionId: number; sourceRunId: number; topology?: string; profile?: 'spec' | 'qemu'; nodeMap?: Record<string, string> },
+  topHunks: number,
+): Promise<ReplayOutcome> {
+  const bar = new ProgressBar(io.stderr);
+  let runId = -1;
+  const off = services.hub.subscribe((e) => {
+    if (e.type === 'run.progress' && e.runId === runId) bar.update(e.done, e.total, `${e.phase} · ${e.events} events`);
+  });
+  try {
+    let replay: RunReplayResult;
+    try {
+      replay = await callApi(services, 'runs.replay', input);
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 'bad-input' || e.code === 'not-found' || e.code === 'conflict'))
+        throw new UsageError(`${command}: ${e.message.replace(/^runs\.replay: /, '')}`);
+      throw e;
+    }
+    runId = replay.run.id;
+    await services.runs.wait(runId);
+    const finished = services.store.runs.get(runId)!;
+    if (finished.status === 'error' || finished.status === 'interrupted') return { replay, finished, compare: null, hunks: [] };
+    const compare = await callApi(services, 'compare.run', { runA: replay.source.id, runB: runId, nodeMap: replay.nodeMap });
+    const hunks = topHunks > 0 && compare.hunkCount > 0 ? (await callApi(services, 'compare.hunks', { compareId: compare.compareId, offset: 0, limit: topHunks })).rows : [];
+    return { replay, finished, compare, hunks };
+  } finally {
+    off();
+    bar.clear();
+  }
+}
+
+function outcomeText(o: ReplayOutcome): string[] {
+  const { replay, finished, compare: r } = o;
+  const lines = [`replay run ${finished.id} of run ${replay.source.id} on ${finished.topology}: ${finished.status} — ${finished.summary ?? ''}`];
+  if (!r) return lines;
+  const c = r.counts;
+  lines.push(
+    `compare run ${r.runA} (${r.events.a} events) with replay run ${r.runB} (${r.events.b} events): ${r.equal ? 'EQUAL' : 'DIFFERENT'}`,
+    `  ${c.equal} equal, ${c.valueDiffers} value differs, ${c.onlyA} only in source, ${c.onlyB} only in replay, ${c.pollCountDiffers} poll-count; ${r.hunkCount} hunks`,
+  );
+  if (r.firstDivergence) lines.push(`  first divergence: ${r.firstDivergence.text}`);
+  const differing = r.registers.filter((x) => x.valueDiffers + x.onlyA + x.onlyB + x.pollCountDiffers > 0).slice(0, 12);
+  for (const x of differing) lines.push(`  ${x.register}: ${x.valueDiffers} value, ${x.onlyA} only source, ${x.onlyB} only replay, ${x.pollCountDiffers} poll`);
+  if (o.hunks.length) lines.push(`  first ${o.hunks.length} of ${r.hunkCount} hunks:`);
+  for (const h of o.hunks) {
+    lines.push(`  hunk ${h.index}:`);
+    for (const it of h.items) {
+      lines.push(`    ${it.text}`);
+      if (it.kind === 'value') {
+        if (it.a?.row.fields) lines.push(`      source #${it.a.seq}: ${it.a.row.fields}`);
+        if (it.b?.row.fields) lines.push(`      replay #${it.b.seq}: ${it.b.row.fields}`);
+      }
+    }
+  }
+  return lines;
+}
+
+const exitOf = (o: ReplayOutcome): number => (o.compare?.equal ? EXIT.ok : EXIT.failed);
+
+const jsonOf = (o: ReplayOutcome, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ ...extra, source: o.replay.source, replay: o.finished, nodeMap: o.replay.nodeMap, compare: o.compare, hunks: o.hunks }) + '\n';
+
+export async function replayCommand(args: string[], io: CliIo): Promise<number> {
+  const p = parse('replay', args, COMMON, { min: 1, max: 1, names: 'RUN' });
+  const sourceRunId = Number(p.positionals[0]);
+  if (!Number.isInteger(sourceRunId) || sourceRunId < 1) throw new UsageError(`replay: RUN must be a positive integer, got "${p.positionals[0]}"`);
+  const profile = oneOf('replay', '--profile', str(p, 'profile'), PROFILES);
+  const nodeMap = parseNodeMap('replay', p.values['node-map'] as unknown as string[] | undefined);
+  const topHunks = int('replay', p, 'hunks', 0, 1000) ?? 5;
+  const dbPath = str(p, 'db') ?? DEFAULT_DB;
+  if (!existsSync(dbPath)) throw new UsageError(`replay: no database at ${dbPath}`);
+  const services = await createServices({ dbPath });
+  try {
+    const source = services.store.runs.get(sourceRunId);
+    if (!source) throw new UsageError(`replay: run ${sourceRunId} does not exist`);
+    const topology = str(p, 'topology');
+    const o = await replayAndCompare(
+      services,
+      io,
+      'replay',
+      { sessionId: source.sessionId, sourceRunId, ...(topology ? { topology } : {}), ...(profile ? { profile } : {}), ...(nodeMap ? { nodeMap } : {}) },
+      p.values.json ? 1000 : topHunks,
+    );
+    await write(io.stdout, p.values.json ? jsonOf(o) : outcomeText(o).join('\n') + '\n');
+    return exitOf(o);
+  } finally {
+    await services.close();
+  }
+}
+
+/** The smallest built-in topology with a node for every QEMU device of a CXL role (ties: listed order). */
+export function topologyForQemu(devices: ReturnType<typeof scanQemuDevices>, candidates: readonly string[]): string | undefined {
+  const need = new Map<NodeKind, number>();
+  for (const d of devices) {
+    const k = QEMU_DEVICE_ROLES[d.name];
+    if (k) need.set(k, (need.get(k) ?? 0) + 1);
+  }
+  let best: { name: string; size: number } | undefined;
+  for (const name of candidates) {
+    const layout = builtinLayout(name);
+    if (!layout.length) continue;
+    const ok = [...need].every(([k, n]) => layout.filter((x) => x.kind === k).length >= n);
+    if (ok && (!best || layout.length < best.size)) best = { name, size: layout.length };
+  }
+  return best?.name;
+}
+
+const mappingText = (m: QemuNodeMapping): string[] => [
+  `QEMU devices: ${m.mapped.map((d) => `${d.name} ${d.bdf} -> ${d.node}`).join(', ') || 'none'}`,
+  ...(m.unmapped.length ? [`  left out (no CXL role or no node for it): ${m.unmapped.map((d) => `${d.name} ${d.bdf}`).join(', ')}`] : []),
+];
+
+export async function qemuCompareCommand(args: string[], io: CliIo): Promise<number> {
+  const p = parse('qemu-compare', args, { ...COMMON, session: { type: 'string' } }, { min: 1, max: 1, names: 'LOG' });
+  const file = p.positionals[0];
+  if (!existsSync(file)) throw new UsageError(`qemu-compare: no file ${file}`);
+  const profile = oneOf('qemu-compare', '--profile', str(p, 'profile'), PROFILES) ?? 'qemu';
+  const explicit = parseNodeMap('qemu-compare', p.values['node-map'] as unknown as string[] | undefined) ?? {};
+  const topHunks = int('qemu-compare', p, 'hunks', 0, 1000) ?? 5;
+  const text = readFileSync(file, 'utf8');
+  const found = scanQemuDevices(text);
+  const services = await createServices({ dbPath: str(p, 'db') ?? DEFAULT_DB });
+  try {
+    const topology = str(p, 'topology') ?? topologyForQemu(found, services.topologies());
+    if (!topology || !builtinLayout(topology).length)
+      throw new UsageError(`qemu-compare: ${topology ? `"${topology}" is not a built-in emulated topology` : 'no built-in topology has a node for every CXL device of the log'} (--topology NAME)`);
+    const mapping = mapQemuDevices(found, builtinLayout(topology), explicit);
+    if (!mapping.mapped.length) throw new UsageError(`qemu-compare: ${file} has no pci_cfg lines of a CXL device (pxb-cxl, cxl-rp, cxl-upstream, cxl-downstream, cxl-type3)`);
+    const name = str(p, 'session') ?? 'qemu-compare';
+    const session = services.store.sessions.findByName(name) ?? services.store.sessions.create(name);
+    let imported: Run;
+    try {
+      imported = await callApi(services, 'trace.import', { sessionId: session.id, format: 'qemu', text: qemuLogForReplay(text, mapping), topology, devices: mapping.devices });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'bad-input') throw new UsageError(`qemu-compare: ${file}: ${e.message.replace(/^trace\.import: (text: )?/, '')}`);
+      throw e;
+    }
+    const o = await replayAndCompare(services, io, 'qemu-compare', { sessionId: session.id, sourceRunId: imported.id, topology, profile }, p.values.json ? 1000 : topHunks);
+    const devices = { mapped: mapping.mapped, unmapped: mapping.unmapped };
+    await write(
+      io.stdout,
+      p.values.json ? jsonOf(o, { devices }) : [...mappingText(mapping), `imported as run ${imported.id}: ${imported.summary ?? ''}`, ...outcomeText(o)].join('\n') + '\n',
+    );
+    return exitOf(o);
+  } finally {
+    await services.close();
+  }
+}

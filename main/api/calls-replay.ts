@@ -1,0 +1,47 @@
+// runs.replay: start a run of sequence 'replay' that issues a stored run's accesses (an imported QEMU log, or
+// one of our runs) against an emulated topology, so compare.run can show where the two disagree. Spread into
+// the table in table.ts.
+
+import { z } from 'zod';
+import { bdfNodeMap } from '../runs/replay-source.js';
+import { ApiError } from './api-error.js';
+import type { CallTable } from './call-def.js';
+import type { RunReplayInput } from './contract.js';
+import { id, slug } from './fields.js';
+
+const nodeName = z.string({ error: 'must be a node name' }).min(1, { error: 'must be a node name' }).max(200, { error: 'must be a node name' });
+
+const replayInput: z.ZodType<RunReplayInput> = z.strictObject({
+  sessionId: id,
+  sourceRunId: id,
+  topology: slug.optional(),
+  profile: z.enum(['spec', 'qemu'], { error: 'must be "spec" or "qemu"' }).optional(),
+  nodeMap: z.record(nodeName, nodeName, { error: 'must map source node names to node names' }).optional(),
+});
+
+export const REPLAY_CALLS: CallTable<'runs.replay'> = {
+  'runs.replay': {
+    input: replayInput,
+    handler: (s, i) => {
+      if (!s.store.sessions.get(i.sessionId)) throw new ApiError('not-found', `session ${i.sessionId} does not exist`, 'sessionId');
+      const source = s.store.runs.get(i.sourceRunId);
+      if (!source) throw new ApiError('not-found', `run ${i.sourceRunId} does not exist`, 'sourceRunId');
+      if (source.status === 'running' || source.status === 'queued')
+        throw new ApiError('conflict', `run ${source.id} is still ${source.status}; replay it when it has finished`, 'sourceRunId');
+      const topology = i.topology ?? (s.hasTopology(source.topology) && source.topology !== 'none' ? source.topology : s.defaultTopology());
+      if (!s.hasTopology(topology))
+        throw new ApiError('bad-input', `runs.replay: topology: unknown topology "${topology}" (known: ${s.topologies().join(', ')})`, 'topology');
+      if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
+      const nodeMap = { ...bdfNodeMap(s.store.chunks.nodes(source.id), topology, i), ...(i.nodeMap ?? {}) };
+      const run = s.runs.start({
+        sessionId: i.sessionId,
+        sequence: 'replay',
+        topology,
+        replay: { sourceRunId: source.id, nodeMap },
+        ...(i.profile ? { profile: i.profile } : {}),
+      });
+      s.log('info', `run ${run.id}: replay of run ${source.id} on ${topology}${i.profile ? ` (profile ${i.profile})` : ''}`, run.id);
+      return { run, source, nodeMap };
+    },
+  },
+};
