@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, resultsDir, screenshot } from './harness.js';
+import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, repoRoot, resultsDir, screenshot } from './harness.js';
 import { startServerUnderTest, type ServerUnderTest } from './bench-server.js';
 import { VirtualClock } from '../../common/clock.js';
 import { createType3, defaultType3Config } from '../../emulator/type3/index.js';
@@ -187,6 +187,20 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
       }
     });
     await screenshot(page, 'compare-end');
+  });
+
+  test('a QEMU trace log (.log) imports as a run whose accesses are decoded on the CXL nodes', async () => {
+    await page.keyboard.press('Alt+1');
+    await page.getByLabel('Trace file to import').setInputFiles(join(repoRoot, 'test', 'fixtures', 'qemu-7.2-seabios-cxl.log'));
+    const result = page.getByTestId('transfer-result');
+    await eventually(async () => expect(await result.textContent()).toMatch(/imported “qemu-7\.2-seabios-cxl\.log” as run #\d+ \([1-9][\d,]* events\)/));
+    const rows = page.locator('.trace-row:not(.loading)');
+    await eventually(async () => {
+      const nodes = await rows.locator('[role=gridcell]:nth-child(3)').allTextContents();
+      expect(nodes.some((n) => /^hb0\.rp0(\.ep0)?$/.test(n))).toBe(true);
+      expect((await rows.locator('.reg').allTextContents()).some((r) => r.trim() !== '')).toBe(true);
+    });
+    await screenshot(page, 'trace-import-qemu');
   });
 
   test('Topology: enumerate on the emulated endpoint, then with it swapped for rev-a silicon over Etherbone', async () => {
