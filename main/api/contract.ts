@@ -114,7 +114,7 @@ export interface CompareInput {
   runB: number;
   masks?: string[];
   nodeMap?: Record<string, string>;
-  /** Rebase absolute BAR addresses ('mem' space) onto BAR-relative offsets using each run's layout (default false). */
+  /** Rebase absolute addresses (region 'hpa') onto BAR-relative offsets, from the BAR sizing/programming each trace shows (default false). */
   rebase?: boolean;
 }
 

@@ -12,6 +12,7 @@ import type { CompareHunk, CompareInput, CompareItem, CompareSide, CompareSummar
 import { StoredTraceSource } from '../store/stored-trace.js';
 import type { Store } from '../store/store.js';
 import { eventToRow } from '../store/trace-rows.js';
+import { barRebaseRules } from './bar-rebase.js';
 import { compareInWorker } from './compare-job.js';
 
 const KEEP = 4;
@@ -85,10 +86,15 @@ export class CompareService {
     if (!runA) throw new ApiError('not-found', `run ${input.runA} does not exist`, 'runA');
     const runB = this.store.runs.get(input.runB);
     if (!runB) throw new ApiError('not-found', `run ${input.runB} does not exist`, 'runB');
+    const srcA = new StoredTraceSource(this.store.chunks, runA.id, runA.eventCount);
+    const srcB = new StoredTraceSource(this.store.chunks, runB.id, runB.eventCount);
+    // rebase: absolute BAR addresses -> BAR-relative, from the BAR programming each trace shows (bar-rebase.ts).
+    const rebase = input.rebase ? { rebaseA: barRebaseRules(srcA), rebaseB: barRebaseRules(srcB) } : {};
     return compareTraces(
-      new StoredTraceSource(this.store.chunks, runA.id, runA.eventCount),
-      new StoredTraceSource(this.store.chunks, runB.id, runB.eventCount),
+      srcA,
+      srcB,
       {
+        ...rebase,
         layoutA: this.store.runs.layout(runA.id),
         layoutB: this.store.runs.layout(runB.id),
         resolve: resolveBlock,
@@ -118,7 +124,6 @@ export class CompareService {
   }
 
   run(input: CompareInput): CompareSummary {
-    if (input.rebase) throw new ApiError('bad-input', 'compare.run: rebase: rebasing absolute BAR addresses is not supported yet', 'rebase');
     const r = this.compute(input);
     const sessionId = this.store.runs.get(input.runA)!.sessionId;
     const c = r.counts;
@@ -190,7 +195,6 @@ export class CompareService {
   /** compare.run: like run(), in a worker when the runs are large. */
   async runAsync(input: CompareInput): Promise<CompareSummary> {
     if (!this.big(input)) return this.run(input);
-    if (input.rebase) throw new ApiError('bad-input', 'compare.run: rebase: rebasing absolute BAR addresses is not supported yet', 'rebase');
     const runA = this.store.runs.get(input.runA)!;
     const r = await compareInWorker({ dbPath: this.store.path, input, hunkOffset: 0, hunkLimit: HUNK_WINDOW });
     const c = r.summary.counts;
