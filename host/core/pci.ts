@@ -158,3 +158,15 @@ export async function pciePortNumber(t: Target): Promise<number | null> {
   if (!pos) return null;
   return (await t.cfgRead(pos + 0x0c, 4)) >>> 24;
 }
+
+/**
+ * Vectors pci_alloc_irq_vectors(PCI_IRQ_MSIX | PCI_IRQ_MSI) can give: MSI-X Table Size + 1 (PCIe Base 7.7.2.2),
+ * else 2^Multiple Message Capable (7.7.1.2); 0 without either capability.
+ */
+export async function pciIrqVectorCount(t: Target): Promise<number> {
+  const msix = await pciFindCapability(t, CAP.msix);
+  if (msix) return ((await t.cfgRead(msix + 2, 2)) & 0x7ff) + 1;
+  const msi = await pciFindCapability(t, CAP.msi);
+  if (msi) return 1 << (((await t.cfgRead(msi + 2, 2)) >>> 1) & 7);
+  return 0;
+}

@@ -129,6 +129,22 @@ describe('linux-probe mailbox traffic matches cxl_pci_probe (v6.8-v6.12)', () =>
   });
 });
 
+describe('linux-probe event interrupt set-up (cxl_event_irqsetup)', () => {
+  it('fails with "Failed to get interrupt for event Info log" when the policy does not read back as MSI/MSI-X', async () => {
+    const { dev, ctx } = realDevice();
+    const real = dev.backend;
+    // A device that acknowledges Set Event Interrupt Policy but keeps "no interrupts" (mode 0) for every log.
+    dev.setBackend(Object.assign(Object.create(real) as typeof real, {
+      execute: (op: number, input: Uint8Array, size: number) => (op === 0x0103 ? { rc: 0, output: new Uint8Array(0) } : real.execute(op, input, size)),
+    }));
+    const r = await linuxProbeRun(ctx);
+    const f = fails(ctx);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.reason).toContain('Failed to get interrupt for event Info log');
+    expect(r.endpoints[0]!.cxlPci).toBe(false);
+  });
+});
+
 describe('linux-probe mailbox set-up order (cxl_pci_setup_mailbox)', () => {
   it('reads MB Capabilities before polling Memory Device Status for Mailbox Interfaces Ready', async () => {
     const reads: number[] = [];

@@ -6,7 +6,7 @@ import type { Target } from '../../../common/target.js';
 import { hex } from '../../core/bytes.js';
 import { MailboxClient, MBOX, type MailboxRegs } from '../../core/mbox.js';
 import { DVSEC0, memdevStatusDecode, MEDIA_STATUS, RANGE_LO } from '../../core/memdev.js';
-import { CAP, CXL_VENDOR_ID, DVSEC, pciFindCapability, pciFindDvsec, pciReadDsn } from '../../core/pci.js';
+import { CXL_VENDOR_ID, DVSEC, pciFindDvsec, pciIrqVectorCount, pciReadDsn } from '../../core/pci.js';
 import {
   barComponentAccess,
   CMCAP,
@@ -26,16 +26,8 @@ import { cxlErr, errnoText, probeFailed, type LinuxProbeOptions } from './kernel
 /** MB Capabilities bit 6 and MB Control bit 2 (CXL 2.0 8.2.8.4.3-4); Linux CXL_PCI_DEFAULT_MAX_VECTORS. */
 const MBOX_CAP_BG_IRQ = 1 << 6;
 const MBOX_CTRL_BG_IRQ = 1 << 2;
-const CXL_PCI_DEFAULT_MAX_VECTORS = 16;
+export const CXL_PCI_DEFAULT_MAX_VECTORS = 16;
 
-/** Vectors pci_alloc_irq_vectors(MSI-X | MSI) can give: MSI-X Table Size + 1, else 2^Multiple Message Capable. */
-async function irqVectorCount(t: Target): Promise<number> {
-  const msix = await pciFindCapability(t, CAP.msix);
-  if (msix) return ((await t.cfgRead(msix + 2, 2)) & 0x7ff) + 1;
-  const msi = await pciFindCapability(t, CAP.msi);
-  if (msi) return 1 << (((await t.cfgRead(msi + 2, 2)) >>> 1) & 7);
-  return 0;
-}
 
 /** PCI Command register and its enables (PCIe Base 7.5.1.1.3; Linux PCI_COMMAND, _MEMORY, _MASTER). */
 const PCI_COMMAND = 0x04;
@@ -160,7 +152,7 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
   // 16) → read-modify-write MB Control, setting Background Command Complete Interrupt enable (bit 2).
   if (client.capsRaw & MBOX_CAP_BG_IRQ) {
     const msgnum = (client.capsRaw >>> 7) & 0xf;
-    const vectors = Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await irqVectorCount(t));
+    const vectors = Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await pciIrqVectorCount(t));
     if (msgnum < vectors) {
       const ctl = await t.barRead(s.regs.bar, s.regs.mbox + MBOX.ctrl, 4);
       await t.barWrite(s.regs.bar, s.regs.mbox + MBOX.ctrl, 4, (ctl | MBOX_CTRL_BG_IRQ) >>> 0);

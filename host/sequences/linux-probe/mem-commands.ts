@@ -27,6 +27,8 @@ import { OP, RC, opcodeName } from '../../core/mbox-opcodes.js';
 import type { SequenceContext } from '../../sequence.js';
 import type { StepLog } from '../step-log.js';
 import { FORCE_ENABLED, KERNEL_KNOWN_OPCODES, probeFailed, type LinuxProbeOptions } from './kernel.js';
+import { pciIrqVectorCount } from '../../core/pci.js';
+import { CXL_PCI_DEFAULT_MAX_VECTORS } from './cxl-pci.js';
 
 export interface MemdevInfo {
   /** Opcodes the CEL lists (all of them) and those the kernel enabled. */
@@ -112,8 +114,10 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
   if (!info.enabled.has(OP.getFwInfo)) log.info(`${n}: firmware upload`, 'Get FW Info not in the CEL: no firmware upload interface');
   else log.pass(`${n}: firmware upload`, 'Get FW Info in the CEL: firmware upload interface registered (no command at probe)');
 
-  // cxl_event_config: only when the OS owns CXL error reporting.
+  // cxl_event_config: only when the OS owns CXL error reporting, and only with MSI/MSI-X vectors (irq_avail).
+  const vectors = Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await pciIrqVectorCount(mbox.target));
   if (!opt.nativeCxlError) log.info(`${n}: events`, 'firmware owns CXL error reporting (_OSC): event logs left to firmware');
+  else if (vectors === 0) log.info(`${n}: events`, 'No interrupt support, disable event processing.');
   else {
     const g = await mbox.send(OP.getEventInterruptPolicy);
     if (g.rc !== RC.success) return fail('event interrupt policy', `Failed to get event interrupt policy : -6`, -6, rcEvidence(g));
@@ -124,6 +128,15 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
     if (set.rc !== RC.success) return fail('event interrupt policy', 'Failed to set event interrupt policy : -6', -6, rcEvidence(set));
     const g2 = await mbox.send(OP.getEventInterruptPolicy);
     if (g2.rc !== RC.success) return fail('event interrupt policy', 'Failed to get event interrupt policy : -6', -6, rcEvidence(g2));
+    // cxl_event_irqsetup → cxl_event_req_irq per log: the read-back mode must be MSI/MSI-X and its message number
+    // [7:4] must name an allocated vector, else "Failed to get interrupt for event <Log> log" fails the probe.
+    const after = decodeEventInterruptPolicy(g2.output);
+    for (const [name, v] of [['Info', after.info], ['Warn', after.warning], ['Failure', after.failure], ['Fatal', after.fatal]] as const) {
+      const mode = v & 3;
+      const msgnum = (v >>> 4) & 0xf;
+      if (mode !== 1 || msgnum >= vectors)
+        return fail('event interrupt policy', `Failed to get interrupt for event ${name} log`, mode !== 1 ? -6 : -22, `after Set: ${toHex(g2.output)} (${name}: mode ${mode}, message number ${msgnum}; ${vectors} vector(s))`);
+    }
     log.pass(`${n}: event interrupt policy`, 'MSI/MSI-X set for informational, warning, failure and fatal logs', `before ${toHex(g.output)}, after ${toHex(g2.output)}`);
 
     // cxl_mem_get_event_records(CXLDEV_EVENT_STATUS_ALL): fatal, failure, warning, informational. Each log is read
