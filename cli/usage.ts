@@ -30,7 +30,7 @@ commands:
          write a session (runs, traces, steps, logs) to a file another bench can import or open
   session import FILE [--db FILE] [--json]
          copy the sessions of an exported file into the database
-  compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--hunks N] [--json] [--db FILE]
+  compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--rebase] [--hunks N] [--json] [--db FILE]
          compare two stored runs: counts, first divergence, registers, first N hunks decoded (exit 1 when they differ)
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset

@@ -1,4 +1,4 @@
-// `cxl-bench compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--hunks N] [--json]`: compare two
+// `cxl-bench compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--rebase] [--hunks N] [--json]`: compare two
 // stored runs; exit 0 when they are equal, 1 when they differ (CI gates a board revision on it). Text output:
 // counts, first divergence, the registers that differ, and the first N hunks (default 5) with field decode.
 
@@ -21,7 +21,7 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
   const p = parse(
     'compare',
     args,
-    { db: { type: 'string' }, json: { type: 'boolean' }, mask: { type: 'string', multiple: true }, 'node-map': { type: 'string', multiple: true }, hunks: { type: 'string' } },
+    { db: { type: 'string' }, json: { type: 'boolean' }, mask: { type: 'string', multiple: true }, 'node-map': { type: 'string', multiple: true }, hunks: { type: 'string' }, rebase: { type: 'boolean' } },
     { min: 2, max: 2, names: 'RUN_A RUN_B' },
   );
   const nodeMap = parseNodeMap(p.values['node-map'] as unknown as string[] | undefined);
@@ -36,7 +36,7 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     try {
       const masks = p.values.mask as unknown as string[] | undefined;
       const service = new CompareService(store);
-      r = service.run({ runA: a, runB: b, ...(masks ? { masks } : {}), ...(nodeMap ? { nodeMap } : {}) });
+      r = service.run({ runA: a, runB: b, ...(masks ? { masks } : {}), ...(nodeMap ? { nodeMap } : {}), ...(p.values.rebase ? { rebase: true } : {}) });
       if (!p.values.json && topHunks > 0 && r.hunkCount > 0) hunks = service.hunks(r.compareId, 0, topHunks);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'not-found') throw new UsageError(`compare: ${e.message}`);
