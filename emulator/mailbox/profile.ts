@@ -26,6 +26,11 @@ export interface MailboxProfile {
    * null = use the table. QEMU checks Busy (one background command at a time) before this list.
    */
   mediaDisabledOpcodes: ReadonlySet<number> | null;
+  /**
+   * Event Interrupt Policy message numbers per log (Info, Warning, Failure, Fatal, DC) that Get reports for an
+   * enabled log; null = the message number reads 0 (one shared vector).
+   */
+  eventIrqVectors: readonly number[] | null;
 }
 
 const SPEC: MailboxProfile = {
@@ -38,6 +43,7 @@ const SPEC: MailboxProfile = {
   fwSlots: ['CXLBENCH FW 1.0', null],
   identifyFwRevision: null,
   mediaDisabledOpcodes: null,
+  eventIrqVectors: null,
 };
 
 const QEMU: MailboxProfile = {
@@ -65,6 +71,9 @@ const QEMU: MailboxProfile = {
   // QEMU hw/cxl/cxl-mailbox-utils.c cxl_process_cci_message "forbid any selected commands while the media is
   // disabled": this exact list, so Get Event Records, Get Partition Info and Get Log fail too (the spec profile lets
   // them through: they do not touch the media), while the scan-media commands still run.
+  // hw/cxl/cxl-events.c cxl_event_init(cxlds, 2): MSI-X vectors 2-5 for the four logs, DC reuses Info's; Get Event
+  // Interrupt Policy reports CXL_EVENT_INT_SETTING(vec) = vec << 4 | MSI/MSI-X for every enabled log.
+  eventIrqVectors: [2, 3, 4, 5, 2],
   mediaDisabledOpcodes: new Set([
     OP.getEventRecords,
     OP.getPartitionInfo,

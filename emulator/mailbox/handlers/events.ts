@@ -60,7 +60,12 @@ export const getEventInterruptPolicy: Handler = ({ dev }) => ok(dev.interruptPol
 /** Set Event Interrupt Policy (CXL 2.0 8.2.9.1.5): 4 bytes, or 5 with the r3.x Dynamic Capacity byte. */
 export const setEventInterruptPolicy: Handler = ({ dev }, input) => {
   for (const b of input) if ((b & MODE_MASK) === MODE_RESERVED) return fail(RC.invalidInput);
-  // Only the mode is host-written; the message number [7:4] is the device's and reads back as 0 here.
-  for (let i = 0; i < input.length; i++) dev.interruptPolicy[i] = input[i] & MODE_MASK;
+  // Only the mode is host-written; the message number [7:4] is the device's: 0 (one shared vector) unless the
+  // profile names a vector per log. QEMU reports any enabled log as MSI/MSI-X with its vector.
+  const vectors = dev.profile.eventIrqVectors;
+  for (let i = 0; i < input.length; i++) {
+    const mode = input[i] & MODE_MASK;
+    dev.interruptPolicy[i] = vectors === null ? mode : mode === 0 ? 0 : ((((vectors[i] ?? 0) & 0xf) << 4) | 1);
+  }
   return ok();
 };

@@ -46,4 +46,15 @@ describe("'qemu' profile", () => {
     expect(qemu.run(OP.getScanMediaCapabilities, payload(0x10, [[8, 8, 1]])).rc).toBe(RC.success);
     expect(spec.run(OP.getScanMediaCapabilities, payload(0x10, [[8, 8, 1]])).rc).toBe(RC.mediaDisabled);
   });
+
+  it('Get Event Interrupt Policy reports QEMU\'s vectors 2-5 (DC shares Info\'s) for enabled logs; the spec profile reports 0', () => {
+    const qemu = makeDevice({ profile: 'qemu' });
+    expect(qemu.run(OP.setEventInterruptPolicy, payload(5, [[0, 1, 1], [1, 1, 1], [2, 1, 1], [3, 1, 1], [4, 1, 1]])).rc).toBe(RC.success);
+    expect([...qemu.run(OP.getEventInterruptPolicy).output]).toEqual([0x21, 0x31, 0x41, 0x51, 0x21]);
+    expect(qemu.run(OP.setEventInterruptPolicy, payload(4)).rc).toBe(RC.success);
+    expect([...qemu.run(OP.getEventInterruptPolicy).output].slice(0, 4)).toEqual([0, 0, 0, 0]);
+    const spec = makeDevice();
+    spec.run(OP.setEventInterruptPolicy, payload(4, [[0, 1, 1], [1, 1, 1], [2, 1, 1], [3, 1, 1]]));
+    expect([...spec.run(OP.getEventInterruptPolicy).output].slice(0, 4)).toEqual([1, 1, 1, 1]);
+  });
 });
