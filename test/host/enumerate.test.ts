@@ -39,8 +39,8 @@ describe('enumerate', () => {
     expect(r.summary).toMatch(/^enumerate: 4 pass/);
   });
 
-  it('the registry lists the four sequences by id', () => {
-    expect(SEQUENCES.map((s) => s.id)).toEqual(['enumerate', 'linux-probe', 'region', 'conformance']);
+  it('the registry lists the sequences by id', () => {
+    expect(SEQUENCES.map((s) => s.id)).toEqual(['enumerate', 'linux-probe', 'region', 'conformance', 'replay']);
     expect(getSequence('linux-probe')?.title).toBe('Linux probe');
     expect(getSequence('nope')).toBeUndefined();
   });
