@@ -79,8 +79,9 @@ function decodeAccess(ev: AccessEvent, idx: LayoutIndex, previous?: PreviousValu
   if (hits.length === 0) {
     const inBlock = idx.blockAt(ev.node, ev.region, ev.offset);
     if (inBlock) {
-      const register = `+${hex(ev.offset - inBlock.placed.base)}`;
-      return { block: inBlock.block.name, register, fields: [], text: [ev.node, inBlock.block.name, register].join(SEP) };
+      // Named with its block, since such an area has no register names of its own (CSV/UI show this column alone).
+      const register = `${inBlock.block.name} +${hex(ev.offset - inBlock.placed.base)}`;
+      return { block: inBlock.block.name, register, fields: [], text: [ev.node, register].join(SEP) };
     }
     const register = `(unknown +${hex(ev.offset)})`;
     return { block: '', register, fields: [], text: [ev.node, ev.region, register].join(SEP) };

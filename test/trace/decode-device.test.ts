@@ -14,7 +14,7 @@ describe('decode against the emulated Type 3 layout (the same tables that implem
   it('names an access inside the mailbox payload area by block and offset, not as unknown', () => {
     const d = decodeEvent(acc('ep0', 'bar2', payload.base + 0xc, 'R', 0x424c5843n), layout, resolveBlock);
     expect(d.block).toBe('CXL Mailbox Command Payload');
-    expect(d.register).toBe('+0xc');
+    expect(d.register).toBe('CXL Mailbox Command Payload +0xc');
   });
 
   it('still reports offsets outside every block as unknown', () => {
