@@ -235,6 +235,10 @@ export function dvsecFlexBusDecl(p: P): BlockDecl {
     ]),
     reg('Flex Bus Port Status', 0x0e, 2, [
       ...FLEX_BITS.map(([b, n]) => bit(`${n}_Enabled`, b, 'RO', `${n} negotiated`, (st >> b) & 1)),
+      // CXL 2.0 8.2.1.3.3: bits 3 and 4 report the negotiated Sync Header Bypass and Drift Buffer (the Capability
+      // register has no such bits, so FLEX_BITS leaves them out).
+      bit('CXL_Sync_Hdr_Bypass_Enabled', 3, 'RO', 'Sync header bypass negotiated', (st >> 3) & 1),
+      bit('Drift_Buffer_Enabled', 4, 'RO', 'Drift buffer enabled', (st >> 4) & 1),
       bit('CXL Correctable Protocol ID Framing Error', 8, 'RW1C', 'Framing error corrected'),
       bit('CXL Uncorrectable Protocol ID Framing Error', 9, 'RW1C', 'Uncorrectable framing error'),
       bit('CXL Unexpected Protocol ID Dropped', 10, 'RW1C', 'Flit with an unexpected protocol ID dropped'),

@@ -110,3 +110,13 @@ describe('sticky read-only fields (ROS)', () => {
     expect(b.read(0x18, 4)).toBe(0);
   });
 });
+
+describe('Flex Bus Port DVSEC status (CXL 2.0 8.2.1.3.3)', () => {
+  it('reports Sync Header Bypass and Drift Buffer enabled from the status reset value', () => {
+    const b = inst('dvsec-flex-bus', { status: 0x3e });
+    expect(b.read(0x0e, 2)).toBe(0x3e);
+    const d = resolveBlock('dvsec-flex-bus', {})!;
+    const names = d.registers.find((r) => r.offset === 0x0e)!.fields.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['CXL_Sync_Hdr_Bypass_Enabled', 'Drift_Buffer_Enabled']));
+  });
+});
