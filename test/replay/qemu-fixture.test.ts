@@ -95,4 +95,60 @@ describe('QEMU 7.2 SeaBIOS capture replayed on our emulation', () => {
     const vendor = items.find((i) => i.kind === 'value' && i.a!.row.width === 2 && i.a!.row.offset === 0)!;
     expect(vendor.fields).toEqual([{ name: 'Vendor ID', a: '0x8086', b: '0x1e98', masked: false }]);
   });
+
+  it('a capture with a switch (cxl-upstream, two cxl-downstream, two cxl-type3) maps by role onto switch4', async () => {
+    const log = readFileSync(new URL('../fixtures/qemu-7.2-seabios-cxl-switch.log', import.meta.url), 'utf8');
+    const mapping = mapQemuDevices(scanQemuDevices(log), builtinLayout('switch4'));
+    expect(mapping.mapped.map((d) => `${d.name} ${d.bdf}=${d.node}`)).toEqual([
+      'pxb-cxl 00:01.0=hb0',
+      'cxl-rp 0c:00.0=hb0.rp0',
+      'cxl-upstream 0d:00.0=hb0.rp0.sw0.usp',
+      'cxl-downstream 0e:00.0=hb0.rp0.sw0.dsp0',
+      'cxl-downstream 0e:01.0=hb0.rp0.sw0.dsp1',
+      'cxl-type3 0f:00.0=hb0.rp0.sw0.dsp0.ep0',
+      'cxl-type3 10:00.0=hb0.rp0.sw0.dsp1.ep0',
+    ]);
+    const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: qemuLogForReplay(log, mapping), topology: 'switch4', devices: mapping.devices });
+    const r = await callApi(s, 'runs.replay', { sessionId, sourceRunId: run.id, profile: 'qemu' });
+    expect(r.run.topology).toBe('switch4');
+    expect(await s.runs.wait(r.run.id)).toBe('passed');
+    const summary = await callApi(s, 'compare.run', { runA: run.id, runB: r.run.id, nodeMap: r.nodeMap });
+    expect(summary.counts).toEqual({ equal: 317, valueDiffers: 28, onlyA: 2, onlyB: 0, pollCountDiffers: 0 });
+    const differing = summary.registers
+      .filter((x) => x.valueDiffers + x.onlyA + x.onlyB > 0)
+      .map((x) => x.register.replace('PCI Type 1 (Bridge) Configuration Header · ', 'T1 · ').replace('PCI Type 0 Configuration Header · ', 'T0 · '))
+      .sort();
+    expect(differing).toEqual([
+      'hb0 · cfg +0x0 · R4',
+      'hb0.rp0 · PCI Express Capability · Device Control · R2',
+      'hb0.rp0 · PCI Express Capability · Device Status · R2',
+      'hb0.rp0 · T1 · Capabilities Pointer · R1',
+      'hb0.rp0 · T1 · I/O Base · R1',
+      'hb0.rp0 · T1 · Interrupt Pin · R1',
+      'hb0.rp0 · T1 · Prefetchable Memory Base + Prefetchable Memory Limit · R4',
+      'hb0.rp0 · T1 · Revision ID + Programming Interface + Sub-Class Code + Base Class Code · R4',
+      'hb0.rp0.sw0.dsp0 · T1 · Capabilities Pointer · R1',
+      'hb0.rp0.sw0.dsp0 · T1 · I/O Base · R1',
+      'hb0.rp0.sw0.dsp0 · T1 · Revision ID + Programming Interface + Sub-Class Code + Base Class Code · R4',
+      'hb0.rp0.sw0.dsp0 · cfg +0x90 · R4',
+      'hb0.rp0.sw0.dsp0 · cfg +0x92 · R2',
+      'hb0.rp0.sw0.dsp0.ep0 · T0 · BAR4 · R4',
+      'hb0.rp0.sw0.dsp0.ep0 · T0 · BAR5 · R4',
+      'hb0.rp0.sw0.dsp1 · T1 · Capabilities Pointer · R1',
+      'hb0.rp0.sw0.dsp1 · T1 · I/O Base · R1',
+      'hb0.rp0.sw0.dsp1 · T1 · Revision ID + Programming Interface + Sub-Class Code + Base Class Code · R4',
+      'hb0.rp0.sw0.dsp1 · cfg +0x90 · R4',
+      'hb0.rp0.sw0.dsp1 · cfg +0x92 · R2',
+      'hb0.rp0.sw0.dsp1.ep0 · T0 · BAR4 · R4',
+      'hb0.rp0.sw0.dsp1.ep0 · T0 · BAR5 · R4',
+      'hb0.rp0.sw0.usp · T1 · Capabilities Pointer · R1',
+      'hb0.rp0.sw0.usp · T1 · I/O Base · R1',
+      'hb0.rp0.sw0.usp · T1 · Revision ID + Programming Interface + Sub-Class Code + Base Class Code · R4',
+      'hb0.rp0.sw0.usp · cfg +0x90 · R4',
+      'hb0.rp0.sw0.usp · cfg +0x92 · R2',
+    ]);
+    // Switch port IDs are QEMU's (19e5:a128 / a129) on both sides.
+    for (const n of ['usp', 'dsp0', 'dsp1'])
+      expect(summary.registers.find((x) => x.register === `hb0.rp0.sw0.${n} · PCI Type 1 (Bridge) Configuration Header · Vendor ID + Device ID · R4`)).toMatchObject({ valueDiffers: 0, onlyA: 0 });
+  });
 });
