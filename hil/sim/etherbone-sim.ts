@@ -90,17 +90,47 @@ export async function startEtherboneSim(o: EtherboneSimOptions): Promise<Etherbo
     c.setNoDelay(true);
     c.on('close', () => clients.delete(c));
     c.on('error', () => undefined);
-    let buf = new Uint8Array(0);
-    let chain = Promise.resolve();
+    let buf: Uint8Array = new Uint8Array(0);
+    // Replies leave in request order. With nothing held back (no stall injected) a reply is written in the
+    // same turn as its request: a timer here, even of 0 ms, costs ~1 ms per round trip (Node clamps timers to
+    // 1 ms), which was the whole of the 1.2 ms loopback read latency.
+    const held: Array<{ bytes: Uint8Array | null; delayMs: number }> = [];
+    let draining = false;
+    const drain = (): void => {
+      if (draining) return;
+      const next = held[0];
+      if (!next) return;
+      draining = true;
+      setTimeout(() => {
+        draining = false;
+        held.shift();
+        if (next.bytes === null) c.destroy();
+        else if (!c.destroyed) c.write(next.bytes);
+        drain();
+      }, next.delayMs);
+    };
+    const emit = (bytes: Uint8Array | null, delayMs: number): void => {
+      if (held.length === 0 && delayMs === 0) {
+        if (bytes === null) c.destroy();
+        else if (!c.destroyed) c.write(bytes);
+        return;
+      }
+      held.push({ bytes, delayMs });
+      drain();
+    };
     c.on('data', (d: Buffer) => {
-      const all = new Uint8Array(buf.length + d.length);
-      all.set(buf);
-      all.set(d, buf.length);
+      let all: Uint8Array;
+      if (buf.length === 0) all = d;
+      else {
+        all = new Uint8Array(buf.length + d.length);
+        all.set(buf);
+        all.set(d, buf.length);
+      }
       let off = 0;
       for (;;) {
         const len = ebTcpFrameLength(all.subarray(off), all.length - off);
         if (len === 0) break;
-        const frame = all.slice(off, off + len);
+        const frame = all.subarray(off, off + len);
         off += len;
         let p: EbPacket;
         try {
@@ -114,12 +144,12 @@ export async function startEtherboneSim(o: EtherboneSimOptions): Promise<Etherbo
         const drop = faults.countRequest();
         if (reply) {
           const shaped = faults.shapeReply(encodeEbPacket(reply));
-          // Replies stay in order: a stalled reply holds back the ones after it.
-          chain = chain.then(() => new Promise<void>((r) => setTimeout(() => (c.destroyed || c.write(shaped.bytes), r()), shaped.delayMs)));
+          emit(shaped.bytes, shaped.delayMs);
         }
-        if (drop) chain = chain.then(() => void c.destroy());
+        if (drop) emit(null, 0);
       }
-      buf = all.slice(off);
+      // Keep the unparsed tail (copied: `d` is Node's buffer, reused after this callback).
+      buf = off === all.length ? new Uint8Array(0) : all.slice(off);
     });
   });
   await new Promise<void>((r) => server.listen(o.port ?? 0, host, () => r()));
