@@ -75,6 +75,16 @@ export interface CdatRead {
   error?: string;
 }
 
+/**
+ * cxl_cdat_get_length (Linux core/pci.c): one Read Entry of handle 0, whose first entry dword is the CDAT header's
+ * Length; Linux sizes its buffer from it before reading the table. null when the exchange fails or is short.
+ */
+export async function cdatGetLength(t: Target, pos: number, sleep: (ns: number) => Promise<void>): Promise<number | null> {
+  const r = await doeExchange(t, pos, [(2 << 16) | CXL_VENDOR_ID, 3, 0], sleep);
+  if (!r.ok || r.response.length < 4) return null;
+  return r.response[3]! >>> 0;
+}
+
 /** Read the whole CDAT, entry by entry from handle 0, until the next handle is 0xFFFF. */
 export async function cdatRead(t: Target, pos: number, sleep: (ns: number) => Promise<void>): Promise<CdatRead> {
   const parts: number[] = [];

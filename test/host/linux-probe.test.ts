@@ -145,6 +145,37 @@ describe('linux-probe event interrupt set-up (cxl_event_irqsetup)', () => {
   });
 });
 
+describe('linux-probe CDAT read (read_cdat_data)', () => {
+  it('asks for the CDAT length (handle 0) once, then reads every entry from handle 0', async () => {
+    const requests: number[] = [];
+    let dword = -1; // index within the current Table Access request: 0 header, 1 length, 2 handle
+    const { dev, ctx } = realDevice({}, 'hb0.rp0.ep0', (t) => ({
+      ...t,
+      node: t.node,
+      backend: t.backend,
+      cfgRead: (o: number, w: 1 | 2 | 4) => t.cfgRead(o, w),
+      cfgWrite: (o: number, w: 1 | 2 | 4, v: number) => {
+        // DOE Write Data Mailbox: a CXL Table Access request is header (vendor 1E98h, type 2), length, then the
+        // dword whose [31:16] is the entry handle.
+        if (o === doeAt + 0x10) {
+          dword = v >>> 0 === 0x0002_1e98 ? 0 : dword >= 0 ? dword + 1 : -1;
+          if (dword === 2) requests.push(v >>> 16);
+        }
+        return t.cfgWrite(o, w, v);
+      },
+      barRead: (b: number, o: number, w: 1 | 2 | 4) => t.barRead(b, o, w),
+      barWrite: (b: number, o: number, w: 1 | 2 | 4, v: number) => t.barWrite(b, o, w, v),
+      barRead64: (b: number, o: number) => t.barRead64(b, o),
+      barWrite64: (b: number, o: number, v: bigint) => t.barWrite64(b, o, v),
+    }));
+    const doeAt = dev.layout().find((p) => p.block === 'pci-doe')!.base;
+    await linuxProbeRun(ctx);
+    const entries = dev.cdat.length;
+    expect(requests).toEqual([0, ...Array.from({ length: entries }, (_, i) => i)]);
+    expect(ctx.steps.find((x) => x.name.endsWith('CDAT'))!.verdict).toBe('pass');
+  });
+});
+
 describe('linux-probe mailbox set-up order (cxl_pci_setup_mailbox)', () => {
   it('reads MB Capabilities before polling Memory Device Status for Mailbox Interfaces Ready', async () => {
     const reads: number[] = [];

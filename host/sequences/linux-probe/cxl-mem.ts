@@ -3,7 +3,7 @@
 // and the nvdimm label read (Get LSA) of a persistent-memory device.
 
 import { hex } from '../../core/bytes.js';
-import { cdatChecksumOk, cdatRead, doeFindCdatMailbox } from '../../core/doe.js';
+import { cdatChecksumOk, cdatGetLength, cdatRead, doeFindCdatMailbox } from '../../core/doe.js';
 import { HDM, HDM_DECODER_ENABLE, hdmReadCaps, hdmReadDecoder, hdmWrite, type HdmAt } from '../../core/hdm.js';
 import { encodeGetLsa, type IdentifyMemdev } from '../../core/mbox-payloads.js';
 import { OP, RC } from '../../core/mbox-opcodes.js';
@@ -58,7 +58,9 @@ export async function cxlMemProbe(ctx: SequenceContext, log: StepLog, s: Endpoin
   const doe = await doeFindCdatMailbox(t, ctx.sleep.bind(ctx));
   if (!doe) log.info(`${n}: CDAT`, 'No CDAT mailbox (no DOE capability answering CXL Table Access)');
   else {
-    const c = await cdatRead(t, doe, ctx.sleep.bind(ctx));
+    // cxl_cdat_get_length (handle 0, for the buffer size), then cxl_cdat_read_table from handle 0 again.
+    const length = await cdatGetLength(t, doe, ctx.sleep.bind(ctx));
+    const c = length === null ? { ok: false, bytes: new Uint8Array(0), entries: 0, error: 'DOE failed reading the CDAT length' } : await cdatRead(t, doe, ctx.sleep.bind(ctx));
     if (!c.ok || !cdatChecksumOk(c.bytes)) log.warn(`${n}: CDAT`, 'Failed to read/validate CDAT.', c.error ?? `checksum of ${c.bytes.length} B is not zero`);
     else log.pass(`${n}: CDAT`, `${c.bytes.length} B in ${c.entries} entries, checksum ok`, `DOE at ${hex(doe, 3)}`);
   }
