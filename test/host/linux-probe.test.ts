@@ -316,6 +316,29 @@ describe('linux-probe with the emulated device’s injection API', () => {
     expect(f[0]!.evidence).toContain('Control = 0x0000_1400');
   });
 
+  it('HDM decoding already enabled by firmware: Linux only sets Mem_Enable (devm_cxl_enable_mem)', async () => {
+    const { dev, target, ctx } = realDevice();
+    const { discoverFunction } = await import('../../host/core/discover.js');
+    const at = (await discoverFunction(target)).layout.blocks.find((b) => b.block === 'cxl-hdm-decoder')!.base;
+    const d = dev.layout().find((p) => p.block === 'dvsec-cxl-device')!.base;
+    dev.fn.barWrite(0, at + 0x04, 4, 2); // HDM Decoder Enable, Mem_Enable still clear
+    await linuxProbeRun(ctx);
+    expect(dev.fn.cfgRead(d + 0x0c, 2) & 4).toBe(4);
+    expect(ctx.steps.find((s) => s.name.endsWith('HDM decode init'))!.reason).toContain('already enabled');
+  });
+
+  it('Mem_Enable set with nothing committed emulates decoders from the DVSEC ranges even if HDM decoding is enabled', async () => {
+    const { dev, target, ctx } = realDevice();
+    const { discoverFunction } = await import('../../host/core/discover.js');
+    const at = (await discoverFunction(target)).layout.blocks.find((b) => b.block === 'cxl-hdm-decoder')!.base;
+    const d = dev.layout().find((p) => p.block === 'dvsec-cxl-device')!.base;
+    dev.fn.cfgWrite(d + 0x0c, 2, 0x0006);
+    dev.fn.barWrite(0, at + 0x04, 4, 2);
+    await linuxProbeRun(ctx);
+    // should_emulate_decoders looks at Mem_Enable and Committed, not at Global Control.
+    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges');
+  });
+
   it('firmware-enabled DVSEC ranges without HDM decode take the DVSEC range fallback', async () => {
     const { target, ctx } = realDevice();
     const { pciFindDvsec } = await import('../../host/core/pci.js');

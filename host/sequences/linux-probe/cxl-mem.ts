@@ -51,7 +51,9 @@ export async function cxlMemProbe(ctx: SequenceContext, log: StepLog, s: Endpoin
   const decoders = [];
   for (let i = 0; i < caps.decoderCount; i++) decoders.push(await hdmReadDecoder(h, i));
   const anyCommitted = decoders.some((d) => d.committed);
-  const emulate = dv.memEnabled && !(global & HDM_DECODER_ENABLE) && !anyCommitted;
+  // should_emulate_decoders: the DVSEC ranges stand in for decoders when firmware set Mem_Enable and no HDM
+  // decoder is committed (whatever Global Control says).
+  const emulate = dv.memEnabled && !anyCommitted;
   log.pass(`${n}: HDM decoder capability`, `${caps.decoderCount} decoder(s)${emulate ? `; fallback map ${activeRanges.length} range register(s)` : ''}`, `${capEv}; Global Control = ${hex(global)}`);
 
   // read_cdat_data: CDAT over DOE (errors only logged).
@@ -65,25 +67,35 @@ export async function cxlMemProbe(ctx: SequenceContext, log: StepLog, s: Endpoin
     else log.pass(`${n}: CDAT`, `${c.bytes.length} B in ${c.entries} entries, checksum ok`, `DOE at ${hex(doe, 3)}`);
   }
 
-  // cxl_hdm_decode_init: take over from the DVSEC ranges or enable HDM decoding.
-  if (emulate) {
-    // cxl_hdm_decode_init: every active range must sit inside a root decoder (CFMWS) or the port fails.
-    if (ctx.platform) {
-      const wins = cedtParse(ctx.platform.cedt()).cfmws;
-      const outside = activeRanges.filter((r) => !wins.some((w) => r.base >= w.base && r.base + r.size <= w.base + w.size));
-      if (outside.length) return fail('HDM decode init', 'Range register decodes outside platform defined CXL ranges.', -6, `${dvEv}; CFMWS ${wins.map((w) => `${hex(w.base, 12)}+${hex(w.size, 12)}`).join(', ') || 'none'}`);
-    }
-    log.info(`${n}: HDM decode init`, 'DVSEC range fallback: Linux keeps the firmware ranges and emulates decoders from them', dvEv);
-  } else if (!(global & HDM_DECODER_ENABLE)) {
-    await hdmWrite(h, HDM.globalCtrl, global | HDM_DECODER_ENABLE);
+  // cxl_hdm_decode_init (core/pci.c): HDM Decoder Enable already set means platform firmware set decoding up, and
+  // Linux only makes sure Mem_Enable is set (devm_cxl_enable_mem). Otherwise, with DVSEC ranges enabled, at least
+  // one range must sit in a root decoder (CFMWS) and HDM decoding stays off; without them Linux enables HDM
+  // decoding (devm_cxl_enable_hdm: Global Control |= Enable, unconditionally) and then Mem_Enable.
+  const enableMem = async (): Promise<string> => {
+    // cxl_set_mem_enable: read Control; write only when Mem_Enable differs.
     const ctrl = await t.cfgRead(s.dvsec + DVSEC0.ctrl, 2);
     if (!(ctrl & DVSEC0_CTRL_MEM_ENABLE)) await t.cfgWrite(s.dvsec + DVSEC0.ctrl, 2, ctrl | DVSEC0_CTRL_MEM_ENABLE);
+    return `DVSEC Control ${hex(ctrl, 4)} → ${hex(await t.cfgRead(s.dvsec + DVSEC0.ctrl, 2), 4)}`;
+  };
+  if (global & HDM_DECODER_ENABLE) {
+    const ev = await enableMem();
+    log.pass(`${n}: HDM decode init`, 'HDM decoding already enabled (platform firmware); Mem_Enable set', `Global Control = ${hex(global)}; ${ev}`);
+  } else if (dv.memEnabled) {
+    if (ctx.platform) {
+      const wins = cedtParse(ctx.platform.cedt()).cfmws;
+      const allowed = activeRanges.filter((r) => wins.some((w) => r.base >= w.base && r.base + r.size <= w.base + w.size));
+      if (allowed.length === 0) return fail('HDM decode init', 'Range register decodes outside platform defined CXL ranges.', -6, `${dvEv}; CFMWS ${wins.map((w) => `${hex(w.base, 12)}+${hex(w.size, 12)}`).join(', ') || 'none'}`);
+    }
+    log.info(`${n}: HDM decode init`, 'DVSEC range fallback: Linux keeps the firmware ranges (HDM Decoder Enable left clear) and emulates decoders from them', dvEv);
+  } else {
+    await hdmWrite(h, HDM.globalCtrl, global | HDM_DECODER_ENABLE);
+    const memEv = await enableMem();
     const g2 = await h.regs.read32(h.base + HDM.globalCtrl);
     const c2 = await t.cfgRead(s.dvsec + DVSEC0.ctrl, 2);
     if (!(g2 & HDM_DECODER_ENABLE) || !(c2 & DVSEC0_CTRL_MEM_ENABLE))
       return fail('HDM decode init', 'HDM Decoder Enable or Mem_Enable did not stick', -6, `Global Control = ${hex(g2)}, DVSEC Control = ${hex(c2, 4)}`);
-    log.pass(`${n}: HDM decode init`, 'HDM Decoder Enable and Mem_Enable set', `Global Control ${hex(global)} → ${hex(g2)}, DVSEC Control ${hex(ctrl, 4)} → ${hex(c2, 4)}`);
-  } else log.pass(`${n}: HDM decode init`, 'HDM decoding already enabled', `Global Control = ${hex(global)}`);
+    log.pass(`${n}: HDM decode init`, 'HDM Decoder Enable and Mem_Enable set', `Global Control ${hex(global)} → ${hex(g2)}; ${memEv}`);
+  }
 
   // devm_cxl_enumerate_decoders → init_hdm_decoder for each decoder.
   let commitEnd = -1;
