@@ -10,6 +10,7 @@ import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
 import { id, limit, name, none, offset, slug, traceFilter } from './fields.js';
 import { resolveRunTargets, trackRunLinks } from '../links/run-targets.js';
+import { endpointPaths, resolveTopologySource, topologyBackends } from '../runs/topology-source.js';
 
 const notFound = (what: string, n: number, field = 'id'): ApiError => new ApiError('not-found', `${what} ${n} does not exist`, field);
 
@@ -111,6 +112,8 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       sessionId: id,
       sequence: slug.optional(),
       topology: slug.optional(),
+      topologyJson: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional(),
+      topologyDir: z.string({ error: 'must be a directory path' }).min(1, { error: 'must be a directory path' }).max(4096, { error: 'must be a directory path' }).optional(),
       targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
     }),
     handler: (s, i) => {
@@ -119,12 +122,21 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       if (!sequence) throw new ApiError('conflict', 'no sequences are registered', 'sequence');
       if (!s.sequences.get(sequence))
         throw new ApiError('bad-input', `runs.start: sequence: unknown sequence "${sequence}" (known: ${s.sequences.ids().join(', ')})`, 'sequence');
-      const topology = i.topology ?? s.defaultTopology();
-      if (!s.hasTopology(topology))
-        throw new ApiError('bad-input', `runs.start: topology: unknown topology "${topology}" (known: ${s.topologies().join(', ')})`, 'topology');
-      const hardware = resolveRunTargets(topology, i.targets);
+      // A built-in or saved name, or a topology file's text (topology-source.ts); the run records its exact JSON.
+      const src = resolveTopologySource(
+        { hasBuiltin: (n) => s.hasTopology(n), saved: s.store.topologies },
+        { ...(i.topology !== undefined ? { name: i.topology } : {}), ...(i.topologyJson !== undefined ? { json: i.topologyJson } : {}), ...(i.topologyDir ? { dir: i.topologyDir } : {}) },
+        'runs.start',
+        s.defaultTopology(),
+      );
+      const topology = src.name;
+      // Endpoints with a `backend` in the file become hardware targets; explicit targets override them node by node.
+      const fromFile = topologyBackends(src, src.kind === 'file' ? 'topologyJson' : 'topology', 'runs.start');
+      const explicit = src.kind === 'saved' || src.kind === 'file' ? resolveRunTargets(topology, i.targets, endpointPaths(src.topology!)) : resolveRunTargets(topology, i.targets);
+      const merged = { ...fromFile, ...explicit };
+      const hardware = Object.keys(merged).length ? merged : undefined;
       if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
-      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}) });
+      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}), ...(src.json !== null ? { topologyJson: src.json } : {}) });
       if (hardware) trackRunLinks(s, run.id, hardware);
       return run;
     },
@@ -137,7 +149,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
 
   'runs.get': {
     input: z.strictObject({ id }),
-    handler: (s, i) => ({ ...runOr404(s, i.id, 'id'), steps: s.store.steps.list(i.id) }),
+    handler: (s, i) => ({ ...runOr404(s, i.id, 'id'), steps: s.store.steps.list(i.id), topologyJson: s.store.runs.topologyJson(i.id) }),
   },
 
   'runs.cancel': {

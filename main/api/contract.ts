@@ -3,7 +3,7 @@
 // The table itself (schemas + handlers) lives in main/api/table.ts and must list exactly these calls.
 
 import type { Verdict } from '../../common/trace-sink.js';
-import type { LiveApiCalls } from './contract-live.js';
+import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
@@ -66,6 +66,8 @@ export interface Step {
 
 export interface RunDetail extends Run {
   steps: Step[];
+  /** The exact topology JSON the run was built from (null for the empty bench and older runs). */
+  topologyJson?: string | null;
 }
 
 export interface TraceRow {
@@ -271,6 +273,8 @@ export interface RunReplayInput {
   profile?: 'spec' | 'qemu';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
   nodeMap?: Record<string, string>;
+  /** Endpoints replaced by hardware for this replay, as in runs.start (replay against silicon). */
+  targets?: Record<string, HardwareTargetSpec>;
 }
 
 /** runs.replay output: the new run (status 'running'), its source, and the node map to give compare.run. */
@@ -279,6 +283,47 @@ export interface RunReplayResult {
   source: Run;
   /** Source node -> replay node as used; pass as compare.run { runA: source.id, runB: run.id, nodeMap }. */
   nodeMap: Record<string, string>;
+}
+
+// ---- Topology files as run inputs (issue 7) ----
+
+/** topologies.list: the built-in topologies and the ones saved in this database. */
+export interface TopologyEntry {
+  name: string;
+  kind: 'builtin' | 'saved';
+  /** One line, e.g. "1 host bridge, 1 root port, 1 Type 3 (...)". */
+  description: string;
+  /** Endpoints whose entry has a hardware `backend`. */
+  hardware: number;
+  createdAt: string | null; // ISO 8601; null for built-ins
+  updatedAt: string | null;
+}
+
+/** An endpoint's `backend` in a topology file: link URI and device map (file path, or an inline map). */
+export interface TopologyBackend {
+  link: string;
+  map: string | Record<string, unknown>;
+}
+
+/** topologies.get: the JSON text, its tree and nodes, and each endpoint's backend by node path. */
+export interface TopologyDetail extends TopologyEntry {
+  json: string;
+  tree: string;
+  nodes: TopologyNodeInfo[];
+  backends: Record<string, TopologyBackend>;
+}
+
+/** runs.start input. `topology`: a built-in or saved topology name; `topologyJson`: a topology file's text (then
+ * `topology` is only the run's label, default the file's "name"); `topologyDir`: where relative device-map paths
+ * of the file's backends resolve (default: the server's working directory). Explicit `targets` override the
+ * topology's backends node by node. */
+export interface RunStartInput {
+  sessionId: number;
+  sequence?: string;
+  topology?: string;
+  topologyJson?: string;
+  topologyDir?: string;
+  targets?: Record<string, HardwareTargetSpec>;
 }
 
 /** Every call: name -> [input, output]. */
@@ -293,7 +338,14 @@ export interface ApiCalls extends LiveApiCalls {
   /** Copy every session of a bench file (sessions.export output, or another bench's database) into this one. */
   'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
-  'runs.start': [{ sessionId: number; sequence?: string; topology?: string; targets?: Record<string, HardwareTargetSpec> }, Run];
+  'runs.start': [RunStartInput, Run];
+  /** Save a topology file's JSON under a name (replacing one of that name); invalid JSON is 'bad-input' on "json.<path>", nothing saved. */
+  'topologies.save': [{ name: string; json: string }, TopologyEntry];
+  /** Built-ins first, then saved ones by name. */
+  'topologies.list': [Record<string, never>, TopologyEntry[]];
+  'topologies.get': [{ name: string }, TopologyDetail];
+  /** Delete a saved topology (runs keep the JSON they used); built-ins cannot be deleted. */
+  'topologies.delete': [{ name: string }, { deleted: true }];
   /** Start a replay run of a stored run (e.g. an imported QEMU log); compare it with its source when it finishes. */
   'runs.replay': [RunReplayInput, RunReplayResult];
   'runs.list': [{ sessionId?: number }, Run[]];

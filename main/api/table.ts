@@ -10,6 +10,7 @@ import { CORE_CALLS } from './calls-core.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
 import { REPLAY_CALLS } from './calls-replay.js';
+import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
 import type { ApiName, ApiOutput } from './contract.js';
 import { inputError } from './input-error.js';
@@ -25,6 +26,7 @@ export const API: ApiTable = {
   ...LINK_CALLS,
   ...LIVE_CALLS,
   ...REPLAY_CALLS,
+  ...TOPOLOGY_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];

@@ -11,10 +11,14 @@ import type { Services } from '../services/services.js';
 import { endpointDeviceMap } from './device-maps.js';
 import { linkRegistryOf } from './link-registry.js';
 
-export function resolveRunTargets(topology: string, targets: Readonly<Record<string, HardwareTargetSpec>> | undefined): Record<string, HardwareBinding> | undefined {
+/** `endpoints`: the topology's Type 3 paths when it is not a built-in (a saved or file topology). */
+export function resolveRunTargets(
+  topology: string,
+  targets: Readonly<Record<string, HardwareTargetSpec>> | undefined,
+  endpoints: readonly string[] = builtinLayout(topology).filter((n) => n.kind === 'type3').map((n) => n.node),
+): Record<string, HardwareBinding> | undefined {
   const entries = Object.entries(targets ?? {});
   if (!entries.length) return undefined;
-  const endpoints = builtinLayout(topology).filter((n) => n.kind === 'type3').map((n) => n.node);
   const out: Record<string, HardwareBinding> = {};
   for (const [node, spec] of entries) {
     const field = `targets.${node}`;

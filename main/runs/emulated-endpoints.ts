@@ -35,7 +35,11 @@ export interface EmulatedOptions {
 
 export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink, opts: EmulatedOptions = {}): RunEnvironment {
   if (!isDefaultTopologyName(name)) throw new Error(`unknown topology "${name}"`);
-  const topology = defaultTopology(name);
+  return emulatedPlatformOf(defaultTopology(name), clock, sink, opts);
+}
+
+/** The same from a validated topology (a saved or file topology: main/runs/topology-source.ts). */
+export function emulatedPlatformOf(topology: Topology, clock: Clock, sink: TraceSink, opts: EmulatedOptions = {}): RunEnvironment {
   if (opts.profile) for (const e of topologyEndpoints(topology)) (e as { profile: DeviceProfile }).profile = opts.profile;
   const platform = buildPlatform(topology, { clock, sink });
   if (opts.enumerate !== false) platform.enumerateLikeFirmware();

@@ -10,6 +10,7 @@ import { LinkFault, type Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { EmulatedPlatform } from '../../emulator/topology/platform.js';
 import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
+import { loadDeviceMap } from '../../hil/device-map.js';
 import type { MessagePort } from 'node:worker_threads';
 import { openLink, parseLinkUri, type Link } from '../../hil/link.js';
 import { ProxiedLink } from '../links/link-proxy.js';
@@ -48,7 +49,7 @@ export async function attachHardware(
   try {
     for (const [node, b] of Object.entries(bindings)) {
       if (!env.targets.has(node)) throw new Error(`no node "${node}" in this topology (nodes: ${[...env.targets.keys()].join(', ')})`);
-      const map = endpointDeviceMap(b.map);
+      const map = b.mapText !== undefined ? loadDeviceMap(b.mapText) : endpointDeviceMap(b.map);
       let link: Link;
       try {
         const port = linkPorts[node];

@@ -20,6 +20,8 @@ export interface RunInit {
   replay?: ReplayBinding;
   /** Every emulated endpoint's device profile, replacing the topology's. */
   profile?: DeviceProfile;
+  /** The topology file's JSON text the platform is built from (saved or file topologies; topology-source.ts). */
+  topologyJson?: string;
 }
 
 export interface ReplayBinding {
@@ -30,7 +32,10 @@ export interface ReplayBinding {
 
 export interface HardwareBinding {
   link: string;
+  /** Device map file (absolute, or relative to the working directory). */
   map?: string;
+  /** An inline device map (map JSON or LiteX csr.json text) from a topology file's `backend.map`. */
+  mapText?: string;
 }
 
 export type WorkerMessage =

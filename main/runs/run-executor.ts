@@ -10,7 +10,7 @@ import { openDb } from '../store/open-db.js';
 import { LogsRepo } from '../store/logs-repo.js';
 import { RunsRepo } from '../store/runs-repo.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
-import { buildEnvironment, targetsLabel, type RunEnvironment } from './environment.js';
+import { buildEnvironment, buildEnvironmentFromJson, targetsLabel, type RunEnvironment } from './environment.js';
 import { attachHardware } from './hardware-targets.js';
 import type { RunInit, WorkerMessage } from './messages.js';
 import { RunRecorder } from './run-recorder.js';
@@ -73,10 +73,12 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     const registered = catalog.get(init.sequence);
     if (!registered) throw new Error(`unknown sequence "${init.sequence}"`);
     // A replay brings its own firmware cycles (the source's), so its platform starts from reset.
-    env = await buildEnvironment(init.topology, clock, rec.sink, {
+    const envOpts = {
       ...(init.profile ? { profile: init.profile } : {}),
       ...(init.replay ? { enumerate: false } : {}),
-    });
+    };
+    // A topology file's JSON (saved, or given to the CLI) is what the platform is built from when the run has it.
+    env = init.topologyJson !== undefined ? buildEnvironmentFromJson(init.topologyJson, clock, rec.sink, envOpts) : await buildEnvironment(init.topology, clock, rec.sink, envOpts);
     // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
     if (init.hardware)
       env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts, (e) => {

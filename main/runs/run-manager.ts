@@ -23,6 +23,8 @@ export interface RunRequest {
   replay?: ReplayBinding;
   /** Every emulated endpoint's device profile instead of the topology's. */
   profile?: DeviceProfile;
+  /** The topology file's JSON: recorded with the run, and the worker builds the platform from it (topology-source.ts). */
+  topologyJson?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export class RunManager {
       sequence: req.sequence,
       topology: req.topology,
       ...(hw.length ? { targets: hw.map(([node, b]) => `${node}=${b.link}`).join(', ') } : {}),
+      ...(req.topologyJson !== undefined ? { topologyJson: req.topologyJson } : {}),
     });
     const init: RunInit = {
       dbPath: this.store.path,
@@ -67,6 +70,7 @@ export class RunManager {
       ...(hw.length ? { hardware: req.hardware } : {}),
       ...(req.replay ? { replay: req.replay } : {}),
       ...(req.profile ? { profile: req.profile } : {}),
+      ...(req.topologyJson !== undefined ? { topologyJson: req.topologyJson } : {}),
     };
     // Links the worker cannot hold itself are opened and served here (main/links/link-proxy.ts).
     const linkPorts: Record<string, MessagePort> = {};

@@ -48,6 +48,8 @@ export interface NewRun {
   topology: string;
   targets?: string;
   status?: RunStatus;
+  /** The exact topology JSON the run is built from (null: the empty bench, or a run that has none). */
+  topologyJson?: string | null;
 }
 
 export const FINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'error', 'interrupted'];
@@ -62,11 +64,13 @@ export class RunsRepo {
   private readonly layoutStmt;
   private readonly getLayoutStmt;
   private readonly targetsStmt;
+  private readonly topologyJsonStmt;
 
   constructor(db: Database.Database) {
-    this.insertStmt = db.prepare<[number, string, string, string, RunStatus, string, string, number]>(
-      'INSERT INTO runs (session_id, sequence, topology, targets, status, started_at, owner_host, owner_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    this.insertStmt = db.prepare<[number, string, string, string, RunStatus, string, string, number, string | null]>(
+      'INSERT INTO runs (session_id, sequence, topology, targets, status, started_at, owner_host, owner_pid, topology_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.topologyJsonStmt = db.prepare<[number], { topology_json: string | null }>('SELECT topology_json FROM runs WHERE id = ?');
     this.getStmt = db.prepare<[number], RunRow>(`${SELECT} WHERE r.id = ?`);
     this.listAllStmt = db.prepare<[], RunRow>(`${SELECT} ORDER BY r.id`);
     this.listBySessionStmt = db.prepare<[number], RunRow>(`${SELECT} WHERE r.session_id = ? ORDER BY r.id`);
@@ -83,7 +87,7 @@ export class RunsRepo {
   create(r: NewRun, now = new Date()): Run {
     const owner = currentOwner();
     const id = Number(
-      this.insertStmt.run(r.sessionId, r.sequence, r.topology, r.targets ?? '', r.status ?? 'running', now.toISOString(), owner.host, owner.pid)
+      this.insertStmt.run(r.sessionId, r.sequence, r.topology, r.targets ?? '', r.status ?? 'running', now.toISOString(), owner.host, owner.pid, r.topologyJson ?? null)
         .lastInsertRowid,
     );
     return this.get(id)!;
@@ -113,6 +117,11 @@ export class RunsRepo {
   layout(id: number): Layout {
     const r = this.getLayoutStmt.get(id);
     return r ? (JSON.parse(r.layout) as Layout) : [];
+  }
+
+  /** The topology JSON a run was built from (null when it has none recorded). */
+  topologyJson(id: number): string | null {
+    return this.topologyJsonStmt.get(id)?.topology_json ?? null;
   }
 
   setTargets(id: number, targets: string): void {

@@ -8,6 +8,7 @@ import { openDb, type OpenOptions } from './open-db.js';
 import { RunsRepo } from './runs-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { StepsRepo } from './steps-repo.js';
+import { TopologiesRepo } from './topologies-repo.js';
 import { TraceReader, type DecoderFactory } from './trace-reader.js';
 
 export interface StoreOptions extends OpenOptions {
@@ -21,6 +22,7 @@ export class Store {
   readonly steps: StepsRepo;
   readonly logs: LogsRepo;
   readonly chunks: EventChunksRepo;
+  readonly topologies: TopologiesRepo;
   readonly traces: TraceReader;
 
   constructor(
@@ -33,6 +35,7 @@ export class Store {
     this.steps = new StepsRepo(db);
     this.logs = new LogsRepo(db);
     this.chunks = new EventChunksRepo(db);
+    this.topologies = new TopologiesRepo(db);
     this.traces = new TraceReader(this.chunks, (id) => this.runs.layout(id), decoderFor);
   }
 
