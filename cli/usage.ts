@@ -21,7 +21,8 @@ commands:
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
   import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--db FILE] [--json]
          a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line
-  replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--hunks N] [--db FILE] [--json]
+  replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
+         [--hunks N] [--db FILE] [--json]
          issue a stored run's accesses (e.g. an imported QEMU log) on an emulated topology, then compare
          source and replay: first divergence, counts, top hunks with field decode (exit 1 when they differ)
   qemu-compare LOG [--profile qemu|spec] [--topology NAME] [--node-map QEMU=NODE ...] [--session NAME] [--db FILE] [--json]

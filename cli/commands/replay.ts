@@ -1,5 +1,6 @@
-// `cxl-bench replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--hunks N] [--db FILE] [--json]`
-// replays a stored run's accesses (an imported QEMU log, or one of our runs) on an emulated topology through
+// `cxl-bench replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
+// [--hunks N] [--db FILE] [--json]` replays a stored run's accesses (an imported QEMU log, or one of our runs) on an
+// emulated topology (endpoints optionally replaced by hardware, as `run --target` does) through
 // runs.replay, then compares source and replay (compare.run) and prints the first divergence, the counts, the
 // registers that differ and the top hunks with field decode. Exit 0 equal, 1 different (or the replay failed).
 //
@@ -9,7 +10,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { ApiError } from '../../main/api/api-error.js';
-import type { CompareHunk, CompareSummary, Run, RunReplayResult } from '../../main/api/contract.js';
+import type { ApiInput, CompareHunk, CompareSummary, Run, RunReplayResult } from '../../main/api/contract.js';
 import { callApi } from '../../main/api/table.js';
 import { builtinLayout } from '../../main/compare/topology-layout.js';
 import type { Services } from '../../main/services/services.js';
@@ -19,6 +20,7 @@ import { mapQemuDevices, qemuLogForReplay, QEMU_DEVICE_ROLES, scanQemuDevices, t
 import { DEFAULT_DB, int, oneOf, parse, str, type Options } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress-bar.js';
+import { parseTargets } from './run-sequence.js';
 import { EXIT, UsageError } from '../usage.js';
 
 const PROFILES = ['spec', 'qemu'] as const;
@@ -56,7 +58,7 @@ async function replayAndCompare(
   services: Services,
   io: CliIo,
   command: string,
-  input: { sessionId: number; sourceRunId: number; topology?: string; profile?: 'spec' | 'qemu'; nodeMap?: Record<string, string> },
+  input: ApiInput<'runs.replay'>,
   topHunks: number,
 ): Promise<ReplayOutcome> {
   const bar = new ProgressBar(io.stderr);
@@ -118,12 +120,13 @@ const jsonOf = (o: ReplayOutcome, extra: Record<string, unknown> = {}): string =
   JSON.stringify({ ...extra, source: o.replay.source, replay: o.finished, nodeMap: o.replay.nodeMap, compare: o.compare, hunks: o.hunks }) + '\n';
 
 export async function replayCommand(args: string[], io: CliIo): Promise<number> {
-  const p = parse('replay', args, COMMON, { min: 1, max: 1, names: 'RUN' });
+  const p = parse('replay', args, { ...COMMON, target: { type: 'string', multiple: true }, map: { type: 'string' } }, { min: 1, max: 1, names: 'RUN' });
   const sourceRunId = Number(p.positionals[0]);
   if (!Number.isInteger(sourceRunId) || sourceRunId < 1) throw new UsageError(`replay: RUN must be a positive integer, got "${p.positionals[0]}"`);
   const profile = oneOf('replay', '--profile', str(p, 'profile'), PROFILES);
   const nodeMap = parseNodeMap('replay', p.values['node-map'] as unknown as string[] | undefined);
   const topHunks = int('replay', p, 'hunks', 0, 1000) ?? 5;
+  const targets = parseTargets('replay', p.values.target as unknown as string[] | undefined, str(p, 'map'));
   const dbPath = str(p, 'db') ?? DEFAULT_DB;
   if (!existsSync(dbPath)) throw new UsageError(`replay: no database at ${dbPath}`);
   const services = await createServices({ dbPath });
@@ -135,7 +138,7 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
       services,
       io,
       'replay',
-      { sessionId: source.sessionId, sourceRunId, ...(topology ? { topology } : {}), ...(profile ? { profile } : {}), ...(nodeMap ? { nodeMap } : {}) },
+      { sessionId: source.sessionId, sourceRunId, ...(topology ? { topology } : {}), ...(profile ? { profile } : {}), ...(nodeMap ? { nodeMap } : {}), ...(targets ? { targets } : {}) },
       p.values.json ? 1000 : topHunks,
     );
     await write(io.stdout, p.values.json ? jsonOf(o) : outcomeText(o).join('\n') + '\n');

@@ -3,6 +3,7 @@
 // the table in table.ts.
 
 import { z } from 'zod';
+import { resolveRunTargets, trackRunLinks } from '../links/run-targets.js';
 import { bdfNodeMap } from '../runs/replay-source.js';
 import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
@@ -11,12 +12,15 @@ import { id, slug } from './fields.js';
 
 const nodeName = z.string({ error: 'must be a node name' }).min(1, { error: 'must be a node name' }).max(200, { error: 'must be a node name' });
 
+const hardwareTarget = z.union([z.string().min(1).max(300), z.strictObject({ link: z.string().min(1).max(300), map: z.string().max(1000).optional() })]);
+
 const replayInput: z.ZodType<RunReplayInput> = z.strictObject({
   sessionId: id,
   sourceRunId: id,
   topology: slug.optional(),
   profile: z.enum(['spec', 'qemu'], { error: 'must be "spec" or "qemu"' }).optional(),
   nodeMap: z.record(nodeName, nodeName, { error: 'must map source node names to node names' }).optional(),
+  targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
 });
 
 export const REPLAY_CALLS: CallTable<'runs.replay'> = {
@@ -31,6 +35,7 @@ export const REPLAY_CALLS: CallTable<'runs.replay'> = {
       const topology = i.topology ?? (s.hasTopology(source.topology) && source.topology !== 'none' ? source.topology : s.defaultTopology());
       if (!s.hasTopology(topology))
         throw new ApiError('bad-input', `runs.replay: topology: unknown topology "${topology}" (known: ${s.topologies().join(', ')})`, 'topology');
+      const hardware = resolveRunTargets(topology, i.targets);
       if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
       const nodeMap = { ...bdfNodeMap(s.store.chunks.nodes(source.id), topology, i), ...(i.nodeMap ?? {}) };
       const run = s.runs.start({
@@ -39,7 +44,9 @@ export const REPLAY_CALLS: CallTable<'runs.replay'> = {
         topology,
         replay: { sourceRunId: source.id, nodeMap },
         ...(i.profile ? { profile: i.profile } : {}),
+        ...(hardware ? { hardware } : {}),
       });
+      if (hardware) trackRunLinks(s, run.id, hardware);
       s.log('info', `run ${run.id}: replay of run ${source.id} on ${topology}${i.profile ? ` (profile ${i.profile})` : ''}`, run.id);
       return { run, source, nodeMap };
     },
