@@ -72,6 +72,7 @@ export interface ReplayCounts {
 }
 
 const PAGE = 4096;
+const BAR_INDEX: Readonly<Record<string, number>> = { bar0: 0, bar1: 1, bar2: 2, bar3: 3, bar4: 4, bar5: 5 };
 const PLATFORM_NODE = 'platform';
 
 interface ChbcrPlatform extends Platform {
@@ -110,9 +111,8 @@ async function issue(e: ReplayAccess, node: string, width: Width, targets: Reado
     }
     return false;
   }
-  const bar = /^bar([0-5])$/.exec(e.region);
-  if (bar && t) {
-    const n = Number(bar[1]);
+  const n = BAR_INDEX[e.region];
+  if (n !== undefined && t) {
     if (width === 8) {
       if (write) await t.barWrite64(n, e.offset, e.value);
       else await t.barRead64(n, e.offset);

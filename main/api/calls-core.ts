@@ -20,7 +20,8 @@ function runOr404(s: Services, runId: number, field = 'runId') {
   return run;
 }
 
-const hardwareTarget = z.union([z.string().min(1).max(300), z.strictObject({ link: z.string().min(1).max(300), map: z.string().max(1000).optional() })]);
+/** A hardware binding for one endpoint (runs.start / runs.replay targets): link URI, or { link, map }. */
+export const hardwareTarget = z.union([z.string().min(1).max(300), z.strictObject({ link: z.string().min(1).max(300), map: z.string().max(1000).optional() })]);
 
 export type CoreCallName =
   | 'app.info'

@@ -7,12 +7,11 @@ import { resolveRunTargets, trackRunLinks } from '../links/run-targets.js';
 import { bdfNodeMap } from '../runs/replay-source.js';
 import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
+import { hardwareTarget } from './calls-core.js';
 import type { RunReplayInput } from './contract.js';
 import { id, slug } from './fields.js';
 
 const nodeName = z.string({ error: 'must be a node name' }).min(1, { error: 'must be a node name' }).max(200, { error: 'must be a node name' });
-
-const hardwareTarget = z.union([z.string().min(1).max(300), z.strictObject({ link: z.string().min(1).max(300), map: z.string().max(1000).optional() })]);
 
 const replayInput: z.ZodType<RunReplayInput> = z.strictObject({
   sessionId: id,
