@@ -9,7 +9,7 @@ import { TYPE3_COMMANDS } from '../../emulator/mailbox/command-table.js';
 import { loadTopology } from '../../emulator/topology/load.js';
 import { deviceState, injectEvent, injectMedia, injectPoison, injectRas } from '../live/live-injections.js';
 import { mailboxCommandInfos, parseOpcodeText } from '../live/mailbox-commands.js';
-import { builtinTopology, checkTopologyText, EMPTY_TOPOLOGY, liveTopologyNames, topologySummaries, topologyView } from '../live/topology-catalog.js';
+import { builtinTopology, checkTopologyText, EMPTY_TOPOLOGY, liveTopologyNames, savedTopology, topologySummaries, topologyView } from '../live/topology-catalog.js';
 import { ApiError } from './api-error.js';
 import type { LiveApiCalls, LiveRegion, NumberLike } from './contract-live.js';
 import type { CallDef } from './table.js';
@@ -43,10 +43,11 @@ export const LIVE_CALLS: LiveTable = {
 
   'topology.show': {
     input: z.strictObject({ name: topologyName.optional(), json: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional() }),
-    handler: (_s, i) => {
+    handler: (s, i) => {
       if ((i.name === undefined) === (i.json === undefined)) throw new ApiError('bad-input', 'topology.show: name: give a topology name or its json text (one of them)', 'name');
       if (i.name !== undefined) {
-        const t = builtinTopology(i.name);
+        // A built-in, else a topology saved with topologies.save.
+        const t = builtinTopology(i.name) ?? savedTopology(s.store.topologies, i.name);
         if (!t) {
           const hint = i.name === EMPTY_TOPOLOGY ? ' (the empty bench has no tree)' : '';
           throw new ApiError('not-found', `unknown topology "${i.name}"${hint} (built-in: ${liveTopologyNames().join(', ')})`, 'name');

@@ -4,6 +4,10 @@
 import { ApiError } from '../api/api-error.js';
 import type { LiveBench, Run } from '../api/contract.js';
 import type { Store } from '../store/store.js';
+import { loadTopology } from '../../emulator/topology/load.js';
+import type { Topology } from '../../emulator/topology/types.js';
+import { topologyEndpoints } from '../runs/emulated-endpoints.js';
+import { builtinTopologyJson } from '../runs/topology-source.js';
 import { builtinTopology, liveTopologyNames } from './topology-catalog.js';
 import { LivePlatform, type LiveLog } from './live-platform.js';
 
@@ -18,17 +22,34 @@ export class LiveBenchService {
   /** Open the session's bench, or return the one already open on the same topology. */
   open(sessionId: number, topology: string): LiveBench {
     if (!this.store.sessions.get(sessionId)) throw new ApiError('not-found', `session ${sessionId} does not exist`, 'sessionId');
-    const t = builtinTopology(topology);
-    if (!t) throw new ApiError('bad-input', `unknown topology "${topology}" (live benches: ${liveTopologyNames().join(', ')})`, 'topology');
+    const t = builtinTopology(topology) ?? this.saved(topology);
+    if (!t) {
+      const known = [...liveTopologyNames(), ...this.store.topologies.list().map((x) => x.name)];
+      throw new ApiError('bad-input', `unknown topology "${topology}" (live benches: ${known.join(', ')})`, 'topology');
+    }
     const open = this.alive(sessionId);
     if (open) {
       if (open.topologyName !== topology)
         throw new ApiError('conflict', `session ${sessionId} already has a live ${open.topologyName} bench (console run ${open.runId}); close it first`, 'topology');
       return open.view();
     }
-    const live = new LivePlatform(this.store, this.log, sessionId, topology, t);
+    const json = builtinTopologyJson(topology) ?? this.store.topologies.get(topology)?.json ?? null;
+    const live = new LivePlatform(this.store, this.log, sessionId, topology, t, json);
     this.benches.set(sessionId, live);
     return live.view();
+  }
+
+  /**
+   * A topology saved in the store (topologies.save), validated again (it was valid when saved). Endpoint backends
+   * are not applied to a live bench: it is the emulated platform (hardware swaps apply to runs).
+   */
+  private saved(name: string): Topology | undefined {
+    const row = this.store.topologies.get(name);
+    if (!row) return undefined;
+    const r = loadTopology(row.json);
+    if (!r.ok) throw new ApiError('bad-input', `saved topology "${name}" is no longer valid: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, 'topology');
+    for (const e of topologyEndpoints(r.topology)) delete e.backend;
+    return r.topology;
   }
 
   /** The open bench of a session; a not-found naming `sessionId` when there is none. */

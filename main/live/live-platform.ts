@@ -51,8 +51,10 @@ export class LivePlatform {
     readonly sessionId: number,
     readonly topologyName: string,
     topology: Topology,
+    /** The topology's JSON text, recorded with the console run (main/runs/topology-source.ts). */
+    topologyJson: string | null = null,
   ) {
-    const run = store.runs.create({ sessionId, sequence: CONSOLE_SEQUENCE, topology: topologyName });
+    const run = store.runs.create({ sessionId, sequence: CONSOLE_SEQUENCE, topology: topologyName, topologyJson });
     this.runId = run.id;
     this.recorder = new RunRecorder(this.clock, new RunTraceWriter(store.db, run.id));
     this.platform = buildPlatform(topology, { clock: this.clock, sink: this.recorder.sink });

@@ -80,6 +80,14 @@ export function topologyView(t: Topology): TopologyView {
 /** A built-in topology by name (undefined when unknown). */
 export const builtinTopology = (name: string): Topology | undefined => (isDefaultTopologyName(name) ? defaultTopology(name) : undefined);
 
+/** A topology saved with topologies.save (undefined when none of that name, or no longer valid). */
+export function savedTopology(repo: { get(name: string): { json: string } | undefined }, name: string): Topology | undefined {
+  const row = repo.get(name);
+  if (!row) return undefined;
+  const r = loadTopology(row.json);
+  return r.ok ? r.topology : undefined;
+}
+
 /** Validate a topology file's text: every error with its field path, or the view. */
 export function checkTopologyText(json: string): TopologyCheckResult {
   const r = loadTopology(json);
