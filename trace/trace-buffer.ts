@@ -7,7 +7,7 @@ import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js'
 import type { Clock } from '../common/clock.js';
 import type { MailboxTraceRecord, StepTraceRecord, TraceSink } from '../common/trace-sink.js';
 import { ChunkEncoder } from './chunk-codec.js';
-import type { ColumnarSource, EncodedChunk, TraceColumns, TraceEvent } from './event.js';
+import type { ColumnarSource, EncodedChunk, MailboxEvent, StepEvent, TraceColumns, TraceEvent } from './event.js';
 import { KIND_ACCESS, KIND_MAILBOX, KIND_STEP, packAccess } from './packed-codes.js';
 
 const INITIAL_CAPACITY = 1024;
@@ -18,6 +18,15 @@ const OP_LIST = OPS;
 const STATUS_LIST = STATUSES;
 const pack = packAccess;
 const KIND_ACCESS_CODE = KIND_ACCESS;
+
+/**
+ * TraceBuffer's columns plus its mailbox/step records by seq (rows with kind != 0), so a scan over the columns
+ * (compare's normaliser) reads a record's fields without materialising it through `events(seq, seq + 1)`.
+ */
+export interface BufferColumns extends TraceColumns {
+  /** The record at `seq` (a kind != 0 row). Treat as read-only: it is not a copy. */
+  record(seq: number): MailboxEvent | StepEvent;
+}
 
 interface SideRecord {
   node: number;
@@ -153,9 +162,10 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   }
 
   /** Views of the recorded columns (valid until the next recorded event grows the buffer). */
-  columns(): TraceColumns {
+  columns(): BufferColumns {
     const n = this.n;
     return {
+      record: (seq) => this.recordAt(seq),
       count: n,
       nodes: this.nodeList,
       node: this.node.subarray(0, n),
@@ -173,6 +183,30 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
     const out: TraceEvent[] = [];
     for (let i = lo; i < hi; i++) out.push(this.eventAt(i));
     return out;
+  }
+
+  /** The mailbox/step record at seq i, its fields listed (a literal of known shape, no spread of the record). */
+  private recordAt(i: number): MailboxEvent | StepEvent {
+    const rec = this.side.get(i)!;
+    const m = rec.mailbox;
+    if (m) {
+      return {
+        kind: 'mailbox',
+        seq: i,
+        timeNs: this.time[i],
+        node: this.nodeList[rec.node],
+        opcode: m.opcode,
+        name: m.name,
+        returnCode: m.returnCode,
+        returnName: m.returnName,
+        inputHex: m.inputHex,
+        outputHex: m.outputHex,
+      };
+    }
+    const s = rec.step!;
+    const ev: StepEvent = { kind: 'step', seq: i, timeNs: this.time[i], sequence: s.sequence, name: s.name, verdict: s.verdict, reason: s.reason };
+    if (s.evidence !== undefined) ev.evidence = s.evidence;
+    return ev;
   }
 
   private eventAt(i: number): TraceEvent {

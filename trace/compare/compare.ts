@@ -113,21 +113,14 @@ export function compareTraces(
 
   const runs = alignKeys(na.key, nb.key);
 
-  const counts: CompareCounts = { equal: 0, valueDiffers: 0, onlyA: 0, onlyB: 0, pollCountDiffers: 0 };
-  // Per-register buckets (the memory path: one per node and op, not per address).
-  const perReg = new Map<number, Int32Array>(); // summary key → [equal, value, onlyA, onlyB, poll]
-  let lastKey = NaN;
-  let lastCounts: Int32Array = new Int32Array(5);
-  const bump = (key: number, slot: number): void => {
-    if (key !== lastKey) {
-      const sk = table.summaryKey(key);
-      let c = perReg.get(sk);
-      if (!c) perReg.set(sk, (c = new Int32Array(5)));
-      lastKey = key;
-      lastCounts = c;
-    }
-    lastCounts[slot]++;
-  };
+  // Per-register buckets (the memory path: one per node and op, not per address), by dense summary id:
+  // [equal, value, onlyA, onlyB, poll] per id, listed in the order the walk first touches them.
+  const nSid = table.summaryKeys.length;
+  const perReg = new Int32Array(nSid * 5);
+  const touched = new Uint8Array(nSid);
+  const order: number[] = [];
+  const sidA = na.sid;
+  const sidB = nb.sid;
   const opKind = new IntColumn();
   const opA = new IntColumn();
   const opB = new IntColumn();
@@ -143,6 +136,13 @@ export function compareTraces(
     opB.push(ib);
   };
 
+  let equal = 0;
+  let valueDiffers = 0;
+  let pollCountDiffers = 0;
+  let onlyA = 0;
+  let onlyB = 0;
+  const { valueLo: loA, valueHi: hiA, status: stA, count: cntA } = na;
+  const { valueLo: loB, valueHi: hiB, status: stB, count: cntB } = nb;
   let i = 0;
   let j = 0;
   for (let r = 0; r < runs.op.length; r++) {
@@ -150,43 +150,51 @@ export function compareTraces(
     const len = runs.len[r];
     if (op === 1) {
       for (let t = 0; t < len; t++, i++) {
-        counts.onlyA++;
-        bump(na.key[i], 2);
+        const s = sidA[i];
+        if (touched[s] === 0) (touched[s] = 1), order.push(s);
+        perReg[s * 5 + 2]++;
         diff(K_ONLY_A, i, -1);
       }
+      onlyA += len;
     } else if (op === 2) {
       for (let t = 0; t < len; t++, j++) {
-        counts.onlyB++;
-        bump(nb.key[j], 3);
+        const s = sidB[j];
+        if (touched[s] === 0) (touched[s] = 1), order.push(s);
+        perReg[s * 5 + 3]++;
         diff(K_ONLY_B, -1, j);
       }
+      onlyB += len;
     } else {
       for (let t = 0; t < len; t++, i++, j++) {
-        const sameValue = na.valueLo[i] === nb.valueLo[j] && na.valueHi[i] === nb.valueHi[j] && na.status[i] === nb.status[j];
-        if (sameValue && na.count[i] === nb.count[j]) {
-          counts.equal++;
-          bump(na.key[i], 0);
-          inHunk = false;
-        } else if (sameValue) {
-          counts.pollCountDiffers++;
-          bump(na.key[i], 4);
-          diff(K_POLL, i, j);
+        const s = sidA[i];
+        if (touched[s] === 0) (touched[s] = 1), order.push(s);
+        if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
+          if (cntA[i] === cntB[j]) {
+            equal++;
+            perReg[s * 5]++;
+            inHunk = false;
+          } else {
+            pollCountDiffers++;
+            perReg[s * 5 + 4]++;
+            diff(K_POLL, i, j);
+          }
         } else {
-          counts.valueDiffers++;
-          bump(na.key[i], 1);
+          valueDiffers++;
+          perReg[s * 5 + 1]++;
           diff(K_VALUE, i, j);
         }
       }
     }
   }
+  const counts: CompareCounts = { equal, valueDiffers, onlyA, onlyB, pollCountDiffers };
 
-  const registers: RegisterSummary[] = [...perReg].map(([sk, c]) => ({
-    register: table.summaryLabel(sk),
-    equal: c[0],
-    valueDiffers: c[1],
-    onlyA: c[2],
-    onlyB: c[3],
-    pollCountDiffers: c[4],
+  const registers: RegisterSummary[] = order.map((s) => ({
+    register: table.summaryLabel(table.summaryKeys[s]),
+    equal: perReg[s * 5],
+    valueDiffers: perReg[s * 5 + 1],
+    onlyA: perReg[s * 5 + 2],
+    onlyB: perReg[s * 5 + 3],
+    pollCountDiffers: perReg[s * 5 + 4],
   }));
   const diffs = (s: CompareCounts): number => s.valueDiffers + s.onlyA + s.onlyB + s.pollCountDiffers;
   registers.sort((x, y) => diffs(y) - diffs(x) || (x.register < y.register ? -1 : x.register > y.register ? 1 : 0));

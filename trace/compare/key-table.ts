@@ -25,6 +25,9 @@ export class KeyTable {
   private readonly strLabels: string[] = [];
   private readonly strClasses: number[] = [];
   private readonly valueIds = new Map<string, number>();
+  private readonly summaryIds = new Map<number, number>();
+  /** Dense summary id → summary key (summaryKey); ids are given on first use by either side. */
+  readonly summaryKeys: number[] = [];
 
   classId(c: KeyClass): number {
     const s = `${c.kind}|${c.node}|${c.space}|${c.region}|${c.op}|${c.width}|${c.named ? 'r' : 'o'}`;
@@ -82,6 +85,21 @@ export class KeyTable {
   summaryKey(key: number): number {
     const cls = this.classOf(key);
     return this.classes[cls].region === 'hpa' ? -(2 ** 52) - cls : key;
+  }
+
+  /**
+   * Dense id of the summary bucket of a key, so the compare loop counts per register in an Int32Array instead
+   * of a Map lookup per entry. Normalisation assigns it once per slot (register, or memory class).
+   */
+  summaryId(key: number): number {
+    const skey = this.summaryKey(key);
+    let id = this.summaryIds.get(skey);
+    if (id === undefined) {
+      id = this.summaryKeys.length;
+      this.summaryKeys.push(skey);
+      this.summaryIds.set(skey, id);
+    }
+    return id;
   }
 
   summaryLabel(skey: number): string {

@@ -4,7 +4,7 @@
 
 import { allOnes, type AccessStatus, type Region, type Space } from '../../common/access.js';
 import { REGIONS, SPACES } from '../../common/access.js';
-import { isColumnar, type ColumnarSource, type MailboxEvent, type StepEvent, type TraceEvent, type TraceSource } from '../event.js';
+import { isColumnar, type ColumnarSource, type MailboxEvent, type StepEvent, type TraceColumns, type TraceEvent, type TraceSource } from '../event.js';
 import type { LayoutIndex } from '../layout-index.js';
 import type { FieldMasks } from './field-masks.js';
 import type { KeyTable } from './key-table.js';
@@ -16,6 +16,8 @@ export interface NormalisedTrace {
   valueLo: Uint32Array;
   valueHi: Uint32Array;
   status: Uint8Array;
+  /** Summary bucket id of each entry (KeyTable.summaryId), for per-register counts without a Map per entry. */
+  sid: Int32Array;
   /** How many source events this entry stands for (> 1 for a folded poll loop). */
   count: Uint32Array;
   /** Position in the source of the entry's first event. */
@@ -37,6 +39,8 @@ interface Slot {
   key: number;
   maskLo: number;
   maskHi: number;
+  /** KeyTable.summaryId(key). */
+  sid: number;
 }
 
 /** Everything known about one (node, space, region, op, width) class on this side. */
@@ -44,7 +48,37 @@ interface ClassSlots {
   byOffset: Map<number, Slot>;
   /** Class id for offset keys (unnamed). */
   offsetClass: number;
+  /** Summary id of the class's memory bucket (region 'hpa'), -1 until first needed. */
+  memSid: number;
 }
+
+/** A columnar source that can hand out its mailbox/step records without a copy (TraceBuffer.columns()). */
+interface RecordColumns extends TraceColumns {
+  record?(seq: number): MailboxEvent | StepEvent;
+}
+
+/** Per (node id, packed class bits) in the columnar path: what a slot-cache miss needs. */
+interface ColumnClass {
+  id: number;
+  cs: ClassSlots;
+  place: Place;
+  op: 'R' | 'W';
+  width: number;
+  hpa: boolean;
+  /** cls × 2^40 for the memory path (keys computed, not looked up); -1 for register regions. */
+  memBase: number;
+}
+
+// Direct-mapped cache of (column class, offset) → slot for the columnar path: a hit costs two compares and no
+// Map lookup (Map keys read from a Float64Array would be boxed on every call).
+const SLOT_CACHE_BITS = 12;
+const SLOT_CACHE_SHIFT = 32 - SLOT_CACHE_BITS;
+/** key-table.ts SPLIT: keys below it are class × SPLIT + offset. */
+const SPLIT = 2 ** 40;
+// A packed code's space, region, op and width bits (packed-codes.ts 2-8 and 12-13; status and kind left out)
+// as a dense 9-bit index: ((c >> 2) & 0x7f) | ((c >> 5) & 0x180).
+const CLASSES_PER_NODE = 512;
+
 
 const STATUS_CODE: Record<AccessStatus, number> = { ok: 0, unclaimed: 1, 'bad-access': 2, timeout: 3, 'link-error': 4 };
 const SPACE_CODE: Record<Space, number> = { cfg: 0, mmio: 1, mem: 2 };
@@ -61,6 +95,7 @@ class Builder {
   valueLo: Uint32Array;
   valueHi: Uint32Array;
   status: Uint8Array;
+  sid: Int32Array;
   count: Uint32Array;
   pos: Float64Array;
   n = 0;
@@ -74,11 +109,12 @@ class Builder {
     this.valueLo = new Uint32Array(cap);
     this.valueHi = new Uint32Array(cap);
     this.status = new Uint8Array(cap);
+    this.sid = new Int32Array(cap);
     this.count = new Uint32Array(cap);
     this.pos = new Float64Array(cap);
   }
 
-  push(k: number, lo: number, hi: number, st: number, isRead: boolean, at: number): void {
+  push(k: number, sid: number, lo: number, hi: number, st: number, isRead: boolean, at: number): void {
     const n = this.n;
     const foldable = this.fold && isRead;
     if (foldable && this.prevFoldable && this.key[n - 1] === k && this.valueLo[n - 1] === lo && this.valueHi[n - 1] === hi && this.status[n - 1] === st) {
@@ -89,6 +125,7 @@ class Builder {
     this.valueLo[n] = lo;
     this.valueHi[n] = hi;
     this.status[n] = st;
+    this.sid[n] = sid;
     this.count[n] = 1;
     this.pos[n] = at;
     this.prevFoldable = foldable;
@@ -103,6 +140,7 @@ class Builder {
       valueLo: this.valueLo.subarray(0, n),
       valueHi: this.valueHi.subarray(0, n),
       status: this.status.subarray(0, n),
+      sid: this.sid.subarray(0, n),
       count: this.count.subarray(0, n),
       pos: this.pos.subarray(0, n),
       events: this.cap,
@@ -139,7 +177,11 @@ export class Normaliser {
   private readonly cache = new Map<string, ClassSlots[]>();
   private readonly mailboxClass = new Map<string, number>();
   private stepClass: number | undefined;
-  private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff };
+  private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff, sid: 0 };
+  // recordKey's results (fields, so a record costs no tuple).
+  private recKey = 0;
+  private recValue = 0;
+  private recSid = 0;
 
   constructor(private readonly cfg: SideConfig) {}
 
@@ -156,7 +198,7 @@ export class Normaliser {
     if (!cs) {
       const node = this.mapNode(p.node);
       const offsetClass = this.cfg.table.classId({ kind: 'access', node, space: p.space, region: p.region, op, width, named: false });
-      perNode[si] = cs = { byOffset: new Map(), offsetClass };
+      perNode[si] = cs = { byOffset: new Map(), offsetClass, memSid: -1 };
     }
     return cs;
   }
@@ -168,30 +210,35 @@ export class Normaliser {
     const base = { kind: 'access' as const, node, space: p.space, region: p.region, op, width };
     // The memory path: one key per address, no fields; caching them would only grow a map.
     if (p.region === 'hpa') {
-      this.memSlot.key = table.key(cs.offsetClass, p.offset);
+      const key = table.key(cs.offsetClass, p.offset);
+      if (cs.memSid < 0) cs.memSid = table.summaryId(key);
+      this.memSlot.key = key;
+      this.memSlot.sid = cs.memSid;
       return this.memSlot;
     }
     let slot = cs.byOffset.get(p.offset);
     if (slot) return slot;
     const hits = !index ? [] : index.overlapping(p.node, p.region, p.offset, width);
+    let key: number;
+    let maskLo = 0xffffffff;
+    let maskHi = 0xffffffff;
     if (hits.length === 0) {
-      slot = { key: table.key(cs.offsetClass, p.offset), maskLo: 0xffffffff, maskHi: 0xffffffff };
+      key = table.key(cs.offsetClass, p.offset);
     } else {
       const delta = p.offset - hits[0].base;
       const name = `${hits[0].block.name} · ${hits.map((h) => h.register.name).join(' + ')}${delta ? ` +${delta}` : ''}`;
       const keep = ~masks.accessMask(hits, p.offset, width) & allOnes(8);
-      slot = {
-        key: table.key(table.classId({ ...base, named: true }), table.nameId(name)),
-        maskLo: Number(keep & U32),
-        maskHi: Number((keep >> 32n) & U32),
-      };
+      key = table.key(table.classId({ ...base, named: true }), table.nameId(name));
+      maskLo = Number(keep & U32);
+      maskHi = Number((keep >> 32n) & U32);
     }
+    slot = { key, maskLo, maskHi, sid: table.summaryId(key) };
     cs.byOffset.set(p.offset, slot);
     return slot;
   }
 
-  /** Key and compared value of a mailbox or step event. */
-  private recordKey(e: MailboxEvent | StepEvent): [number, number] {
+  /** Key, compared value and summary id of a mailbox or step event, left in recKey / recValue / recSid. */
+  private recordKey(e: MailboxEvent | StepEvent): void {
     const { table, masks } = this.cfg;
     if (e.kind === 'mailbox') {
       let cls = this.mailboxClass.get(e.node);
@@ -200,59 +247,145 @@ export class Normaliser {
         this.mailboxClass.set(e.node, cls);
       }
       const out = masks.mailboxOutputs.has(e.opcode) ? '*' : e.outputHex;
-      return [table.key(cls, e.opcode), table.valueId(`${e.returnCode}|${e.inputHex}|${out}`)];
+      this.recKey = table.key(cls, e.opcode);
+      this.recValue = table.valueId(`${e.returnCode}|${e.inputHex}|${out}`);
+    } else {
+      const cls = (this.stepClass ??= table.classId({ kind: 'step', node: '', space: '', region: '', op: '', width: 0, named: true }));
+      this.recKey = table.key(cls, table.nameId(`${e.sequence} / ${e.name}`));
+      this.recValue = table.valueId(e.verdict);
     }
-    const cls = (this.stepClass ??= table.classId({ kind: 'step', node: '', space: '', region: '', op: '', width: 0, named: true }));
-    return [table.key(cls, table.nameId(`${e.sequence} / ${e.name}`)), table.valueId(e.verdict)];
+    this.recSid = table.summaryId(this.recKey);
   }
 
   run(src: TraceSource): NormalisedTrace {
     return isColumnar(src) && !this.cfg.rebase?.length ? this.runColumns(src) : this.runEvents(src);
   }
 
-  /** The same as runEvents, straight from a TraceBuffer's columns (no event objects for accesses). */
+  /** The class of (node id, packed class bits) for the columnar path, made on first sight. */
+  private columnClass(classes: ColumnClass[], nodes: readonly string[], nodeId: number, c: number): ColumnClass {
+    const place: Place = { node: nodes[nodeId], space: SPACE_LIST[(c >> 2) & 3], region: REGION_LIST[(c >> 4) & 15], offset: 0 };
+    const op = (c & 0x100) !== 0 ? 'W' : 'R';
+    const width = 1 << ((c >> 12) & 3);
+    const cs = this.classSlots(place, op, width);
+    const hpa = place.region === 'hpa';
+    if (hpa && cs.memSid < 0) cs.memSid = this.cfg.table.summaryId(this.cfg.table.key(cs.offsetClass, 0));
+    const memBase = hpa && cs.offsetClass < 2 ** 12 ? cs.offsetClass * SPLIT : -1;
+    const cc: ColumnClass = { id: classes.length, cs, place, op, width, hpa, memBase };
+    classes.push(cc);
+    return cc;
+  }
+
+  /**
+   * The same as runEvents, straight from a TraceBuffer's columns: no event objects for accesses, a
+   * direct-mapped slot cache in front of the per-class maps, and the fold done in place on the output columns.
+   */
   private runColumns(src: ColumnarSource): NormalisedTrace {
-    const cols = src.columns();
+    const cols = src.columns() as RecordColumns;
     const cap = cols.count;
-    const out = new Builder(cap, this.cfg.fold);
     const { node, code, offset, valueLo, valueHi, nodes } = cols;
     const table = this.cfg.table;
-    // Per (node id, space, region, op, width): the class slots and a place template for misses.
-    const perClass = new Map<number, { cs: ClassSlots; place: Place; op: 'R' | 'W'; width: number; hpa: boolean }>();
+    const fold = this.cfg.fold;
+    const recordAt = cols.record ? cols.record.bind(cols) : (i: number) => src.events(i, i + 1)[0] as MailboxEvent | StepEvent;
+    const outKey = new Float64Array(cap);
+    const outLo = new Uint32Array(cap);
+    const outHi = new Uint32Array(cap);
+    const outStatus = new Uint8Array(cap);
+    const outSid = new Int32Array(cap);
+    const outCount = new Uint32Array(cap);
+    const outPos = new Float64Array(cap);
+    // Column classes: classOf[node id × CLASSES_PER_NODE + class index] is 1 + index in `classes`.
+    const classes: ColumnClass[] = [];
+    const classOf = new Int32Array(nodes.length * CLASSES_PER_NODE);
+    const cacheSize = 1 << SLOT_CACHE_BITS;
+    const cClass = new Int32Array(cacheSize).fill(-1);
+    const cOff = new Float64Array(cacheSize);
+    const cKey = new Float64Array(cacheSize);
+    const cLo = new Uint32Array(cacheSize);
+    const cHi = new Uint32Array(cacheSize);
+    const cSid = new Int32Array(cacheSize);
+    let n = 0;
+    let prevFoldable = false;
     for (let i = 0; i < cap; i++) {
       const c = code[i];
       if ((c & 3) !== 0) {
-        const [k, lo] = this.recordKey(src.events(i, i + 1)[0] as MailboxEvent | StepEvent);
-        out.push(k, lo, 0, 0, false, i);
+        this.recordKey(recordAt(i));
+        outKey[n] = this.recKey;
+        outLo[n] = this.recValue;
+        outHi[n] = 0;
+        outStatus[n] = 0;
+        outSid[n] = this.recSid;
+        outCount[n] = 1;
+        outPos[n] = i;
+        n++;
+        prevFoldable = false;
         continue;
       }
-      const ck = node[i] * 16384 + (c & 0x31fc); // packed-codes.ts: space, region, op, width
-      let pc = perClass.get(ck);
-      if (!pc) {
-        const place: Place = { node: nodes[node[i]], space: SPACE_LIST[(c >> 2) & 3], region: REGION_LIST[(c >> 4) & 15], offset: 0 };
-        const op = (c & 0x100) !== 0 ? 'W' : 'R';
-        const width = 1 << ((c >> 12) & 3);
-        pc = { cs: this.classSlots(place, op, width), place, op, width, hpa: place.region === 'hpa' };
-        perClass.set(ck, pc);
+      const ci = node[i] * CLASSES_PER_NODE + (((c >> 2) & 0x7f) | ((c >> 5) & 0x180)); 
+      let cc: ColumnClass;
+      if (classOf[ci] !== 0) cc = classes[classOf[ci] - 1];
+      else {
+        cc = this.columnClass(classes, nodes, node[i], c);
+        classOf[ci] = classes.length;
       }
       const off = offset[i];
       let k: number;
+      let sid: number;
       let lo = valueLo[i];
       let hi = valueHi[i];
-      if (pc.hpa) k = table.key(pc.cs.offsetClass, off);
-      else {
-        let slot = pc.cs.byOffset.get(off);
-        if (!slot) {
-          pc.place.offset = off;
-          slot = this.slotFor(pc.place, pc.op, pc.width);
+      if (cc.memBase >= 0) {
+        k = off < SPLIT && Number.isInteger(off) && off >= 0 ? cc.memBase + off : table.key(cc.cs.offsetClass, off);
+        sid = cc.cs.memSid;
+      } else if (cc.hpa) {
+        k = table.key(cc.cs.offsetClass, off);
+        sid = cc.cs.memSid;
+      } else {
+        const h = (Math.imul(cc.id + 1, 0x9e3779b1) ^ Math.imul(off | 0, 0x85ebca6b)) >>> SLOT_CACHE_SHIFT;
+        if (cClass[h] !== cc.id || cOff[h] !== off) {
+          let slot = cc.cs.byOffset.get(off);
+          if (!slot) {
+            cc.place.offset = off;
+            slot = this.slotFor(cc.place, cc.op, cc.width);
+          }
+          cClass[h] = cc.id;
+          cOff[h] = off;
+          cKey[h] = slot.key;
+          cLo[h] = slot.maskLo;
+          cHi[h] = slot.maskHi;
+          cSid[h] = slot.sid;
         }
-        k = slot.key;
-        lo = (lo & slot.maskLo) >>> 0;
-        hi = (hi & slot.maskHi) >>> 0;
+        k = cKey[h];
+        sid = cSid[h];
+        lo = (lo & cLo[h]) >>> 0;
+        hi = (hi & cHi[h]) >>> 0;
       }
-      out.push(k, lo, hi, (c >> 9) & 7, (c & 0x100) === 0, i);
+      const st = (c >> 9) & 7;
+      // A poll loop: a read equal (key, value, status) to the read just before it folds into that entry.
+      const foldable = fold && (c & 0x100) === 0;
+      if (foldable && prevFoldable && outKey[n - 1] === k && outLo[n - 1] === lo && outHi[n - 1] === hi && outStatus[n - 1] === st) {
+        outCount[n - 1]++;
+        continue;
+      }
+      outKey[n] = k;
+      outLo[n] = lo;
+      outHi[n] = hi;
+      outStatus[n] = st;
+      outSid[n] = sid;
+      outCount[n] = 1;
+      outPos[n] = i;
+      n++;
+      prevFoldable = foldable;
     }
-    return out.finish();
+    return {
+      length: n,
+      key: outKey.subarray(0, n),
+      valueLo: outLo.subarray(0, n),
+      valueHi: outHi.subarray(0, n),
+      status: outStatus.subarray(0, n),
+      sid: outSid.subarray(0, n),
+      count: outCount.subarray(0, n),
+      pos: outPos.subarray(0, n),
+      events: cap,
+    };
   }
 
   private runEvents(src: TraceSource): NormalisedTrace {
@@ -264,8 +397,8 @@ export class Normaliser {
       for (let j = 0; j < page.length; j++) {
         const e = page[j];
         if (e.kind !== 'access') {
-          const [k, lo] = this.recordKey(e);
-          out.push(k, lo, 0, 0, false, from + j);
+          this.recordKey(e);
+          out.push(this.recKey, this.recSid, this.recValue, 0, 0, false, from + j);
           continue;
         }
         const p = rules.length ? rebase(rules, e) : e;
@@ -278,7 +411,7 @@ export class Normaliser {
           lo = (Number(v & U32) & slot.maskLo) >>> 0;
           hi = (Number((v >> 32n) & U32) & slot.maskHi) >>> 0;
         }
-        out.push(slot.key, lo, hi, STATUS_CODE[e.status], e.op === 'R', from + j);
+        out.push(slot.key, slot.sid, lo, hi, STATUS_CODE[e.status], e.op === 'R', from + j);
       }
     }
     return out.finish();
