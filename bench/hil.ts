@@ -2,11 +2,14 @@
 // of the link's byte-rate limit). The simulator runs on one end of a socat pty pair and paces both directions
 // at baud/10 bytes/s; the link reads register bursts (split into 255-word requests, pipelined as the gateware
 // allows). Efficiency = reply payload bytes per second / (baud / 10). Run: `npm run bench -- uartbone`.
+// Etherbone: single 32-bit reads over loopback TCP to the simulator in its own process, as litex_server is
+// (`npm run bench -- etherbone`); each read is one round trip, which is what a host sequence pays per access.
 
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UartboneLink } from '../hil/uartbone/uartbone-link.js';
+import { EtherboneTcpLink } from '../hil/etherbone/etherbone-tcp-link.js';
 import { parseLinkUri } from '../hil/link.js';
 import type { DeviceMap } from '../hil/device-map.js';
 
@@ -16,16 +19,11 @@ export interface Benchmark {
   run(): Promise<number> | number;
 }
 
-/**
- * The simulator runs in its own process (`hil/sim/cli.ts`), as a board is separate hardware: the link's event
- * loop and the simulator's pacing timers do not wait on each other.
- */
-async function withLink<T>(baud: number, body: (link: UartboneLink, bar0: number) => Promise<T>): Promise<T> {
+/** Start `hil/sim/cli.ts` with these arguments in its own process; resolves with the URI and map it prints. */
+async function withSimProcess<T>(args: string[], body: (uri: string, map: DeviceMap) => Promise<T>): Promise<T> {
   const here = dirname(fileURLToPath(import.meta.url));
   const cli = join(here, '..', 'hil', 'sim', 'cli.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'uartbone', '--paced', '--baud', String(baud)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -37,6 +35,18 @@ async function withLink<T>(baud: number, body: (link: UartboneLink, bar0: number
       child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
     });
     const { link: uri, map } = JSON.parse(line) as { link: string; map: DeviceMap };
+    return await body(uri, map);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+/**
+ * The simulator runs in its own process (`hil/sim/cli.ts`), as a board is separate hardware: the link's event
+ * loop and the simulator's pacing timers do not wait on each other.
+ */
+function withLink<T>(baud: number, body: (link: UartboneLink, bar0: number) => Promise<T>): Promise<T> {
+  return withSimProcess(['uartbone', '--paced', '--baud', String(baud)], async (uri, map) => {
     const u = parseLinkUri(uri);
     if (u.transport !== 'uartbone') throw new Error(`unexpected ${uri}`);
     const link = new UartboneLink({ path: u.path, baud, timeoutMs: 2000 });
@@ -46,9 +56,45 @@ async function withLink<T>(baud: number, body: (link: UartboneLink, bar0: number
     } finally {
       await link.close();
     }
-  } finally {
-    child.kill('SIGTERM');
-  }
+  });
+}
+
+function withEtherbone<T>(body: (link: EtherboneTcpLink, bar0: number) => Promise<T>): Promise<T> {
+  return withSimProcess(['etherbone', '--port', '0'], async (uri, map) => {
+    const u = parseLinkUri(uri);
+    if (u.transport !== 'etherbone+tcp') throw new Error(`unexpected ${uri}`);
+    const link = new EtherboneTcpLink({ host: u.host, port: u.port, timeoutMs: 2000 });
+    await link.open();
+    try {
+      return await body(link, map.bar0.base);
+    } finally {
+      await link.close();
+    }
+  });
+}
+
+/** Mean latency (us) of single 32-bit reads, one outstanding, after a warm-up. */
+function etherboneReadLatency(n: number): Promise<number> {
+  return withEtherbone(async (link, base) => {
+    for (let i = 0; i < 500; i++) await link.read32(base);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await link.read32(base + 4 * (i % 64));
+      sum += performance.now() - t;
+    }
+    return (1000 * sum) / n;
+  });
+}
+
+/** Single 32-bit reads per second, one outstanding (what a host sequence's awaited accesses get). */
+function etherboneReadRate(n: number): Promise<number> {
+  return withEtherbone(async (link, base) => {
+    for (let i = 0; i < 500; i++) await link.read32(base);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await link.read32(base + 4 * (i % 64));
+    return n / ((performance.now() - t0) / 1000);
+  });
 }
 
 /** Fraction of the byte-rate limit reached by register burst reads at this baud rate (best of 3). */
@@ -83,4 +129,6 @@ export const benchmarks: Benchmark[] = [
   { name: 'uartbone.link_efficiency.1M', unit: 'fraction of byte-rate limit', run: () => efficiency(1_000_000, 0.5) },
   { name: 'uartbone.read_rate.115200', unit: 'reads/s', run: () => readRate(115_200, 200) },
   { name: 'uartbone.read_rate.1M', unit: 'reads/s', run: () => readRate(1_000_000, 1000) },
+  { name: 'etherbone.read_latency_us', unit: 'us (mean, single 32-bit read, TCP loopback)', run: () => etherboneReadLatency(10_000) },
+  { name: 'etherbone.read_rate', unit: 'reads/s (one outstanding, TCP loopback)', run: () => etherboneReadRate(20_000) },
 ];

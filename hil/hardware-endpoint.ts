@@ -6,8 +6,10 @@
 // access when it has one (sysfs config space); otherwise it is a read-modify-write of the containing word.
 // RMW caveat: the other bytes are written back with the values just read, so RW1C bits set in them would be
 // cleared; UARTBone's Wishbone master always drives sel = 0xF, so the bridge cannot do better. Host code
-// should write W1C status registers with 32-bit accesses. A 64-bit access is two 32-bit accesses, low dword
-// then high dword (the order CXL 2.0 8.2.2 allows for 64-bit registers accessed as two halves).
+// should write W1C status registers with 32-bit accesses. A 64-bit access is two 32-bit bus accesses, low
+// dword then high dword (the order CXL 2.0 8.2.2 allows for 64-bit registers accessed as two halves), carried
+// as one 2-word incrementing burst: one Etherbone record / one UARTBone command instead of two round trips,
+// with the same bus accesses in the same order (a record's reads and a burst's words are issued in sequence).
 //
 // Tracing: one sink.access per Target access (the access the host asked for, not the bus words), status ok,
 // or unclaimed (the map has no window there: reads all-ones, writes dropped), bad-access (crosses a dword), or
@@ -57,8 +59,9 @@ export class HardwareEndpoint implements Target {
       return 0xffff_ffff_ffff_ffffn;
     }
     try {
-      const lo = await this.link.read32(addr);
-      const hi = await this.link.read32(addr + 4);
+      const w = await this.link.readBurst(addr, 2);
+      const lo = w[0];
+      const hi = w[1];
       this.trace(region, offset, 8, OP_R, lo, hi, 'ok');
       return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     } catch (e) {
@@ -76,8 +79,7 @@ export class HardwareEndpoint implements Target {
       return;
     }
     try {
-      await this.link.write32(addr, lo);
-      await this.link.write32(addr + 4, hi);
+      await this.link.writeBurst(addr, [lo >>> 0, hi >>> 0]);
       this.trace(region, offset, 8, OP_W, lo, hi, 'ok');
     } catch (e) {
       throw this.fail(e, region, offset, 8, OP_W, lo, hi);

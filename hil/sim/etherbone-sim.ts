@@ -67,9 +67,12 @@ export async function startEtherboneSim(o: EtherboneSimOptions): Promise<Etherbo
       if (!p.probe) counters.requests++;
       const reply = serve(bus, p, true);
       if (!reply) return;
-      const shaped = faults.shapeReply(encodeEbPacket(reply));
-      if (shaped.bytes.length < encodeEbPacket(reply).length && !p.probe) return; // dropped datagram
-      setTimeout(() => sock.send(shaped.bytes, rinfo.port, rinfo.address), shaped.delayMs);
+      const bytes = encodeEbPacket(reply);
+      const shaped = faults.shapeReply(bytes);
+      if (shaped.bytes.length < bytes.length && !p.probe) return; // dropped datagram
+      // No timer unless a stall was injected: a 0 ms timer still waits ~1 ms (see the TCP server below).
+      if (shaped.delayMs === 0) sock.send(shaped.bytes, rinfo.port, rinfo.address);
+      else setTimeout(() => sock.send(shaped.bytes, rinfo.port, rinfo.address), shaped.delayMs);
     });
     const port = sock.address().port;
     return {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EtherboneTcpLink } from '../../hil/etherbone/etherbone-tcp-link.js';
 import { EtherboneUdpLink } from '../../hil/etherbone/etherbone-udp-link.js';
 import { startEtherboneSim, type EtherboneSim } from '../../hil/sim/etherbone-sim.js';
@@ -13,6 +13,27 @@ afterEach(async () => {
   sims = [];
   closers = [];
 });
+
+/**
+ * Reads over `transport` with setTimeout frozen: they must complete, i.e. the simulator answers in the turn the
+ * request arrives (a 0 ms timer per reply waits ~1 ms, which made every loopback read take 1.2 ms).
+ */
+async function readsWithoutTimers(transport: 'tcp' | 'udp'): Promise<number[]> {
+  const { s } = await sim(transport);
+  const link = await openLink(s.uri, { timeoutMs: 500 });
+  closers.push(() => link.close());
+  const realSetTimeout = globalThis.setTimeout;
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const reads = Promise.all([0, 4, 8].map(async (o) => link.read32(TEST_MAP.cfg.base + o)));
+    const bound = new Promise<'no answer'>((r) => realSetTimeout(() => r('no answer'), 3000));
+    const got = await Promise.race([reads, bound]);
+    if (got === 'no answer') throw new Error(`${transport}: reads did not complete while timers were frozen`);
+    return got;
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 async function sim(transport: 'tcp' | 'udp', model = fakeModel()) {
   const s = await startEtherboneSim({ model, map: TEST_MAP, transport });
@@ -97,6 +118,22 @@ describe('EtherboneTcpLink against a litex_server-style loopback server', () => 
     expect((err as LinkError).kind).toBe('link-error');
   });
 
+  it('the simulator answers a read in the turn it arrives, with no timer in the path', async () => {
+    expect(await readsWithoutTimers('tcp')).toEqual([seedWord(0, 0), seedWord(0, 4), seedWord(0, 8)]);
+  });
+
+  it('a stall holds back the replies behind it: they arrive in request order', async () => {
+    const { s } = await sim('tcp');
+    const link = new EtherboneTcpLink({ host: s.host, port: s.port, timeoutMs: 2000 });
+    await link.open();
+    closers.push(() => link.close());
+    s.inject({ stallMs: 50 });
+    const order: number[] = [];
+    const reads = [0, 4, 8].map((o, i) => link.read32(TEST_MAP.cfg.base + o).then((v) => (order.push(i), v)));
+    expect(await Promise.all(reads)).toEqual([seedWord(0, 0), seedWord(0, 4), seedWord(0, 8)]);
+    expect(order).toEqual([0, 1, 2]);
+  });
+
   it('connecting to a port nobody listens on fails with link-error', async () => {
     const { s } = await sim('tcp');
     const port = s.port;
@@ -129,6 +166,10 @@ describe('EtherboneUdpLink against a LiteEth-style loopback core', () => {
     s.inject({ dropBytes: 1 });
     expect(await link.read32(TEST_MAP.bar0.base + 0x80)).toBe(seedWord(1, 0x80));
     expect(link.stats.retries).toBe(1);
+  });
+
+  it('the simulator answers a datagram in the turn it arrives, with no timer in the path', async () => {
+    expect(await readsWithoutTimers('udp')).toEqual([seedWord(0, 0), seedWord(0, 4), seedWord(0, 8)]);
   });
 
   it('no probe reply: open fails with a timeout LinkError naming the URI', async () => {

@@ -86,6 +86,27 @@ describe('HardwareEndpoint', () => {
     expect(sink.recs[0]).toMatchObject({ region: 1, offset: 0x80, width: 8, op: 1, lo: 0x5566_7788, hi: 0x1122_3344, status: 'ok' });
   });
 
+  it('a 64-bit access is one 2-word wire request; the bus sees the low dword, then the high dword', async () => {
+    const base = fakeModel();
+    const bus: string[] = [];
+    const model: FunctionModel = {
+      ...base,
+      barRead: (bar, o, w) => (bus.push(`R${bar}:${o.toString(16)}`), base.barRead(bar, o, w)),
+      barWrite: (bar, o, w, v) => (bus.push(`W${bar}:${o.toString(16)}`), base.barWrite(bar, o, w, v)),
+    };
+    const { ep, sink, sim } = await endpoint(model);
+    const before = sim.counters.requests;
+    await ep.barWrite64(2, 0x20, 0xaaaa_bbbb_cccc_ddddn);
+    expect(await ep.barRead64(2, 0x20)).toBe(0xaaaa_bbbb_cccc_ddddn);
+    expect(sim.counters.requests - before).toBe(2);
+    expect(bus).toEqual(['W2:20', 'W2:24', 'R2:20', 'R2:24']);
+    // The trace holds the host's two 64-bit accesses, as before.
+    expect(sink.recs.map((r) => `${r.op}:${r.width}:${r.offset.toString(16)}:${r.lo.toString(16)}:${r.hi.toString(16)}`)).toEqual([
+      '1:8:20:ccccdddd:aaaabbbb',
+      '0:8:20:ccccdddd:aaaabbbb',
+    ]);
+  });
+
   it('every access is traced; an unmapped BAR reads all-ones as unclaimed without touching the link', async () => {
     const { ep, sink } = await endpoint();
     const before = link!.stats.requests;
