@@ -17,8 +17,8 @@
  *      b.read64(off): bigint           b.write64(off, value)
  *    After each call `b.lastOk` is false when the rules rejected the access (width/alignment): reads return 0
  *    (cache/mem, as QEMU) or all-ones (config space), writes are dropped; trace it as 'bad-access'.
- *    RsvdP/RsvdZ bits and undeclared bytes read 0 and ignore writes. RW1C bits clear on a written 1. RWO bits
- *    take the first write only until reset. RWL bits are read-only while locked: `b.lock(true, start?, end?)`.
+ *    RsvdP/RsvdZ bits and undeclared bytes read 0 and ignore writes. RW1C bits clear on a written 1. RWO fields
+ *    become read-only once a 1 is written to them (writing 0 spends nothing), until reset. RWL bits are read-only while locked: `b.lock(true, start?, end?)`.
  *
  * 4. Model path (the device's own view, bypasses masks and hooks; reserved bits stay 0):
  *      b.get(off, w) / b.set(off, w, v) / b.setBits(off, w, mask, v) / b.get64 / b.set64 / b.setBytes

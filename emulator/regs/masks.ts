@@ -14,12 +14,20 @@ export interface BlockMasks {
   sticky: Uint8Array;
   /** Bits that become read-only while the block's lock is set (RWL). */
   lockable: Uint8Array;
-  /** Bits that can be written once after reset (RWO). */
+  /** Bits of RWO fields (writable until a 1 is written to their field). */
   writeOnce: Uint8Array;
+  /** Each RWO field: its register's offset and the field's mask per byte of that register. */
+  onceFields: readonly OnceField[];
   /** Reserved bits and bytes no register declares: always read 0. */
   reserved: Uint8Array;
   /** Index of the register that covers each byte (-1: none). */
   regAt: Int16Array;
+}
+
+/** An RWO field: `bytes[i]` is the field's mask in byte `offset + i`. */
+export interface OnceField {
+  offset: number;
+  bytes: Uint8Array;
 }
 
 const WRITABLE: ReadonlySet<AccessType> = new Set(['RW', 'RWS', 'RWL', 'RWO']);
@@ -46,6 +54,7 @@ export function compileMasks(decl: BlockDecl): BlockMasks {
     sticky: new Uint8Array(n),
     lockable: new Uint8Array(n),
     writeOnce: new Uint8Array(n),
+    onceFields: [],
     reserved: new Uint8Array(n).fill(0xff),
     regAt: new Int16Array(n).fill(-1),
   };
@@ -64,7 +73,12 @@ export function compileMasks(decl: BlockDecl): BlockMasks {
       if (CLEARABLE.has(f.access)) orBytes(m.w1c, r.offset, w, mask);
       if (STICKY.has(f.access)) orBytes(m.sticky, r.offset, w, mask);
       if (f.access === 'RWL') orBytes(m.lockable, r.offset, w, mask);
-      if (f.access === 'RWO') orBytes(m.writeOnce, r.offset, w, mask);
+      if (f.access === 'RWO') {
+        orBytes(m.writeOnce, r.offset, w, mask);
+        const bytes = new Uint8Array(w);
+        orBytes(bytes, 0, w, mask);
+        (m.onceFields as OnceField[]).push({ offset: r.offset, bytes });
+      }
     }
     // WO fields read 0: they are neither stored nor reserved (hooks see the written value).
     for (const f of r.fields) if (f.access === 'WO') declared |= fieldMask(f);

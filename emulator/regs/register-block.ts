@@ -86,6 +86,7 @@ export class RegisterBlock {
     }
     this.lastOk = true;
     for (let i = 0; i < width; i++) this.writeByte(offset + i, (value >>> (8 * i)) & 0xff);
+    this.spendOnceFields(offset, width);
     this.runWriteHooks(offset, width, value >>> 0, 0);
   }
 
@@ -109,6 +110,7 @@ export class RegisterBlock {
     const hi = Number((value >> 32n) & 0xffff_ffffn);
     for (let i = 0; i < 4; i++) this.writeByte(offset + i, (lo >>> (8 * i)) & 0xff);
     for (let i = 0; i < 4; i++) this.writeByte(offset + 4 + i, (hi >>> (8 * i)) & 0xff);
+    this.spendOnceFields(offset, 8);
     this.runWriteHooks(offset, 8, lo, hi);
   }
 
@@ -216,11 +218,27 @@ export class RegisterBlock {
     const old = this.state[at];
     if ((wm | c) === 0) return;
     this.state[at] = ((old & ~wm) | (b & wm)) & ~c;
-    const once = this.masks.writeOnce[at];
-    if (once !== 0) {
-      // CXL 2.0 8.1.3.6 / PCIe "RWO": the first write sets the value; later writes are ignored until reset.
-      this.spentOnce[at] |= once;
-      this.wmask[at] &= ~once;
+  }
+
+  /**
+   * RWO ("Read-Write-One-To-Lock" in the CXL register attribute definitions; e.g. CONFIG_LOCK, CXL 2.0 8.1.3.6): a field stays
+   * writable until it holds a 1, then becomes read-only until reset. Per field: writing 0 spends nothing, and
+   * locking one RWO field leaves its neighbours in the same byte or register writable.
+   */
+  private spendOnceFields(offset: number, width: number): void {
+    let any = 0;
+    for (let i = offset; i < offset + width; i++) any |= this.masks.writeOnce[i];
+    if (any === 0) return;
+    for (const f of this.masks.onceFields) {
+      const n = f.bytes.length;
+      if (f.offset >= offset + width || f.offset + n <= offset) continue;
+      let set = 0;
+      for (let i = 0; i < n; i++) set |= this.state[f.offset + i] & f.bytes[i];
+      if (set === 0) continue;
+      for (let i = 0; i < n; i++) {
+        this.spentOnce[f.offset + i] |= f.bytes[i];
+        this.wmask[f.offset + i] &= ~f.bytes[i];
+      }
     }
   }
 

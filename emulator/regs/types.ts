@@ -14,7 +14,8 @@ import type { Width } from '../../common/access.js';
  * ROS    read-only, sticky: set by hardware, survives a conventional (warm) reset (PCIe Base 7.4), e.g. the
  *        First Error Pointer and Header Log that go with RW1CS error status bits (CXL 2.0 8.2.5.9.7-8)
  * RWL    read-write until the register's lock is set, then read-only
- * RWO    read-write once (first write sticks until reset), e.g. CXL DVSEC CONFIG_LOCK
+ * RWO    read-write-one-to-lock: writable until a 1 is written to the field, then read-only until reset
+ *        (per field; writing 0 locks nothing), e.g. CXL DVSEC CONFIG_LOCK (CXL 2.0 8.1.3.6)
  * HwInit set by hardware/firmware at init, read-only to software
  * RsvdP  reserved, preserve: reads return 0 (or the reset value), writes ignored, software preserves
  * RsvdZ  reserved, zero: reads return 0, software writes 0

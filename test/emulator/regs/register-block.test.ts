@@ -55,17 +55,35 @@ describe('RegisterBlock', () => {
     expect(b.read(4, 4) & 3).toBe(0);
   });
 
-  it('RWO takes the first write only until reset', () => {
+  it('RWO: writing 1 locks the field until reset; writing 0 first does not use up the write', () => {
     const b = new RegisterBlock(decl, DEVICE_RULES);
+    b.write(0, 4, 0x0);
+    b.write(0, 4, 0x0);
     b.write(0, 4, 0x2);
     expect(b.read(0, 4) & 2).toBe(2);
     b.write(0, 4, 0x0);
     expect(b.read(0, 4) & 2).toBe(2);
     b.reset('cold');
     expect(b.read(0, 4) & 2).toBe(0);
-    b.write(0, 4, 0x0);
-    b.write(0, 4, 0x2);
+    b.write(0, 1, 0x2);
+    expect(b.read(0, 4) & 2).toBe(2);
+    b.reset('warm'); // RWO is not sticky: any reset clears and re-arms it
     expect(b.read(0, 4) & 2).toBe(0);
+    b.write(0, 4, 0x2);
+    expect(b.read(0, 4) & 2).toBe(2);
+  });
+
+  it('RWO locks per field: a locked RWO bit leaves its RWO and RW neighbours in the same byte writable', () => {
+    const two = block('two-once', 'Two RWO fields', 4, [
+      reg('Locks', 0, 4, [bit('A', 0, 'RWO', 'lock A'), bit('B', 1, 'RWO', 'lock B'), bit('C', 2, 'RW', 'plain')]),
+    ]);
+    const b = new RegisterBlock(two, DEVICE_RULES);
+    b.write(0, 4, 0b001);
+    expect(b.writableAt(0) & 0b111).toBe(0b110);
+    b.write(0, 4, 0b110);
+    expect(b.read(0, 4) & 0b111).toBe(0b111); // A stays 1 (locked), B and C take the write
+    b.write(0, 4, 0b000);
+    expect(b.read(0, 4) & 0b111).toBe(0b011); // only C still writable
   });
 
   it('RWL bits are writable until locked, then read-only, and unlock on reset', () => {

@@ -118,6 +118,23 @@ describe('Type 3 config space', () => {
     expect(fn.cfgRead(d + 0x0c, 2) & 4).toBe(0);
   });
 
+  it('CONFIG_LOCK: writing 0 locks nothing and leaves the lock armed; writing 1 then locks the RWL fields', () => {
+    // CXL 2.0 8.1.3.6: CONFIG_LOCK is RWO (read-write-one-to-lock); only a 1 makes it read-only.
+    for (const profile of ['spec', 'qemu'] as const) {
+      const { fn } = make({ profile, volatileBytes: 512 * 2 ** 20 });
+      const d = findDvsec(fn, 0);
+      fn.cfgWrite(d + 0x14, 2, 0);
+      fn.cfgWrite(d + 0x24, 4, 0x2000_0000);
+      expect(fn.cfgRead(d + 0x24, 4)).toBe(0x2000_0000); // still unlocked
+      fn.cfgWrite(d + 0x14, 2, 1);
+      expect(fn.cfgRead(d + 0x14, 2)).toBe(1);
+      fn.cfgWrite(d + 0x24, 4, 0x3000_0000);
+      expect(fn.cfgRead(d + 0x24, 4)).toBe(0x2000_0000); // locked
+      fn.cfgWrite(d + 0x14, 2, 0);
+      expect(fn.cfgRead(d + 0x14, 2)).toBe(1); // and the lock cannot be cleared
+    }
+  });
+
   it('DVSEC 0 Control2: Initiate Cache WB/Invalidate and Initiate CXL Reset read 0 (spec); QEMU stores them', () => {
     // CXL 2.0 8.1.3.4: both Initiate bits always return 0 when read; Disable Caching and Mem Clr Enable are RW.
     const spec = make();
