@@ -45,8 +45,14 @@ const statusFields = (secondary: boolean): FieldDecl[] => [
 ];
 
 /** [15:4] address [31:20], [3:0] type: 0 = 32-bit window, 1 = 64-bit (prefetchable) window. */
-const windowReg = (name: string, off: number, type: number, desc: string): RegisterDecl =>
-  reg(name, off, 2, [field('Addressing', [3, 0], 'RO', type === 1 ? '64-bit' : '32-bit', type), field('Address', [15, 4], 'RW', desc)]);
+// Base/limit reset values are not defined by the PCI-to-PCI Bridge spec. A window with base 0 and limit 0 would
+// claim [0, 1 MiB) before firmware programs it, so bases reset to all ones above limit 0: the window is closed
+// until software opens it (QEMU does the same in pci_bridge_disable_base_limit).
+const windowReg = (name: string, off: number, type: number, desc: string, reset = 0): RegisterDecl =>
+  reg(name, off, 2, [
+    field('Addressing', [3, 0], 'RO', type === 1 ? '64-bit' : '32-bit', type),
+    field('Address', [15, 4], 'RW', desc, reset),
+  ]);
 
 /**
  * Params: vendorId, deviceId, revision, capPtr, bar0Log2 (component register BAR size as log2; 0 = no BAR).
@@ -102,11 +108,11 @@ export function type1HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
       roReg('I/O Base', 0x1c, 1, 0, 'No I/O window'),
       roReg('I/O Limit', 0x1d, 1, 0, 'No I/O window'),
       reg('Secondary Status', 0x1e, 2, statusFields(true)),
-      windowReg('Memory Base', T1.memBase, 0, 'Window base [31:20]'),
+      windowReg('Memory Base', T1.memBase, 0, 'Window base [31:20]', 0xfff),
       windowReg('Memory Limit', T1.memLimit, 0, 'Window limit [31:20] (inclusive, low 20 bits all ones)'),
-      windowReg('Prefetchable Memory Base', T1.prefBase, 1, 'Window base [31:20]'),
+      windowReg('Prefetchable Memory Base', T1.prefBase, 1, 'Window base [31:20]', 0xfff),
       windowReg('Prefetchable Memory Limit', T1.prefLimit, 1, 'Window limit [31:20]'),
-      reg('Prefetchable Base Upper 32 Bits', T1.prefBaseUpper, 4, [field('Address', [31, 0], 'RW', 'Window base [63:32]')]),
+      reg('Prefetchable Base Upper 32 Bits', T1.prefBaseUpper, 4, [field('Address', [31, 0], 'RW', 'Window base [63:32]', 0xffff_ffff)]),
       reg('Prefetchable Limit Upper 32 Bits', T1.prefLimitUpper, 4, [field('Address', [31, 0], 'RW', 'Window limit [63:32]')]),
       roReg('I/O Base Upper 16 Bits', 0x30, 2, 0, 'No I/O window'),
       roReg('I/O Limit Upper 16 Bits', 0x32, 2, 0, 'No I/O window'),
