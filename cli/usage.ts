@@ -13,7 +13,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 export const USAGE = `usage: cxl-bench <command> [options]
 
 commands:
-  demo   [--db FILE] [--json] [--sequence ID] [--topology NAME]
+  demo   [--db FILE] [--json] [--sequence ID] [--topology NAME|FILE]
          run the default sequence on the default emulated topology and print a summary
   serve  [--port N] [--host 127.0.0.1] [--db FILE] [--static DIR]
          serve the API (WebSocket) and the browser UI; prints the URL with its token
@@ -35,7 +35,7 @@ commands:
          compare two stored runs: counts, first divergence, registers, first N hunks decoded (exit 1 when they differ)
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
-  run    --sequence ID [--topology NAME] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
+  run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
          verdicts as a table; exit 1 when a step failed
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]

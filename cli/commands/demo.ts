@@ -18,6 +18,10 @@ import { DEFAULT_DB, oneOf, parse, str } from '../args.js';
 import { envSequenceModules, write, type CliIo } from '../io.js';
 import { EXIT } from '../usage.js';
 import { runSequence } from './run-sequence.js';
+import { topologyArg } from './topology-arg.js';
+import { loadTopology } from '../../emulator/topology/load.js';
+import { isDefaultTopologyName } from '../../emulator/topology/default-topology.js';
+import { builtinTopologyJson, endpointPaths } from '../../main/runs/topology-source.js';
 
 const TOP_HUNKS = 5;
 
@@ -43,18 +47,18 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const session = services.store.sessions.findByName('demo') ?? services.store.sessions.create('demo');
     const sequence = str(p, 'sequence') ?? DEMO_SEQUENCE_ID;
-    const topology = str(p, 'topology');
-    const base = { sessionId: session.id, sequence, ...(topology ? { topology } : {}) };
+    // --topology NAME|FILE: a built-in, saved or file topology (topology-arg.ts), for both runs.
+    const base = { sessionId: session.id, sequence, ...topologyArg('demo', services, str(p, 'topology')) };
     const emulated = await runSequence(services, io, 'demo', base);
-    const node = builtinLayout(emulated.topology).find((n) => n.kind === 'type3')?.node;
+    const node = firstEndpoint(emulated);
 
     let hardware: (RunDetail & { link: string; profile: string }) | null = null;
     let comparison: CompareSummary | null = null;
     let hunks: Page<CompareHunk> | null = null;
     if (!p.values['emulated-only'] && node && emulated.status !== 'error') {
-      const sim = await startDemoSim(linkKind, profile, emulated.topology, node);
+      const sim = await startDemoSim(linkKind, profile, emulated, node);
       try {
-        const run = await runSequence(services, io, 'demo', { ...base, topology: emulated.topology, targets: { [node]: sim.uri } });
+        const run = await runSequence(services, io, 'demo', { ...base, ...(base.topologyJson === undefined ? { topology: emulated.topology } : {}), targets: { [node]: sim.uri } });
         hardware = { ...run, link: sim.uri, profile };
       } finally {
         await sim.close();
@@ -71,16 +75,30 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** UARTBone on a pty pair when socat is there (or asked for), else Etherbone on loopback. */
-async function startDemoSim(kind: 'uartbone' | 'etherbone' | undefined, profile: string, topology: string, node: string): Promise<RunningSim> {
+/** The first Type 3 endpoint of the run's topology (from the JSON it recorded; a built-in's layout otherwise). */
+function firstEndpoint(run: RunDetail): string | undefined {
+  if (run.topologyJson) {
+    const r = loadTopology(run.topologyJson);
+    if (r.ok) return endpointPaths(r.topology)[0];
+  }
+  return builtinLayout(run.topology).find((n) => n.kind === 'type3')?.node;
+}
+
+/**
+ * UARTBone on a pty pair when socat is there (or asked for), else Etherbone on loopback. The simulator serves a
+ * built-in topology's endpoint; for a saved or file topology it serves the default endpoint (sim-server.ts).
+ */
+async function startDemoSim(kind: 'uartbone' | 'etherbone' | undefined, profile: string, run: RunDetail, node: string): Promise<RunningSim> {
+  const builtin = isDefaultTopologyName(run.topology) && (run.topologyJson ?? null) === builtinTopologyJson(run.topology);
+  const device = builtin ? { topology: run.topology, node } : {};
   if (kind !== 'etherbone') {
     try {
-      return await startSim({ kind: 'uartbone', profile, topology, node });
+      return await startSim({ kind: 'uartbone', profile, ...device });
     } catch (e) {
       if (kind === 'uartbone') throw e;
     }
   }
-  return startSim({ kind: 'etherbone', profile, topology, node });
+  return startSim({ kind: 'etherbone', profile, ...device });
 }
 
 function runLines(label: string, r: RunDetail): string[] {

@@ -1,6 +1,7 @@
-// `cxl-bench run [--sequence ID] [--topology NAME] [--target NODE=URI ...] [--map FILE] [--session NAME]
+// `cxl-bench run [--sequence ID] [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME]
 // [--json] [--db FILE]`: one run in a worker, as the app runs it; --target replaces that emulated endpoint by
-// the hardware behind the link (issue 7). Exit 0 passed, 1 failed or error (a link that fails ends the run
+// the hardware behind the link (issue 7). --topology takes a built-in or saved name, or a topology file whose
+// endpoint `backend`s become hardware targets (maps relative to the file); --target overrides them. Exit 0 passed, 1 failed or error (a link that fails ends the run
 // 'error' with the reason, keeping every event before it), 2 bad usage.
 
 import { resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { DEFAULT_DB, parse, str } from '../args.js';
 import { envSequenceModules, write, type CliIo } from '../io.js';
 import { EXIT } from '../usage.js';
 import { parseTargets, runSequence } from './run-sequence.js';
+import { topologyArg } from './topology-arg.js';
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const p = parse(
@@ -36,7 +38,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     const detail = await runSequence(services, io, 'run', {
       sessionId: session.id,
       ...(str(p, 'sequence') ? { sequence: str(p, 'sequence') } : {}),
-      ...(str(p, 'topology') ? { topology: str(p, 'topology') } : {}),
+      ...topologyArg('run', services, str(p, 'topology')),
       ...(targets ? { targets } : {}),
     });
     await write(io.stdout, p.values.json ? JSON.stringify(detail) + '\n' : runText(detail));

@@ -61,7 +61,7 @@ describe('topologies.save / list / get / delete', () => {
     await new Promise((r) => setTimeout(r, 5));
     const second = await callApi(s, 'topologies.save', { name: 'bench-b', json: boardJson('bench-b', { serial: '0x2' }) });
     expect(second.createdAt).toBe(first.createdAt);
-    expect(second.updatedAt > first.updatedAt).toBe(true);
+    expect(second.updatedAt! > first.updatedAt!).toBe(true);
     expect((await callApi(s, 'topologies.get', { name: 'bench-b' })).tree).toContain('serial 0x2');
   });
 
