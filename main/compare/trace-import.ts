@@ -17,6 +17,7 @@ import { ApiError } from '../api/api-error.js';
 import type { Run, Step, TraceImportInput } from '../api/contract.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
+import { mapQemuDevices, qemuLogForReplay, scanQemuDevices } from '../../host/core/qemu-roles.js';
 import { builtinLayout, topologyFor } from './topology-layout.js';
 
 /** QEMU device names (as its pci_cfg trace points print them) → our topology paths in the 'single' topology. */
@@ -28,11 +29,26 @@ export const QEMU_DEFAULT_DEVICES: Readonly<Record<string, string>> = {
 
 const CHUNK_EVENTS = 4096;
 
+/**
+ * The by-name device map works while each QEMU device type appears once. A log with two functions of one type
+ * (two cxl-type3 behind a switch, two cxl-rp) would fold them onto one node, so without an explicit map such a
+ * log is mapped by role and position onto the topology instead, each device renamed "<type>@<bdf>".
+ */
+function qemuInput(input: TraceImportInput): [string, { devices: Record<string, string> }] {
+  if (input.devices) return [input.text, { devices: { ...QEMU_DEFAULT_DEVICES, ...input.devices } }];
+  const found = scanQemuDevices(input.text);
+  const seen = new Map<string, Set<string>>();
+  for (const d of found) (seen.get(d.name) ?? seen.set(d.name, new Set()).get(d.name)!).add(d.bdf);
+  if (![...seen.values()].some((bdfs) => bdfs.size > 1)) return [input.text, { devices: { ...QEMU_DEFAULT_DEVICES } }];
+  const mapping = mapQemuDevices(found, builtinLayout(input.topology ?? 'switch4'));
+  return [qemuLogForReplay(input.text, mapping), { devices: mapping.devices }];
+}
+
 function parse(input: TraceImportInput): TraceEvent[] {
   try {
     if (input.format === 'csv') return importCsv(input.text);
     if (input.format === 'jsonl') return importJsonl(input.text);
-    return importQemuLog(input.text, { devices: { ...QEMU_DEFAULT_DEVICES, ...(input.devices ?? {}) } });
+    return importQemuLog(...qemuInput(input));
   } catch (e) {
     if (e instanceof TraceImportError) throw new ApiError('bad-input', `trace.import: text: ${e.message}`, 'text');
     throw e;

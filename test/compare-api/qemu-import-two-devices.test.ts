@@ -1,0 +1,34 @@
+// A QEMU log with two functions of one type (two cxl-type3 and two cxl-downstream behind a switch) must import
+// as distinct nodes, not fold onto one by device name.
+
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi } from '../../main/api/table.js';
+import type { Services } from '../../main/services/services.js';
+import { tempServices } from '../api/helpers.js';
+
+const SWITCH_LOG = readFileSync(new URL('../fixtures/qemu-7.2-seabios-cxl-switch.log', import.meta.url), 'utf8');
+
+let env: Awaited<ReturnType<typeof tempServices>>;
+let s: Services;
+beforeAll(async () => {
+  env = await tempServices();
+  s = env.services;
+});
+afterAll(() => env.dispose());
+
+describe('trace.import of a QEMU log with repeated device types', () => {
+  it('keeps each function on its own node, mapped by role and position onto the topology', async () => {
+    const sessionId = (await callApi(s, 'sessions.create', { name: 'qemu switch' })).id;
+    const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: SWITCH_LOG, topology: 'switch4' });
+    const rows = (await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 5000 })).rows;
+    const nodes = new Set(rows.map((r) => r.node));
+    expect(nodes).toContain('hb0.rp0.sw0.dsp0.ep0');
+    expect(nodes).toContain('hb0.rp0.sw0.dsp1.ep0');
+    expect(nodes).toContain('hb0.rp0.sw0.dsp0');
+    expect(nodes).toContain('hb0.rp0.sw0.dsp1');
+    // Each endpoint's own ID reads decode against its own layout.
+    const ep1Ids = rows.find((r) => r.node === 'hb0.rp0.sw0.dsp1.ep0' && r.offset === 0 && r.op === 'R');
+    expect(ep1Ids?.register).toContain('Vendor ID');
+  });
+});
