@@ -73,7 +73,13 @@ const SPEC: Type3Profile = {
   rasAt: 0x40,
   linkAt: 0xa0,
   hdmAt: 0x100,
-  rasVersion: 1,
+  // CXL_Capability_Version of the RAS Capability: 2 in CXL 2.0 (the CXL 1.1 structure was version 1; r3.x moved
+  // to 3 with Poison_Enabled, which QEMU adopted as "CXL r3.1 8.2.4.17 ... VERSION 3"). QEMU's CXL 2.0 code wrote
+  // 2 (its first draft wrote 1 and was corrected before merge), and our ports already report 2
+  // (topology/component-layout.ts). Linux cxl.h defines only the ID (CXL_CM_CAP_CAP_ID_RAS = 2) and
+  // CXL_RAS_CAPABILITY_LENGTH (0x58); it never checks the version, so this changes what a trace shows, not
+  // whether the driver binds.
+  rasVersion: 2,
   linkVersion: 2,
   hdmVersion: 1,
   devStatusAt: 0x80,

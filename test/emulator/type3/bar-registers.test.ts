@@ -54,6 +54,16 @@ describe('component registers (BAR0)', () => {
     }
   });
 
+  it('RAS capability header reports CXL_Capability_Version 2 in both profiles (CXL 2.0; QEMU writes 2)', () => {
+    for (const profile of ['spec', 'qemu'] as const) {
+      const { fn } = createType3(cfgOf({ profile }), new VirtualClock(), unsupportedBackend());
+      const n = fn.barRead(0, 0x1000, 4) >>> 24;
+      const hdrs = Array.from({ length: n }, (_, i) => fn.barRead(0, 0x1000 + 4 * (i + 1), 4));
+      const ras = hdrs.find((h) => (h & 0xffff) === 2)!;
+      expect((ras >>> 16) & 0xf).toBe(2);
+    }
+  });
+
   it('HDM decoder structure reports the configured decoder count', () => {
     const { fn } = createType3(cfgOf({ hdmDecoders: 2 }), new VirtualClock(), unsupportedBackend());
     const ptr = fn.barRead(0, 0x1000 + 12, 4) >>> 20;
