@@ -1,7 +1,8 @@
 // The packed in-memory trace (DESIGN.md 5): the TraceSink every producer writes to during a run. Accesses go
 // into columnar typed arrays that grow by doubling, so recording allocates nothing per event; mailbox and step
-// records (rare) are kept aside by seq. `sealChunk` hands the store everything since the last seal in the
-// chunk-codec.ts form; `events(from, to)` materialises objects for in-memory use (compare, export, the UI).
+// records (rare) are kept aside in a list, their row's valueLo holding the index. `sealChunk` hands the store
+// everything since the last seal in the chunk-codec.ts form; `events(from, to)` materialises objects for
+// in-memory use (compare, export, the UI).
 
 import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js';
 import type { Clock } from '../common/clock.js';
@@ -43,7 +44,8 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   private offset = new Float64Array(INITIAL_CAPACITY);
   private valueLo = new Uint32Array(INITIAL_CAPACITY);
   private valueHi = new Uint32Array(INITIAL_CAPACITY);
-  private readonly side = new Map<number, SideRecord>();
+  /** Mailbox/step records; a record row's valueLo is its index here (no Map lookup by seq). */
+  private readonly side: SideRecord[] = [];
   private readonly nodeIds = new Map<string, number>();
   private readonly nodeList: string[] = [];
   private n = 0;
@@ -136,9 +138,9 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
     this.node[i] = node;
     this.code[i] = kind;
     this.offset[i] = 0;
-    this.valueLo[i] = 0;
+    this.valueLo[i] = this.side.length;
     this.valueHi[i] = 0;
-    this.side.set(i, rec);
+    this.side.push(rec);
     this.n = i + 1;
   }
 
@@ -152,7 +154,7 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
       const c = this.code[i];
       if ((c & 3) === KIND_ACCESS_CODE) enc.access(this.time[i], this.node[i], c, this.offset[i], this.valueLo[i], this.valueHi[i]);
       else {
-        const rec = this.side.get(i)!;
+        const rec = this.side[this.valueLo[i]];
         if (rec.mailbox) enc.mailbox(this.time[i], rec.node, rec.mailbox);
         else enc.step(this.time[i], rec.step!);
       }
@@ -187,7 +189,7 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
 
   /** The mailbox/step record at seq i, its fields listed (a literal of known shape, no spread of the record). */
   private recordAt(i: number): MailboxEvent | StepEvent {
-    const rec = this.side.get(i)!;
+    const rec = this.side[this.valueLo[i]];
     const m = rec.mailbox;
     if (m) {
       return {
@@ -212,7 +214,7 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   private eventAt(i: number): TraceEvent {
     const c = this.code[i];
     if ((c & 3) !== 0) {
-      const rec = this.side.get(i)!;
+      const rec = this.side[this.valueLo[i]];
       if (rec.mailbox) return { kind: 'mailbox', seq: i, timeNs: this.time[i], node: this.nodeList[rec.node], ...rec.mailbox };
       return { kind: 'step', seq: i, timeNs: this.time[i], ...rec.step! };
     }

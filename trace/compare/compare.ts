@@ -5,7 +5,7 @@ import type { Layout } from '../../common/layout.js';
 import { decodeEvent, type DecodedEvent } from '../decode.js';
 import { arraySource, type TraceEvent, type TraceSource } from '../event.js';
 import { LayoutIndex, layoutIndex, type BlockResolver } from '../layout-index.js';
-import { alignKeys } from './align.js';
+import { alignKeys, type RunList } from './align.js';
 import { FieldMasks } from './field-masks.js';
 import { KeyTable } from './key-table.js';
 import { Normaliser, type NormalisedTrace } from './normalise.js';
@@ -113,80 +113,8 @@ export function compareTraces(
 
   const runs = alignKeys(na.key, nb.key);
 
-  // Per-register buckets (the memory path: one per node and op, not per address), by dense summary id:
-  // [equal, value, onlyA, onlyB, poll] per id, listed in the order the walk first touches them.
-  const nSid = table.summaryKeys.length;
-  const perReg = new Int32Array(nSid * 5);
-  const touched = new Uint8Array(nSid);
-  const order: number[] = [];
-  const sidA = na.sid;
-  const sidB = nb.sid;
-  const opKind = new IntColumn();
-  const opA = new IntColumn();
-  const opB = new IntColumn();
-  const hunkStart = new IntColumn();
-  let inHunk = false;
-  const diff = (kind: number, ia: number, ib: number): void => {
-    if (!inHunk) {
-      hunkStart.push(opKind.length);
-      inHunk = true;
-    }
-    opKind.push(kind);
-    opA.push(ia);
-    opB.push(ib);
-  };
-
-  let equal = 0;
-  let valueDiffers = 0;
-  let pollCountDiffers = 0;
-  let onlyA = 0;
-  let onlyB = 0;
-  const { valueLo: loA, valueHi: hiA, status: stA, count: cntA } = na;
-  const { valueLo: loB, valueHi: hiB, status: stB, count: cntB } = nb;
-  let i = 0;
-  let j = 0;
-  for (let r = 0; r < runs.op.length; r++) {
-    const op = runs.op[r];
-    const len = runs.len[r];
-    if (op === 1) {
-      for (let t = 0; t < len; t++, i++) {
-        const s = sidA[i];
-        if (touched[s] === 0) (touched[s] = 1), order.push(s);
-        perReg[s * 5 + 2]++;
-        diff(K_ONLY_A, i, -1);
-      }
-      onlyA += len;
-    } else if (op === 2) {
-      for (let t = 0; t < len; t++, j++) {
-        const s = sidB[j];
-        if (touched[s] === 0) (touched[s] = 1), order.push(s);
-        perReg[s * 5 + 3]++;
-        diff(K_ONLY_B, -1, j);
-      }
-      onlyB += len;
-    } else {
-      for (let t = 0; t < len; t++, i++, j++) {
-        const s = sidA[i];
-        if (touched[s] === 0) (touched[s] = 1), order.push(s);
-        if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
-          if (cntA[i] === cntB[j]) {
-            equal++;
-            perReg[s * 5]++;
-            inHunk = false;
-          } else {
-            pollCountDiffers++;
-            perReg[s * 5 + 4]++;
-            diff(K_POLL, i, j);
-          }
-        } else {
-          valueDiffers++;
-          perReg[s * 5 + 1]++;
-          diff(K_VALUE, i, j);
-        }
-      }
-    }
-  }
-  const counts: CompareCounts = { equal, valueDiffers, onlyA, onlyB, pollCountDiffers };
+  const walked = walkRuns(runs, na, nb, table.summaryKeys.length);
+  const { counts, perReg, order, opKind, opA, opB, hunkStart } = walked;
 
   const registers: RegisterSummary[] = order.map((s) => ({
     register: table.summaryLabel(table.summaryKeys[s]),
@@ -223,6 +151,108 @@ export function compareTraces(
     hunkCount,
     hunksPage,
   };
+}
+
+interface Walked {
+  counts: CompareCounts;
+  /** [equal, value, onlyA, onlyB, poll] per summary id. */
+  perReg: Int32Array;
+  /** Summary ids in the order the walk first touches them. */
+  order: number[];
+  opKind: IntColumn;
+  opA: IntColumn;
+  opB: IntColumn;
+  /** Index in op* where each hunk (a run of consecutive non-equal entries) starts. */
+  hunkStart: IntColumn;
+}
+
+/**
+ * Walk the alignment: compare aligned entries' values (two uint32 halves and the status), count per kind and
+ * per register (the memory path: one bucket per node and op, not per address), and record every non-equal
+ * entry as a diff op. A small function of its own so the engine optimises this loop early.
+ */
+function walkRuns(runs: RunList, na: NormalisedTrace, nb: NormalisedTrace, nSid: number): Walked {
+  const perReg = new Int32Array(nSid * 5);
+  const touched = new Uint8Array(nSid);
+  const order: number[] = [];
+  const opKind = new IntColumn();
+  const opA = new IntColumn();
+  const opB = new IntColumn();
+  const hunkStart = new IntColumn();
+  const { sid: sidA, valueLo: loA, valueHi: hiA, status: stA, count: cntA } = na;
+  const { sid: sidB, valueLo: loB, valueHi: hiB, status: stB, count: cntB } = nb;
+  let inHunk = false;
+  let equal = 0;
+  let valueDiffers = 0;
+  let pollCountDiffers = 0;
+  let onlyA = 0;
+  let onlyB = 0;
+  let i = 0;
+  let j = 0;
+  for (let r = 0; r < runs.op.length; r++) {
+    const op = runs.op[r];
+    const len = runs.len[r];
+    if (op === 0) {
+      for (let t = 0; t < len; t++, i++, j++) {
+        const s = sidA[i];
+        if (touched[s] === 0) {
+          touched[s] = 1;
+          order.push(s);
+        }
+        let kind: number;
+        if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
+          if (cntA[i] === cntB[j]) {
+            equal++;
+            perReg[s * 5]++;
+            inHunk = false;
+            continue;
+          }
+          pollCountDiffers++;
+          perReg[s * 5 + 4]++;
+          kind = K_POLL;
+        } else {
+          valueDiffers++;
+          perReg[s * 5 + 1]++;
+          kind = K_VALUE;
+        }
+        if (!inHunk) {
+          hunkStart.push(opKind.length);
+          inHunk = true;
+        }
+        opKind.push(kind);
+        opA.push(i);
+        opB.push(j);
+      }
+      continue;
+    }
+    // Only in A (op 1) or only in B (op 2): one diff op per entry, all in the current hunk.
+    const side = op === 1 ? sidA : sidB;
+    const slot = op === 1 ? 2 : 3;
+    if (!inHunk) {
+      hunkStart.push(opKind.length);
+      inHunk = true;
+    }
+    for (let t = 0; t < len; t++) {
+      const x = op === 1 ? i + t : j + t;
+      const s = side[x];
+      if (touched[s] === 0) {
+        touched[s] = 1;
+        order.push(s);
+      }
+      perReg[s * 5 + slot]++;
+      opKind.push(op === 1 ? K_ONLY_A : K_ONLY_B);
+      opA.push(op === 1 ? x : -1);
+      opB.push(op === 1 ? -1 : x);
+    }
+    if (op === 1) {
+      onlyA += len;
+      i += len;
+    } else {
+      onlyB += len;
+      j += len;
+    }
+  }
+  return { counts: { equal, valueDiffers, onlyA, onlyB, pollCountDiffers }, perReg, order, opKind, opA, opB, hunkStart };
 }
 
 /** Materialises diff items (events fetched from the sources, decoded with each side's layout). */

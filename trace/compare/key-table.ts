@@ -25,6 +25,8 @@ export class KeyTable {
   private readonly strLabels: string[] = [];
   private readonly strClasses: number[] = [];
   private readonly valueIds = new Map<string, number>();
+  /** Mailbox results by return code → input → output: no joined string built and hashed per record. */
+  private readonly mailboxValues = new Map<number, Map<string, Map<string, number>>>();
   private readonly summaryIds = new Map<number, number>();
   /** Dense summary id → summary key (summaryKey); ids are given on first use by either side. */
   readonly summaryKeys: number[] = [];
@@ -56,6 +58,20 @@ export class KeyTable {
     if (id === undefined) {
       id = this.valueIds.size;
       this.valueIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** valueId(`${returnCode}|${inputHex}|${outputHex}`), looked up without building that string. */
+  mailboxValueId(returnCode: number, inputHex: string, outputHex: string): number {
+    let byInput = this.mailboxValues.get(returnCode);
+    if (!byInput) this.mailboxValues.set(returnCode, (byInput = new Map()));
+    let byOutput = byInput.get(inputHex);
+    if (!byOutput) byInput.set(inputHex, (byOutput = new Map()));
+    let id = byOutput.get(outputHex);
+    if (id === undefined) {
+      id = this.valueId(`${returnCode}|${inputHex}|${outputHex}`);
+      byOutput.set(outputHex, id);
     }
     return id;
   }

@@ -21,7 +21,7 @@ export interface NormalisedTrace {
   /** How many source events this entry stands for (> 1 for a folded poll loop). */
   count: Uint32Array;
   /** Position in the source of the entry's first event. */
-  pos: Float64Array;
+  pos: Uint32Array;
   /** Number of source events read. */
   events: number;
 }
@@ -52,7 +52,7 @@ interface ClassSlots {
   memSid: number;
 }
 
-/** A columnar source that can hand out its mailbox/step records without a copy (TraceBuffer.columns()). */
+/** Columns that can hand out their mailbox/step records directly (trace-buffer.ts BufferColumns). */
 interface RecordColumns extends TraceColumns {
   record?(seq: number): MailboxEvent | StepEvent;
 }
@@ -97,7 +97,7 @@ class Builder {
   status: Uint8Array;
   sid: Int32Array;
   count: Uint32Array;
-  pos: Float64Array;
+  pos: Uint32Array;
   n = 0;
   private prevFoldable = false;
 
@@ -111,7 +111,7 @@ class Builder {
     this.status = new Uint8Array(cap);
     this.sid = new Int32Array(cap);
     this.count = new Uint32Array(cap);
-    this.pos = new Float64Array(cap);
+    this.pos = new Uint32Array(cap);
   }
 
   push(k: number, sid: number, lo: number, hi: number, st: number, isRead: boolean, at: number): void {
@@ -175,7 +175,8 @@ function rebase(rules: readonly RebaseRule[], p: Place): Place {
 export class Normaliser {
   /** node → class slots by (space, region, op, width) → offset → key and mask. */
   private readonly cache = new Map<string, ClassSlots[]>();
-  private readonly mailboxClass = new Map<string, number>();
+  /** Mailbox class per node, with each opcode's key and summary id. */
+  private readonly mailboxClass = new Map<string, { cls: number; keys: Map<number, { key: number; sid: number; maskOutput: boolean }> }>();
   private stepClass: number | undefined;
   private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff, sid: 0 };
   // recordKey's results (fields, so a record costs no tuple).
@@ -241,19 +242,24 @@ export class Normaliser {
   private recordKey(e: MailboxEvent | StepEvent): void {
     const { table, masks } = this.cfg;
     if (e.kind === 'mailbox') {
-      let cls = this.mailboxClass.get(e.node);
-      if (cls === undefined) {
-        cls = table.classId({ kind: 'mailbox', node: this.mapNode(e.node), space: '', region: '', op: '', width: 0, named: false });
-        this.mailboxClass.set(e.node, cls);
+      let mc = this.mailboxClass.get(e.node);
+      if (mc === undefined) {
+        const cls = table.classId({ kind: 'mailbox', node: this.mapNode(e.node), space: '', region: '', op: '', width: 0, named: false });
+        this.mailboxClass.set(e.node, (mc = { cls, keys: new Map() }));
       }
-      const out = masks.mailboxOutputs.has(e.opcode) ? '*' : e.outputHex;
-      this.recKey = table.key(cls, e.opcode);
-      this.recValue = table.valueId(`${e.returnCode}|${e.inputHex}|${out}`);
-    } else {
-      const cls = (this.stepClass ??= table.classId({ kind: 'step', node: '', space: '', region: '', op: '', width: 0, named: true }));
-      this.recKey = table.key(cls, table.nameId(`${e.sequence} / ${e.name}`));
-      this.recValue = table.valueId(e.verdict);
+      let ks = mc.keys.get(e.opcode);
+      if (ks === undefined) {
+        const key = table.key(mc.cls, e.opcode);
+        mc.keys.set(e.opcode, (ks = { key, sid: table.summaryId(key), maskOutput: masks.mailboxOutputs.has(e.opcode) }));
+      }
+      this.recKey = ks.key;
+      this.recSid = ks.sid;
+      this.recValue = table.mailboxValueId(e.returnCode, e.inputHex, ks.maskOutput ? '*' : e.outputHex);
+      return;
     }
+    const cls = (this.stepClass ??= table.classId({ kind: 'step', node: '', space: '', region: '', op: '', width: 0, named: true }));
+    this.recKey = table.key(cls, table.nameId(`${e.sequence} / ${e.name}`));
+    this.recValue = table.valueId(e.verdict);
     this.recSid = table.summaryId(this.recKey);
   }
 
@@ -292,7 +298,7 @@ export class Normaliser {
     const outStatus = new Uint8Array(cap);
     const outSid = new Int32Array(cap);
     const outCount = new Uint32Array(cap);
-    const outPos = new Float64Array(cap);
+    const outPos = new Uint32Array(cap);
     // Column classes: classOf[node id × CLASSES_PER_NODE + class index] is 1 + index in `classes`.
     const classes: ColumnClass[] = [];
     const classOf = new Int32Array(nodes.length * CLASSES_PER_NODE);
