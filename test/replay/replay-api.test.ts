@@ -41,13 +41,20 @@ describe('runs.replay', () => {
   });
 
   it("maps source nodes named by BDF to the node enumeration puts there (a plain import of the switch capture)", async () => {
-    const src = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: read('qemu-7.2-seabios-cxl-switch.log'), topology: 'switch4' });
+    // An explicit (empty) device map keeps the importer's by-name defaults: switch ports stay named by BDF, and
+    // both cxl-type3 fold onto hb0.rp0.ep0, which switch4 does not have.
+    const src = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: read('qemu-7.2-seabios-cxl-switch.log'), topology: 'switch4', devices: {} });
     const r = await callApi(s, 'runs.replay', { sessionId, sourceRunId: src.id });
     expect(r.run.topology).toBe('switch4');
     expect(r.nodeMap).toEqual({ '0d:00.0': 'hb0.rp0.sw0.usp', '0e:00.0': 'hb0.rp0.sw0.dsp0', '0e:01.0': 'hb0.rp0.sw0.dsp1' });
     expect(await s.runs.wait(r.run.id)).toBe('passed');
-    // The importer names both cxl-type3 devices hb0.rp0.ep0 (its by-name default), which switch4 does not have.
     expect(s.store.runs.get(r.run.id)!.summary).toMatch(/skipped \(not in this run: .*hb0\.rp0\.ep0 ×\d+/);
+
+    // Without a map, the importer maps repeated device types by role: every function replays on its own node.
+    const byRole = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: read('qemu-7.2-seabios-cxl-switch.log'), topology: 'switch4' });
+    const r2 = await callApi(s, 'runs.replay', { sessionId, sourceRunId: byRole.id });
+    expect(await s.runs.wait(r2.run.id)).toBe('passed');
+    expect(s.store.runs.get(r2.run.id)!.summary).toMatch(/skipped \(not in this run: hb0 ×\d+\)$/);
   });
 
   it('replays onto simulated silicon: the board answers exactly as the emulated spec-profile endpoint', async () => {
