@@ -34,5 +34,7 @@ export interface Sequence {
   id: string;
   title: string;
   description: string;
+  /** Set when the sequence cannot start on its own (replay needs a source run): not offered by runs.start. */
+  needsSource?: boolean;
   run(ctx: SequenceContext): Promise<SequenceResult>;
 }

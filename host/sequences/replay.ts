@@ -204,6 +204,7 @@ export function createReplaySequence(input: ReplayInput): Sequence {
 export const replaySequence: Sequence = {
   id: 'replay',
   title: 'Replay a run',
+  needsSource: true,
   description:
     "Issue a source run's accesses (e.g. an imported QEMU log) in order against this run's targets and record what they answer; compare source and replay to see where they differ.",
   async run(): Promise<SequenceResult> {

@@ -123,6 +123,8 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       if (!sequence) throw new ApiError('conflict', 'no sequences are registered', 'sequence');
       if (!s.sequences.get(sequence))
         throw new ApiError('bad-input', `runs.start: sequence: unknown sequence "${sequence}" (known: ${s.sequences.ids().join(', ')})`, 'sequence');
+      if (s.sequences.needsSource(sequence))
+        throw new ApiError('bad-input', `runs.start: sequence: "${sequence}" needs a source run (use runs.replay)`, 'sequence');
       // A built-in or saved name, or a topology file's text (topology-source.ts); the run records its exact JSON.
       const src = resolveTopologySource(
         { hasBuiltin: (n) => s.hasTopology(n), saved: s.store.topologies },

@@ -45,8 +45,13 @@ export class SequenceCatalog {
     return [...this.byId.keys()];
   }
 
+  /** The sequences a run can be started with (not those that need a source run, such as replay). */
   list(): SequenceInfo[] {
-    return [...this.byId.values()].map((s) => ({ id: s.id, title: s.title, description: s.description }));
+    return [...this.byId.values()].filter((s) => !s.needsSource).map((s) => ({ id: s.id, title: s.title, description: s.description }));
+  }
+
+  needsSource(id: string): boolean {
+    return this.byId.get(id)?.needsSource === true;
   }
 
   defaultId(): string | undefined {
