@@ -42,7 +42,7 @@ commands:
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]
          simulated silicon (the default endpoint with a silicon profile); prints the link URI, serves until Ctrl-C
-  topology list [--json] | check FILE [--json] | show NAME|FILE [--json]
+  topology list [--json] [--db FILE] | check FILE [--json] | show NAME|FILE [--json] | save NAME FILE [--db FILE] | delete NAME [--db FILE]
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology
   mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
@@ -51,7 +51,8 @@ commands:
   inject poison NODE --dpa ADDR [--length BYTES]          then Get Poison List
   inject event  NODE --log informational|warning|failure|fatal --kind general-media|dram|memory-module
                 [--dpa ADDR] [--flags N] [--event-type N]  then Get Event Records of that log
-  inject ras    NODE --kind uncorrectable|correctable --bits MASK    then the RAS registers
+  inject ras    NODE --kind uncorrectable|correctable --bits MASK [--unmask]  then the RAS registers
+         (errors are masked after reset and then not recorded; --unmask clears their mask bits first)
   inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
          (inject takes [--topology NAME] [--db FILE] [--json] too; mailbox and inject are recorded in a
          'console' run of session 'cli')

@@ -3,7 +3,9 @@
 //   poison NODE --dpa ADDR [--length BYTES]        then Get Poison List over the device's capacity
 //   event  NODE --log LOG --kind KIND [--dpa ADDR] [--flags N] [--event-type N]
 //                                                  then Get Event Records of that log
-//   ras    NODE --kind uncorrectable|correctable --bits MASK   then the RAS capability registers
+//   ras    NODE --kind uncorrectable|correctable --bits MASK [--unmask]
+//                                                  then the RAS capability registers; errors are masked after
+//                                                  reset (CXL 2.0 8.2.5.9.2/5): --unmask clears those masks first
 //   media  NODE --state ready|not-ready|error|disabled        then Memory Device Status
 // Common: [--topology NAME] [--db FILE] [--json]. Recorded in a console run of session 'cli'.
 
@@ -25,7 +27,7 @@ const COMMON: Options = { topology: { type: 'string' }, db: { type: 'string' }, 
 const OPTIONS: Record<Kind, Options> = {
   poison: { ...COMMON, dpa: { type: 'string' }, length: { type: 'string' } },
   event: { ...COMMON, log: { type: 'string' }, kind: { type: 'string' }, dpa: { type: 'string' }, flags: { type: 'string' }, 'event-type': { type: 'string' } },
-  ras: { ...COMMON, kind: { type: 'string' }, bits: { type: 'string' } },
+  ras: { ...COMMON, kind: { type: 'string' }, bits: { type: 'string' }, unmask: { type: 'boolean' } },
   media: { ...COMMON, state: { type: 'string' } },
 };
 
@@ -77,10 +79,11 @@ export async function injectCommand(args: string[], io: CliIo): Promise<number> 
       effect = { mailbox: await live.call('mailbox.send', { sessionId, node, opcode: 'getEventRecords', payloadHex: EVENT_LOG[log].toString(16).padStart(2, '0') }) };
     } else if (kind === 'ras') {
       const rasKind = oneOf(command, '--kind', need(command, str(p, 'kind'), 'kind'), ['uncorrectable', 'correctable'] as const)!;
-      result = await live.call('inject.ras', { sessionId, node, kind: rasKind, bits: need(command, str(p, 'bits'), 'bits') });
-      // Status and First Error Pointer only: masks and severities do not change.
+      const unmask = p.values.unmask === true;
+      result = await live.call('inject.ras', { sessionId, node, kind: rasKind, bits: need(command, str(p, 'bits'), 'bits'), ...(unmask ? { unmask } : {}) });
+      // Status, masks and First Error Pointer: the masks decide whether an error is recorded at all.
       const ras = await live.call('regs.read', { sessionId, node, region: 'bar0', block: 'cxl-ras' });
-      effect = { registers: ras.filter((r) => /Status|Capability and Control/.test(r.name)) };
+      effect = { registers: ras.filter((r) => /Status|Mask|Capability and Control/.test(r.name)) };
     } else {
       result = await live.call('inject.media', { sessionId, node, state: oneOf(command, '--state', need(command, str(p, 'state'), 'state'), MEDIA)! });
       effect = { registers: await live.call('regs.read', { sessionId, node, region: 'bar2', block: 'cxl-memdev-status' }) };

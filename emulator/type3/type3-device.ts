@@ -19,7 +19,7 @@ import { DEV_CAP_ID, MB_PAYLOAD_OFFSET } from '../cxl/device-regs.js';
 import { CXL_VENDOR_ID, RBI } from '../cxl/dvsec.js';
 import { buildCdat, type CdatRange } from '../cxl/cdat.js';
 import { MailboxDoorbell, type MailboxRecord } from '../cxl/mailbox-doorbell.js';
-import { RasModel, type RasErrorKind } from '../cxl/ras-injection.js';
+import { RasModel, type RasErrorKind, type RasInjection, type RasInjectOptions } from '../cxl/ras-injection.js';
 import { DoeMailbox, cdatTableAccess } from '../pci/doe-mailbox.js';
 import type { Type3Config } from './config.js';
 import { TYPE3_PROFILES, type Type3Profile } from './profiles.js';
@@ -45,8 +45,13 @@ export interface Type3Device<B extends MailboxBackend = Type3Backend> {
   block(kind: string, region?: Region): RegisterBlock | undefined;
   /** Conventional reset: 'warm' keeps sticky bits; 'cold' is power-on. */
   reset(kind: ResetKind): void;
-  /** Set CXL RAS status bits as the device would on detecting the errors (CXL 2.0 8.2.5.9). */
+  /**
+   * Detect CXL RAS errors as the device would (CXL 2.0 8.2.5.9): unmasked bits set their status bits; masked
+   * ones (all of them after reset, 8.2.5.9.2/5) change nothing. Returns the status bits set.
+   */
   injectRasError(kind: RasErrorKind, bits: number, header?: Uint8Array): number;
+  /** The same injection with the full outcome (set / masked / unmasked bits); `unmask` clears the masks first. */
+  injectRas(kind: RasErrorKind, bits: number, opts?: RasInjectOptions): RasInjection;
   /** Observe mailbox commands (for TraceSink.mailbox). */
   onMailbox(listener: ((rec: MailboxRecord) => void) | null): void;
   /** CDAT entries served over DOE: [header, ...structures]. */
@@ -230,7 +235,8 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
       const r = (be as { reset?: (k: ResetKind) => void }).reset;
       if (typeof r === 'function') r.call(be, kind);
     },
-    injectRasError: (kind, bits, header) => rasModel.inject(kind, bits, header),
+    injectRasError: (kind, bits, header) => rasModel.inject(kind, bits, header ? { header } : {}).set,
+    injectRas: (kind, bits, opts) => rasModel.inject(kind, bits, opts),
     onMailbox(listener) {
       doorbell.listener = listener;
     },

@@ -164,11 +164,12 @@ export const LIVE_CALLS: LiveTable = {
       node,
       kind: z.enum(['uncorrectable', 'correctable'], { error: 'must be uncorrectable or correctable' }),
       bits: numberLike('a status bit mask'),
+      unmask: z.boolean({ error: 'must be true or false' }).optional(),
     }),
     handler: (s, i) => {
       const bits = toBigInt(i.bits);
       if (bits === 0n || bits > 0xffff_ffffn) throw new ApiError('bad-input', 'inject.ras: bits: must be a nonzero 32-bit mask', 'bits');
-      return injectRas(s.live.get(i.sessionId), i.node, i.kind, Number(bits));
+      return injectRas(s.live.get(i.sessionId), i.node, i.kind, Number(bits), i.unmask ?? false);
     },
   },
 

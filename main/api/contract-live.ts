@@ -137,6 +137,8 @@ export interface InjectResult {
   effect: string;
   /** The log row recorded for the injection (also in logs.page for the console run). */
   log: LogRow;
+  /** inject.ras only: status bits recorded, bits the mask register held back, mask bits cleared first (hex). */
+  ras?: { set: string; masked: string; unmasked: string };
 }
 
 /** What a Type 3 device holds now (the injection panel's "effect" view); read from the model, not traced. */
@@ -187,8 +189,11 @@ export interface LiveApiCalls {
   /** Poison [dpa, dpa+length) (64-byte lines; length default 64). */
   'inject.poison': [{ sessionId: number; node: string; dpa: NumberLike; length?: number }, InjectResult];
   'inject.event': [{ sessionId: number; node: string; log: InjectEventLog; kind: InjectEventKind; dpa?: NumberLike; flags?: number; eventType?: number }, InjectResult];
-  /** Set CXL RAS status bits (CXL 2.0 8.2.5.9): mask of Uncorrectable / Correctable Error Status bits. */
-  'inject.ras': [{ sessionId: number; node: string; kind: 'uncorrectable' | 'correctable'; bits: NumberLike }, InjectResult];
+  /**
+   * Detect CXL RAS errors (CXL 2.0 8.2.5.9): mask of Uncorrectable / Correctable Error Status bits. Masked errors
+   * (all, after reset) are not recorded and the result says so; `unmask` clears those mask bits first.
+   */
+  'inject.ras': [{ sessionId: number; node: string; kind: 'uncorrectable' | 'correctable'; bits: NumberLike; unmask?: boolean }, InjectResult];
   'inject.media': [{ sessionId: number; node: string; state: InjectMediaState }, InjectResult];
   /** A Type 3 device's current state: media, poison, event logs, background op, RAS status. */
   'live.device': [{ sessionId: number; node: string }, LiveDeviceState];

@@ -1,6 +1,6 @@
 // Fault and event injection on a live bench's Type 3 devices (inject.* calls, `cxl-bench inject`): the
 // emulator's QMP-like injection API (emulator/mailbox/inject.ts, as QEMU's cxl-inject-* commands) and the RAS
-// model (createType3 injectRasError). Each injection is checked the way the device would see it, recorded as
+// model (createType3 injectRas). Each injection is checked the way the device would see it, recorded as
 // an info step in the console run's trace and logged; the result says what changed.
 
 import { POISON_GRANULE } from '../../emulator/mailbox/state/poison-list.js';
@@ -54,12 +54,23 @@ export function injectEvent(
   return done(live, node, 'inject event', effect, `Event Status = ${hex(be.eventStatus())}`);
 }
 
-/** Set RAS status bits (CXL 2.0 8.2.5.9) as the device would on detecting the errors. */
-export function injectRas(live: LivePlatform, node: string, kind: 'uncorrectable' | 'correctable', bits: number): InjectResult {
+/**
+ * Detect RAS errors (CXL 2.0 8.2.5.9) as the device would. Masked errors are not recorded (8.2.5.9.2/5) and the
+ * masks reset to all ones, so on a platform no driver has set up every error is masked: the result says so,
+ * and `unmask` clears the requested mask bits first (as Linux or firmware would).
+ */
+export function injectRas(live: LivePlatform, node: string, kind: 'uncorrectable' | 'correctable', bits: number, unmask = false): InjectResult {
   const dev = live.type3Node(node).type3;
-  const set = dev.injectRasError(kind, bits);
-  if (set === 0) throw new ApiError('bad-input', `bits ${hex(bits)} set no defined ${kind} error status bit`, 'bits');
-  return done(live, node, 'inject ras', `${kind} error status bits ${hex(set)} set`);
+  const r = dev.injectRas(kind, bits, { unmask });
+  if (r.requested === 0) throw new ApiError('bad-input', `bits ${hex(bits)} name no defined ${kind} error status bit`, 'bits');
+  const mask = kind === 'uncorrectable' ? 'Uncorrectable Error Mask' : 'Correctable Error Mask';
+  const parts = [
+    ...(r.unmasked !== 0 ? [`unmasked ${hex(r.unmasked)} in the ${mask} register`] : []),
+    ...(r.set !== 0 ? [`${kind} error status bits ${hex(r.set)} set`] : []),
+    ...(r.masked !== 0 ? [`${kind} error bits ${hex(r.masked)} masked by the ${mask} register: not recorded (unmask them to inject)`] : []),
+  ];
+  const result = done(live, node, 'inject ras', parts.join('; '));
+  return { ...result, ras: { set: hex(r.set), masked: hex(r.masked), unmasked: hex(r.unmasked) } };
 }
 
 /** Media state as Memory Device Status and the mailbox report it (CXL 2.0 8.2.8.5.1). */

@@ -79,11 +79,23 @@ describe('cxl-bench inject', () => {
     expect(r.stdout).toMatch(/count: 1/);
   });
 
-  it('ras then shows the status bit set', async () => {
+  it('ras on a fresh platform reports the error masked (CXL 2.0 8.2.5.9.2): no status bit, masks shown', async () => {
     const r = await runCli(['inject', 'ras', EP, '--kind', 'uncorrectable', '--bits', '0x10', '--db', db]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Uncorrectable Error Status\s+= 0x00000010/);
-    expect(r.stdout).toMatch(/First_Error_Pointer = 0x04/);
+    expect(r.stdout).toMatch(/uncorrectable error bits 0x10 masked by the Uncorrectable Error Mask register: not recorded/);
+    expect(r.stdout).toMatch(/Uncorrectable Error Status\s+= 0x00000000/);
+    expect(r.stdout).toMatch(/Uncorrectable Error Mask\s+= 0x0001cfff/);
+  });
+
+  it('ras --unmask clears the mask bit, then shows the status bit set and the First Error Pointer', async () => {
+    const r = await runCli(['inject', 'ras', EP, '--kind', 'uncorrectable', '--bits', '0x10', '--unmask', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { injection: { effect: string; ras: { set: string; masked: string; unmasked: string } }; registers: { name: string; value: string }[] };
+    expect(out.injection.ras).toEqual({ set: '0x10', masked: '0x0', unmasked: '0x10' });
+    const reg = (name: string) => BigInt(out.registers.find((x) => x.name === name)!.value);
+    expect(reg('Uncorrectable Error Status')).toBe(0x10n);
+    expect(reg('Uncorrectable Error Mask')).toBe(0x1cfefn);
+    expect(reg('Error Capability and Control') & 0x3fn).toBe(4n);
   });
 
   it('media then shows Memory Device Status', async () => {

@@ -74,7 +74,7 @@ describe('conformance', () => {
 describe('conformance RW1C checks with errors present', () => {
   it('an injected uncorrectable error is cleared by writing ones (RW1C holds)', async () => {
     const { dev, ctx } = realDevice();
-    dev.injectRasError('uncorrectable', 1 << 4);
+    dev.injectRas('uncorrectable', 1 << 4, { unmask: true }); // masks reset to all ones (CXL 2.0 8.2.5.9.2)
     const { CONFORMANCE_CHECKS: all } = await import('../../host/sequences/conformance/index.js');
     const r = await conformanceRun(ctx, all.filter((c) => c.id === 'ras.ue-status-rw1c'));
     expect(r.rows[0]!.verdict).toBe('pass');

@@ -257,10 +257,20 @@ describe('injection', () => {
     expect((recs.decoded as { count: number }).count).toBe(1);
   });
 
-  it('inject.ras sets the RAS status bits the register explorer then reads', async () => {
-    await callApi(s, 'inject.ras', { sessionId, node: EP, kind: 'correctable', bits: 1 });
+  it('inject.ras of a masked error (masks reset to all ones) says so and records nothing', async () => {
+    const r = await callApi(s, 'inject.ras', { sessionId, node: EP, kind: 'correctable', bits: 2 });
+    expect(r.ras).toEqual({ set: '0x0', masked: '0x2', unmasked: '0x0' });
+    expect(r.effect).toMatch(/masked by the Correctable Error Mask register/);
     const regs = await callApi(s, 'regs.read', { sessionId, node: EP, region: 'bar0', block: 'cxl-ras' });
-    expect(BigInt(regs.find((r) => r.name === 'Correctable Error Status')!.value) & 1n).toBe(1n);
+    expect(BigInt(regs.find((x) => x.name === 'Correctable Error Status')!.value) & 2n).toBe(0n);
+  });
+
+  it('inject.ras with unmask sets the RAS status bits the register explorer then reads', async () => {
+    const r = await callApi(s, 'inject.ras', { sessionId, node: EP, kind: 'correctable', bits: 1, unmask: true });
+    expect(r.ras).toEqual({ set: '0x1', masked: '0x0', unmasked: '0x1' });
+    const regs = await callApi(s, 'regs.read', { sessionId, node: EP, region: 'bar0', block: 'cxl-ras' });
+    expect(BigInt(regs.find((x) => x.name === 'Correctable Error Status')!.value) & 1n).toBe(1n);
+    expect(BigInt(regs.find((x) => x.name === 'Correctable Error Mask')!.value) & 1n).toBe(0n);
   });
 
   it('inject.media disabled shows in Memory Device Status and ready restores it', async () => {

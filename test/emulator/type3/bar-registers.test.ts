@@ -82,10 +82,53 @@ describe('component registers (BAR0)', () => {
     expect(fn.lastStatus()).toBe(1);
   });
 
-  it('RAS: reset masks, injected uncorrectable error sets status + First Error Pointer, RW1CS clears', () => {
+  it('RAS: masks reset to all defined bits; a masked error sets no status, First Error Pointer or Header Log', () => {
+    for (const profile of ['spec', 'qemu'] as const) {
+      const dev = createType3(cfgOf({ profile }), new VirtualClock(), unsupportedBackend());
+      const ras = 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
+      expect(dev.fn.barRead(0, ras + 0x04, 4)).toBe(0x1cfff);
+      expect(dev.fn.barRead(0, ras + 0x10, 4)).toBe(0x7f);
+      const r = dev.injectRas('uncorrectable', 1 << 4, { header: Uint8Array.of(0xaa) });
+      expect(r).toEqual({ requested: 1 << 4, set: 0, masked: 1 << 4, unmasked: 0 });
+      expect(dev.injectRasError('correctable', 1)).toBe(0);
+      expect(dev.fn.barRead(0, ras, 4)).toBe(0);
+      expect(dev.fn.barRead(0, ras + 0x0c, 4)).toBe(0);
+      expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(0);
+      expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0);
+    }
+  });
+
+  it('RAS: with some bits unmasked, only those are recorded and the First Error Pointer names the lowest of them', () => {
     const dev = createType3(cfgOf(), new VirtualClock(), unsupportedBackend());
     const ras = 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
-    expect(dev.fn.barRead(0, ras + 0x04, 4)).toBe(0x1cfff);
+    dev.fn.barWrite(0, ras + 0x04, 4, 0x1cfff & ~(1 << 14)); // software unmasks Internal_Error only
+    const r = dev.injectRas('uncorrectable', (1 << 7) | (1 << 14), { header: Uint8Array.of(0x5a) });
+    expect(r).toEqual({ requested: (1 << 7) | (1 << 14), set: 1 << 14, masked: 1 << 7, unmasked: 0 });
+    expect(dev.fn.barRead(0, ras, 4)).toBe(1 << 14);
+    expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(14);
+    expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0x5a);
+    // A masked error after the first one leaves the recorded error's pointer and log alone.
+    dev.fn.barWrite(0, ras + 0x04, 4, 0x1cfff);
+    dev.injectRas('uncorrectable', 1 << 0, { header: Uint8Array.of(0x11) });
+    expect(dev.fn.barRead(0, ras, 4)).toBe(1 << 14);
+    expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0x5a);
+  });
+
+  it('RAS: unmask clears the requested mask bits (as software would) before recording; other masks stay', () => {
+    const dev = createType3(cfgOf(), new VirtualClock(), unsupportedBackend());
+    const ras = 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
+    const r = dev.injectRas('correctable', 0x3 | 0x100, { unmask: true });
+    expect(r).toEqual({ requested: 0x3, set: 0x3, masked: 0, unmasked: 0x3 });
+    expect(dev.fn.barRead(0, ras + 0x10, 4)).toBe(0x7c);
+    expect(dev.fn.barRead(0, ras + 0x0c, 4)).toBe(0x3);
+    expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(0); // correctable errors have no First Error Pointer
+  });
+
+  it('RAS: unmasked uncorrectable errors set status + First Error Pointer + Header Log, RW1CS clears', () => {
+    const dev = createType3(cfgOf(), new VirtualClock(), unsupportedBackend());
+    const ras = 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
+    dev.fn.barWrite(0, ras + 0x04, 4, 0);
+    dev.fn.barWrite(0, ras + 0x10, 4, 0);
     expect(dev.injectRasError('uncorrectable', (1 << 14) | (1 << 7) | (1 << 13), Uint8Array.of(0xaa, 0xbb))).toBe((1 << 14) | (1 << 7));
     expect(dev.fn.barRead(0, ras, 4)).toBe((1 << 14) | (1 << 7));
     expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(7);
@@ -97,12 +140,13 @@ describe('component registers (BAR0)', () => {
     expect(dev.fn.barRead(0, ras + 0x0c, 4)).toBe(0x7f);
     dev.reset('warm');
     expect(dev.fn.barRead(0, ras, 4)).toBe(1 << 14); // RW1CS survives a warm reset
+    expect(dev.fn.barRead(0, ras + 0x04, 4)).toBe(0); // and so does the RWS mask software wrote
   });
 
   it('RAS: a warm reset keeps First Error Pointer and Header Log (ROS) with the sticky status; a cold reset clears them', () => {
     const dev = createType3(cfgOf(), new VirtualClock(), unsupportedBackend());
     const ras = 0x1000 + (dev.fn.barRead(0, 0x1004, 4) >>> 20);
-    dev.injectRasError('uncorrectable', 1 << 10, Uint8Array.of(0x11, 0x22, 0x33, 0x44));
+    dev.injectRas('uncorrectable', 1 << 10, { header: Uint8Array.of(0x11, 0x22, 0x33, 0x44), unmask: true });
     dev.reset('warm');
     // CXL 2.0 8.2.5.9.7-8: ROS. Linux reads the pointer when several status bits are set (__cxl_handle_ras).
     expect(dev.fn.barRead(0, ras, 4)).toBe(1 << 10);
@@ -110,6 +154,7 @@ describe('component registers (BAR0)', () => {
     expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0x4433_2211);
     dev.reset('cold');
     expect(dev.fn.barRead(0, ras, 4)).toBe(0);
+    expect(dev.fn.barRead(0, ras + 0x04, 4)).toBe(0x1cfff);
     expect(dev.fn.barRead(0, ras + 0x14, 4) & 0x3f).toBe(0);
     expect(dev.fn.barRead(0, ras + 0x18, 4)).toBe(0);
   });
