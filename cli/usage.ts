@@ -44,7 +44,8 @@ commands:
          simulated silicon (the default endpoint with a silicon profile); prints the link URI, serves until Ctrl-C
   topology list [--json] [--db FILE] | check FILE [--json] | show NAME|FILE [--json] | save NAME FILE [--db FILE] | delete NAME [--db FILE]
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
-         the tree and nodes (with BDFs) of a topology
+         the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
+         made absolute) so run/demo/live take its name; delete a saved one
   mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success

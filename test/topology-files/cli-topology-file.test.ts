@@ -105,3 +105,25 @@ describe('cxl-bench demo --topology FILE', () => {
     expect(d.comparison!.firstDivergence!.text).toMatch(/Revision ID/);
   });
 });
+
+describe('cxl-bench topology save / list --db / delete', () => {
+  it('saves a file (its relative map made absolute), runs it by name, lists it, deletes it', async () => {
+    const saved = await runCli(['topology', 'save', 'cli-board', topoFile, '--db', db, '--json']);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(saved.stdout)).toMatchObject({ name: 'cli-board', kind: 'saved', hardware: 1 });
+
+    const r = await runCli(['run', '--sequence', 'enumerate', '--topology', 'cli-board', '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout) as RunDetail;
+    expect(d.topology).toBe('cli-board');
+    expect(d.targets.split(', ')).toContain(`${EP}=${revA.uri}`);
+    expect(d.topologyJson).toContain(JSON.stringify(join(dir, 'board', 'maps', 'board.map.json')));
+
+    const list = await runCli(['topology', 'list', '--db', db, '--json']);
+    expect((JSON.parse(list.stdout) as { name: string }[]).map((t) => t.name)).toEqual(expect.arrayContaining(['single', 'cli-board']));
+    expect((await runCli(['topology', 'delete', 'cli-board', '--db', db])).code).toBe(0);
+    const again = await runCli(['topology', 'delete', 'cli-board', '--db', db]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('cli-board');
+  });
+});
