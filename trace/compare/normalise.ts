@@ -65,7 +65,8 @@ interface ColumnClass {
   op: 'R' | 'W';
   width: number;
   hpa: boolean;
-  /** cls × 2^40 for the memory path (keys computed, not looked up); -1 for register regions. */
+  /** cls × 2^40 for the memory path (keys computed, not looked up); -1 for register regions, -2 for memory
+   *  with a class id too large to compute keys from. */
   memBase: number;
 }
 
@@ -180,9 +181,9 @@ export class Normaliser {
   private stepClass: number | undefined;
   private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff, sid: 0 };
   // recordKey's results (fields, so a record costs no tuple).
-  private recKey = 0;
-  private recValue = 0;
-  private recSid = 0;
+  /** @internal */ recKey = 0;
+  /** @internal */ recValue = 0;
+  /** @internal */ recSid = 0;
 
   constructor(private readonly cfg: SideConfig) {}
 
@@ -267,131 +268,48 @@ export class Normaliser {
     return isColumnar(src) && !this.cfg.rebase?.length ? this.runColumns(src) : this.runEvents(src);
   }
 
-  /** The class of (node id, packed class bits) for the columnar path, made on first sight. */
-  private columnClass(classes: ColumnClass[], nodes: readonly string[], nodeId: number, c: number): ColumnClass {
+  /** @internal ColumnScan: the column class of (node id, packed code) on first sight. */
+  columnClass(id: number, nodes: readonly string[], nodeId: number, c: number): ColumnClass {
     const place: Place = { node: nodes[nodeId], space: SPACE_LIST[(c >> 2) & 3], region: REGION_LIST[(c >> 4) & 15], offset: 0 };
     const op = (c & 0x100) !== 0 ? 'W' : 'R';
     const width = 1 << ((c >> 12) & 3);
     const cs = this.classSlots(place, op, width);
     const hpa = place.region === 'hpa';
     if (hpa && cs.memSid < 0) cs.memSid = this.cfg.table.summaryId(this.cfg.table.key(cs.offsetClass, 0));
-    const memBase = hpa && cs.offsetClass < 2 ** 12 ? cs.offsetClass * SPLIT : -1;
-    const cc: ColumnClass = { id: classes.length, cs, place, op, width, hpa, memBase };
-    classes.push(cc);
-    return cc;
+    const memBase = !hpa ? -1 : cs.offsetClass < 2 ** 12 ? cs.offsetClass * SPLIT : -2;
+    return { id, cs, place, op, width, hpa, memBase };
+  }
+
+  /** @internal ColumnScan: the slot of an offset in a register class (a slot-cache miss). */
+  columnSlot(cc: ColumnClass, off: number): Slot {
+    const slot = cc.cs.byOffset.get(off);
+    if (slot) return slot;
+    cc.place.offset = off;
+    return this.slotFor(cc.place, cc.op, cc.width);
+  }
+
+  /** @internal ColumnScan: key, value and summary id of a record (left in recKey / recValue / recSid). */
+  columnRecord(e: MailboxEvent | StepEvent): void {
+    this.recordKey(e);
+  }
+
+  /** @internal ColumnScan: a memory key the fast path cannot compute (huge address or class id). */
+  memKey(cc: ColumnClass, off: number): number {
+    return this.cfg.table.key(cc.cs.offsetClass, off);
   }
 
   /**
    * The same as runEvents, straight from a TraceBuffer's columns: no event objects for accesses, a
    * direct-mapped slot cache in front of the per-class maps, and the fold done in place on the output columns.
+   * The scan runs in blocks so its loop is a small function the engine optimises after a few calls.
    */
   private runColumns(src: ColumnarSource): NormalisedTrace {
     const cols = src.columns() as RecordColumns;
-    const cap = cols.count;
-    const { node, code, offset, valueLo, valueHi, nodes } = cols;
-    const table = this.cfg.table;
-    const fold = this.cfg.fold;
-    const recordAt = cols.record ? cols.record.bind(cols) : (i: number) => src.events(i, i + 1)[0] as MailboxEvent | StepEvent;
-    const outKey = new Float64Array(cap);
-    const outLo = new Uint32Array(cap);
-    const outHi = new Uint32Array(cap);
-    const outStatus = new Uint8Array(cap);
-    const outSid = new Int32Array(cap);
-    const outCount = new Uint32Array(cap);
-    const outPos = new Uint32Array(cap);
-    // Column classes: classOf[node id × CLASSES_PER_NODE + class index] is 1 + index in `classes`.
-    const classes: ColumnClass[] = [];
-    const classOf = new Int32Array(nodes.length * CLASSES_PER_NODE);
-    const cacheSize = 1 << SLOT_CACHE_BITS;
-    const cClass = new Int32Array(cacheSize).fill(-1);
-    const cOff = new Float64Array(cacheSize);
-    const cKey = new Float64Array(cacheSize);
-    const cLo = new Uint32Array(cacheSize);
-    const cHi = new Uint32Array(cacheSize);
-    const cSid = new Int32Array(cacheSize);
-    let n = 0;
-    let prevFoldable = false;
-    for (let i = 0; i < cap; i++) {
-      const c = code[i];
-      if ((c & 3) !== 0) {
-        this.recordKey(recordAt(i));
-        outKey[n] = this.recKey;
-        outLo[n] = this.recValue;
-        outHi[n] = 0;
-        outStatus[n] = 0;
-        outSid[n] = this.recSid;
-        outCount[n] = 1;
-        outPos[n] = i;
-        n++;
-        prevFoldable = false;
-        continue;
-      }
-      const ci = node[i] * CLASSES_PER_NODE + (((c >> 2) & 0x7f) | ((c >> 5) & 0x180)); 
-      let cc: ColumnClass;
-      if (classOf[ci] !== 0) cc = classes[classOf[ci] - 1];
-      else {
-        cc = this.columnClass(classes, nodes, node[i], c);
-        classOf[ci] = classes.length;
-      }
-      const off = offset[i];
-      let k: number;
-      let sid: number;
-      let lo = valueLo[i];
-      let hi = valueHi[i];
-      if (cc.memBase >= 0) {
-        k = off < SPLIT && Number.isInteger(off) && off >= 0 ? cc.memBase + off : table.key(cc.cs.offsetClass, off);
-        sid = cc.cs.memSid;
-      } else if (cc.hpa) {
-        k = table.key(cc.cs.offsetClass, off);
-        sid = cc.cs.memSid;
-      } else {
-        const h = (Math.imul(cc.id + 1, 0x9e3779b1) ^ Math.imul(off | 0, 0x85ebca6b)) >>> SLOT_CACHE_SHIFT;
-        if (cClass[h] !== cc.id || cOff[h] !== off) {
-          let slot = cc.cs.byOffset.get(off);
-          if (!slot) {
-            cc.place.offset = off;
-            slot = this.slotFor(cc.place, cc.op, cc.width);
-          }
-          cClass[h] = cc.id;
-          cOff[h] = off;
-          cKey[h] = slot.key;
-          cLo[h] = slot.maskLo;
-          cHi[h] = slot.maskHi;
-          cSid[h] = slot.sid;
-        }
-        k = cKey[h];
-        sid = cSid[h];
-        lo = (lo & cLo[h]) >>> 0;
-        hi = (hi & cHi[h]) >>> 0;
-      }
-      const st = (c >> 9) & 7;
-      // A poll loop: a read equal (key, value, status) to the read just before it folds into that entry.
-      const foldable = fold && (c & 0x100) === 0;
-      if (foldable && prevFoldable && outKey[n - 1] === k && outLo[n - 1] === lo && outHi[n - 1] === hi && outStatus[n - 1] === st) {
-        outCount[n - 1]++;
-        continue;
-      }
-      outKey[n] = k;
-      outLo[n] = lo;
-      outHi[n] = hi;
-      outStatus[n] = st;
-      outSid[n] = sid;
-      outCount[n] = 1;
-      outPos[n] = i;
-      n++;
-      prevFoldable = foldable;
-    }
-    return {
-      length: n,
-      key: outKey.subarray(0, n),
-      valueLo: outLo.subarray(0, n),
-      valueHi: outHi.subarray(0, n),
-      status: outStatus.subarray(0, n),
-      sid: outSid.subarray(0, n),
-      count: outCount.subarray(0, n),
-      pos: outPos.subarray(0, n),
-      events: cap,
-    };
+    const record = cols.record;
+    const recordAt = record ? (i: number) => record.call(cols, i) : (i: number) => src.events(i, i + 1)[0] as MailboxEvent | StepEvent;
+    const scan = new ColumnScan(this, cols, recordAt, this.cfg.fold);
+    for (let from = 0; from < cols.count; from += SCAN_BLOCK) scanBlock(scan, from, Math.min(cols.count, from + SCAN_BLOCK));
+    return scan.finish();
   }
 
   private runEvents(src: TraceSource): NormalisedTrace {
@@ -422,4 +340,171 @@ export class Normaliser {
     }
     return out.finish();
   }
+}
+
+const SCAN_BLOCK = 16384;
+
+/** The state of one columnar normalisation: output columns, the class table and the slot cache. */
+class ColumnScan {
+  readonly outKey: Float64Array;
+  readonly outLo: Uint32Array;
+  readonly outHi: Uint32Array;
+  readonly outStatus: Uint8Array;
+  readonly outSid: Int32Array;
+  readonly outCount: Uint32Array;
+  readonly outPos: Uint32Array;
+  /** classOf[node id × CLASSES_PER_NODE + class index] is 1 + index in `classes`. */
+  readonly classOf: Int32Array;
+  readonly classes: ColumnClass[] = [];
+  /** Per class: ColumnClass.memBase, and the summary id of its memory bucket. */
+  readonly memBase: Float64Array;
+  readonly memSid: Int32Array;
+  readonly cClass: Int32Array;
+  readonly cOff: Float64Array;
+  readonly cKey: Float64Array;
+  readonly cLo: Uint32Array;
+  readonly cHi: Uint32Array;
+  readonly cSid: Int32Array;
+  n = 0;
+  prevFoldable = false;
+
+  constructor(
+    private readonly norm: Normaliser,
+    readonly cols: TraceColumns,
+    private readonly recordAt: (i: number) => MailboxEvent | StepEvent,
+    readonly fold: boolean,
+  ) {
+    const cap = cols.count;
+    this.outKey = new Float64Array(cap);
+    this.outLo = new Uint32Array(cap);
+    this.outHi = new Uint32Array(cap);
+    this.outStatus = new Uint8Array(cap);
+    this.outSid = new Int32Array(cap);
+    this.outCount = new Uint32Array(cap);
+    this.outPos = new Uint32Array(cap);
+    this.classOf = new Int32Array(cols.nodes.length * CLASSES_PER_NODE);
+    // Typed (not number[]): a class × 2^40 base joining small ints would change the array's kind mid-scan.
+    this.memBase = new Float64Array(cols.nodes.length * CLASSES_PER_NODE);
+    this.memSid = new Int32Array(cols.nodes.length * CLASSES_PER_NODE);
+    const size = 1 << SLOT_CACHE_BITS;
+    this.cClass = new Int32Array(size).fill(-1);
+    this.cOff = new Float64Array(size);
+    this.cKey = new Float64Array(size);
+    this.cLo = new Uint32Array(size);
+    this.cHi = new Uint32Array(size);
+    this.cSid = new Int32Array(size);
+  }
+
+  /** Index of the class of row i (code c), made on first sight. */
+  newClass(ci: number, nodeId: number, c: number): number {
+    const id = this.classes.length;
+    const cc = this.norm.columnClass(id, this.cols.nodes, nodeId, c);
+    this.classes.push(cc);
+    this.memBase[id] = cc.memBase;
+    this.memSid[id] = cc.cs.memSid;
+    this.classOf[ci] = id + 1;
+    return id;
+  }
+
+  /** Fill slot-cache entry h with the slot of (class, offset). */
+  fill(h: number, cls: number, off: number): void {
+    const slot = this.norm.columnSlot(this.classes[cls], off);
+    this.cClass[h] = cls;
+    this.cOff[h] = off;
+    this.cKey[h] = slot.key;
+    this.cLo[h] = slot.maskLo;
+    this.cHi[h] = slot.maskHi;
+    this.cSid[h] = slot.sid;
+  }
+
+  memKey(cls: number, off: number): number {
+    return this.norm.memKey(this.classes[cls], off);
+  }
+
+  /** Write the record at row i as entry n (records never fold). */
+  record(i: number, n: number): void {
+    const norm = this.norm;
+    norm.columnRecord(this.recordAt(i));
+    this.outKey[n] = norm.recKey;
+    this.outLo[n] = norm.recValue;
+    this.outHi[n] = 0;
+    this.outStatus[n] = 0;
+    this.outSid[n] = norm.recSid;
+    this.outCount[n] = 1;
+    this.outPos[n] = i;
+  }
+
+  finish(): NormalisedTrace {
+    const n = this.n;
+    return {
+      length: n,
+      key: this.outKey.subarray(0, n),
+      valueLo: this.outLo.subarray(0, n),
+      valueHi: this.outHi.subarray(0, n),
+      status: this.outStatus.subarray(0, n),
+      sid: this.outSid.subarray(0, n),
+      count: this.outCount.subarray(0, n),
+      pos: this.outPos.subarray(0, n),
+      events: this.cols.count,
+    };
+  }
+}
+
+/** Normalise rows [from, to) into the scan's output (the hot loop: only typed-array work and rare calls out). */
+function scanBlock(s: ColumnScan, from: number, to: number): void {
+  const { code, node, offset, valueLo, valueHi } = s.cols;
+  const { outKey, outLo, outHi, outStatus, outSid, outCount, outPos, classOf, memBase, memSid } = s;
+  const { cClass, cOff, cKey, cLo, cHi, cSid } = s;
+  const fold = s.fold;
+  let n = s.n;
+  let prevFoldable = s.prevFoldable;
+  for (let i = from; i < to; i++) {
+    const c = code[i];
+    if ((c & 3) !== 0) {
+      s.record(i, n);
+      n++;
+      prevFoldable = false;
+      continue;
+    }
+    // Class index: space, region, op and width bits of the packed code (see CLASSES_PER_NODE).
+    const ci = node[i] * CLASSES_PER_NODE + (((c >> 2) & 0x7f) | ((c >> 5) & 0x180));
+    let cls = classOf[ci] - 1;
+    if (cls < 0) cls = s.newClass(ci, node[i], c);
+    const off = offset[i];
+    let k: number;
+    let sid: number;
+    let lo = valueLo[i];
+    let hi = valueHi[i];
+    const mb = memBase[cls];
+    if (mb === -1) {
+      const h = (Math.imul(cls + 1, 0x9e3779b1) ^ Math.imul(off | 0, 0x85ebca6b)) >>> SLOT_CACHE_SHIFT;
+      if (cClass[h] !== cls || cOff[h] !== off) s.fill(h, cls, off);
+      k = cKey[h];
+      sid = cSid[h];
+      lo = (lo & cLo[h]) >>> 0;
+      hi = (hi & cHi[h]) >>> 0;
+    } else {
+      // The memory path: key = class × 2^40 + address (key-table.ts), computed; no mask.
+      k = mb >= 0 && off >= 0 && off < SPLIT && Math.floor(off) === off ? mb + off : s.memKey(cls, off);
+      sid = memSid[cls];
+    }
+    const st = (c >> 9) & 7;
+    // A poll loop: a read equal (key, value, status) to the read just before it folds into that entry.
+    const foldable = fold && (c & 0x100) === 0;
+    if (foldable && prevFoldable && outKey[n - 1] === k && outLo[n - 1] === lo && outHi[n - 1] === hi && outStatus[n - 1] === st) {
+      outCount[n - 1]++;
+      continue;
+    }
+    outKey[n] = k;
+    outLo[n] = lo;
+    outHi[n] = hi;
+    outStatus[n] = st;
+    outSid[n] = sid;
+    outCount[n] = 1;
+    outPos[n] = i;
+    n++;
+    prevFoldable = foldable;
+  }
+  s.n = n;
+  s.prevFoldable = prevFoldable;
 }
