@@ -98,6 +98,8 @@ const type3Config = (e: EndpointNode): Type3Config => ({
   hdmDecoders: e.decoders,
   payloadSizeLog2: 11,
   profile: e.profile,
+  ...(e.nonCxlFunctions ? { nonCxlFunctions: e.nonCxlFunctions } : {}),
+  ...(e.mld ? { mld: { ...e.mld } } : {}),
 });
 
 /** Buses a port needs below it: its secondary bus, plus a switch's internal bus and its DSPs' subtrees. */

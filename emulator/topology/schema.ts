@@ -8,7 +8,8 @@
 //   "windows": [{ "base"?: "64GiB", "size": "4GiB", "targets": [0], "granularity"?: 256,
 //                 "restrictions"?: ["type3", "volatile", "persistent"], "qtg"?: 0 }] }
 // endpoint: { "capacity": { "volatile"?, "persistent"?, "partitionable"? }, "lsa"?, "serial"?, "decoders"?,
-//             "profile"?: "spec" | "qemu", "backend"?: { "link": "uartbone:/dev/ttyUSB0@115200", "map": "x.json" } }
+//             "profile"?: "spec" | "qemu", "backend"?: { "link": "uartbone:/dev/ttyUSB0@115200", "map": "x.json" },
+//             "nonCxlFunctions"?: [1, 2] (Non-CXL Function Map DVSEC), "mld"?: { "logicalDevices": 4 } (MLD DVSEC) }
 // switch:   { "decoders"?: 4, "targetCount"?: 8, "downstreamPorts": [port, ...] }
 
 import { z } from 'zod';
@@ -26,6 +27,8 @@ export const endpointSchema = z.strictObject({
   serial: z.union([z.number(), z.string()], { error: 'must be a number or a hex string' }).optional(),
   decoders: int('an integer').optional(),
   profile: z.enum(['spec', 'qemu'], { error: 'must be "spec" or "qemu"' }).optional(),
+  nonCxlFunctions: z.array(int('an integer function number'), { error: 'must be a list of function numbers' }).optional(),
+  mld: z.strictObject({ logicalDevices: int('an integer') }, { error: 'must be an object such as { "logicalDevices": 4 }' }).optional(),
   backend: z
     .strictObject({
       link: z.string({ error: 'must be a link URI string' }).min(1, { error: 'must not be empty' }),

@@ -24,6 +24,10 @@ export interface EndpointNode {
   decoders: number;
   profile: DeviceProfile;
   backend?: EndpointBackend;
+  /** Function numbers that are not CXL functions: builds the Non-CXL Function Map DVSEC (CXL 2.0 8.1.4). */
+  nonCxlFunctions?: number[];
+  /** Multi-Logical Device with this many LDs: builds the MLD DVSEC (CXL 2.0 8.1.10). */
+  mld?: { logicalDevices: number };
 }
 
 export interface SwitchNode {

@@ -2,7 +2,7 @@
 // field exactly (e.g. "hostBridges[0].rootPorts[1].endpoint.capacity.persistent: must be a multiple of 256 MiB")
 // so a user can fix the file without guessing. Collects all errors, not just the first.
 
-import { defaultType3Config } from '../type3/config.js';
+import { defaultType3Config, MLD_MAX_LOGICAL_DEVICES, NON_CXL_FUNCTION_MAX } from '../type3/config.js';
 import { MiB } from '../../common/units.js';
 import { DECODERS_BY_ENCODING, MAX_ENDPOINT_DECODERS, VALID_TARGET_COUNTS } from '../hdm/decoder-count.js';
 import { granularityToIg, isValidWays } from '../interleave/encoding.js';
@@ -92,6 +92,21 @@ export const validateTopology = (raw: RawTopology): { topology: Topology; errors
       profile: e.profile ?? 'spec',
     };
     if (e.backend) node.backend = { link: e.backend.link, map: e.backend.map };
+    if (e.nonCxlFunctions !== undefined) {
+      // CXL 2.0 8.1.4: a 256-bit map, bit n = function n; function 0 is this CXL device itself.
+      const seen = new Set<number>();
+      e.nonCxlFunctions.forEach((f, i) => {
+        if (f < 1 || f > NON_CXL_FUNCTION_MAX) c.add(`${at}.nonCxlFunctions[${i}]`, `must be a function number 1..${NON_CXL_FUNCTION_MAX} (function 0 is the CXL device itself; CXL 2.0 8.1.4)`);
+        else if (seen.has(f)) c.add(`${at}.nonCxlFunctions[${i}]`, `duplicates function ${f}`);
+        seen.add(f);
+      });
+      if (e.nonCxlFunctions.length > 0) node.nonCxlFunctions = [...seen].filter((f) => f >= 1 && f <= NON_CXL_FUNCTION_MAX);
+    }
+    if (e.mld !== undefined) {
+      const n = e.mld.logicalDevices;
+      if (n < 1 || n > MLD_MAX_LOGICAL_DEVICES) c.add(`${at}.mld.logicalDevices`, `must be 1..${MLD_MAX_LOGICAL_DEVICES} (CXL 2.0 8.1.10: at most 16 LDs)`);
+      else node.mld = { logicalDevices: n };
+    }
     return node;
   };
 

@@ -21,7 +21,7 @@ import { buildCdat, type CdatRange } from '../cxl/cdat.js';
 import { MailboxDoorbell, type MailboxRecord } from '../cxl/mailbox-doorbell.js';
 import { RasModel, type RasErrorKind, type RasInjection, type RasInjectOptions } from '../cxl/ras-injection.js';
 import { DoeMailbox, cdatTableAccess } from '../pci/doe-mailbox.js';
-import type { Type3Config } from './config.js';
+import { MLD_MAX_LOGICAL_DEVICES, nonCxlFunctionMapWords, type Type3Config } from './config.js';
 import { TYPE3_PROFILES, type Type3Profile } from './profiles.js';
 
 /** Block kind of the HDM Decoder Capability structure; declared and given commit semantics by emulator/hdm. */
@@ -97,12 +97,15 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
 
   const range1 = ranges[0]?.dpaLength ?? 0;
   const range2 = ranges[1]?.dpaLength ?? 0;
+  // CXL 2.0 8.1.3.1 bit 13 "Multiple Logical Device" and 8.1.8.1 bit 6 "CXL Multi-Logical Device Capable": an
+  // MLD says so in both places as well as carrying the MLD DVSEC (8.1.10).
+  const mldLds = config.mld ? Math.min(MLD_MAX_LOGICAL_DEVICES, Math.max(1, config.mld.logicalDevices | 0)) : 0;
   const dvsecs: ChainEntry[] = [
     {
       kind: 'dvsec-cxl-device',
       params: {
         revision: prof.dvsecDeviceRevision,
-        cap: prof.dvsecDeviceCap(ranges.length),
+        cap: prof.dvsecDeviceCap(ranges.length) | (mldLds ? 0x2000 : 0),
         ctl: 0x0002,
         status2: prof.dvsecDeviceStatus2,
         range1Bytes: range1,
@@ -115,8 +118,14 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
       params: { count: prof.registerLocatorEntries, bir0: 0, rbi0: RBI.component, offset0: 0, bir1: 2, rbi1: RBI.device, offset1: 0 },
     },
     { kind: 'dvsec-gpf-device', params: { duration: 0x0603, powerMw: 0x33 } },
-    { kind: 'dvsec-flex-bus', params: { revision: prof.flexBusRevision, cap: 0x26, ctl: prof.flexBusCtl, status: 0x26, modTs: config.profile === 'qemu' ? 0xef : 0 } },
+    { kind: 'dvsec-flex-bus', params: { revision: prof.flexBusRevision, cap: 0x26 | (mldLds ? 0x40 : 0), ctl: prof.flexBusCtl, status: 0x26, modTs: config.profile === 'qemu' ? 0xef : 0 } },
   ];
+  // Optional DVSECs, only where configured (DESIGN.md 2: "CXL DVSECs 0, 2, ... 9 as each component needs them").
+  if (config.nonCxlFunctions && config.nonCxlFunctions.length > 0) {
+    const words = nonCxlFunctionMapWords(config.nonCxlFunctions);
+    dvsecs.push({ kind: 'dvsec-non-cxl-function-map', params: Object.fromEntries(words.map((w, i) => [`map${i}`, w])) });
+  }
+  if (mldLds) dvsecs.push({ kind: 'dvsec-mld', params: { lds: mldLds } });
   const ext: ChainEntry[] = [];
   for (const e of prof.ext) {
     const at = e.at;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../common/clock.js';
 import { defaultType3Config, type Type3Config } from '../../../emulator/type3/config.js';
 import { createType3 } from '../../../emulator/type3/type3-device.js';
+import { resolveBlock } from '../../../emulator/spec/blocks.js';
 import { findDvsec, walkCaps, walkDvsecs, walkExtCaps } from './helpers.js';
 
 const make = (over: Partial<Type3Config> = {}) => createType3({ ...defaultType3Config(), ...over }, new VirtualClock());
@@ -158,5 +159,66 @@ describe('Type 3 config space', () => {
     expect(dev.fn.cfgRead(d + 0x14, 2)).toBe(0);
     dev.reset('cold');
     expect(dev.fn.cfgRead(0x104, 4)).toBe(0);
+  });
+});
+
+describe('optional DVSECs where configured: Non-CXL Function Map (ID 2) and MLD (ID 9)', () => {
+  it('are absent by default in both profiles', () => {
+    for (const profile of ['spec', 'qemu'] as const) {
+      const { fn, layout } = make({ profile });
+      const ids = walkDvsecs(fn).map((d) => d[1]);
+      expect(ids).not.toContain(2);
+      expect(ids).not.toContain(9);
+      expect(layout().some((p) => p.block === 'dvsec-non-cxl-function-map' || p.block === 'dvsec-mld')).toBe(false);
+      expect(fn.cfgRead(findDvsec(fn, 0) + 0x0a, 2) & 0x2000).toBe(0); // not an MLD
+    }
+  });
+
+  it('the DVSEC walk finds both when configured, with the spec lengths, and the other capabilities stay intact', () => {
+    for (const profile of ['spec', 'qemu'] as const) {
+      const { fn } = make({ profile, nonCxlFunctions: [1, 7, 40, 255], mld: { logicalDevices: 4 } });
+      const dv = walkDvsecs(fn);
+      expect(dv.find((d) => d[1] === 2)?.[3]).toBe(0x2c); // CXL 2.0 8.1.4
+      expect(dv.find((d) => d[1] === 9)?.[3]).toBe(0x10); // CXL 2.0 8.1.10
+      expect(dv.map((d) => d[1])).toEqual(expect.arrayContaining([0, 2, 5, 7, 8, 9]));
+      const ext = walkExtCaps(fn).map(([, id]) => id);
+      expect(ext).toEqual(expect.arrayContaining([0x01, 0x03, 0x2e])); // AER, DSN, DOE still on the list
+      const ends = walkExtCaps(fn).map(([at]) => at);
+      expect(new Set(ends).size).toBe(ends.length);
+    }
+  });
+
+  it('Non-CXL Function Map registers hold bit n for function n (256-bit map over registers 0..7), read-only', () => {
+    const { fn } = make({ nonCxlFunctions: [1, 7, 40, 255] });
+    const d = findDvsec(fn, 2);
+    const words = Array.from({ length: 8 }, (_, i) => fn.cfgRead(d + 0x0c + 4 * i, 4));
+    expect(words).toEqual([0x82, 1 << 8, 0, 0, 0, 0, 0, 0x8000_0000]);
+    fn.cfgWrite(d + 0x0c, 4, 0xffff_ffff);
+    expect(fn.cfgRead(d + 0x0c, 4)).toBe(0x82);
+  });
+
+  it('MLD DVSEC reports the LD count; DVSEC 0 and Flex Bus say Multiple Logical Device', () => {
+    const { fn } = make({ mld: { logicalDevices: 16 } });
+    const d = findDvsec(fn, 9);
+    expect(fn.cfgRead(d + 0x0a, 2)).toBe(16);
+    fn.cfgWrite(d + 0x0a, 2, 3);
+    expect(fn.cfgRead(d + 0x0a, 2)).toBe(16); // HwInit
+    expect(fn.cfgRead(findDvsec(fn, 0) + 0x0a, 2) & 0x2000).toBe(0x2000);
+    expect(fn.cfgRead(findDvsec(fn, 7) + 0x0a, 2) & 0x40).toBe(0x40);
+  });
+
+  it('the layout names both blocks and its declarations decode them (the same tables trace decode uses)', () => {
+    const dev = make({ nonCxlFunctions: [3], mld: { logicalDevices: 2 } });
+    const placed = dev.layout();
+    const map = placed.find((p) => p.block === 'dvsec-non-cxl-function-map')!;
+    const mld = placed.find((p) => p.block === 'dvsec-mld')!;
+    expect(map.base).toBe(findDvsec(dev.fn, 2));
+    expect(mld.base).toBe(findDvsec(dev.fn, 9));
+    const mapDecl = resolveBlock(map.block, map.params ?? {})!;
+    const reg0 = mapDecl.registers.find((r) => r.offset === 0x0c)!;
+    expect(reg0.name).toBe('Non-CXL Function Map 0');
+    expect(reg0.fields[0]!.reset).toBe(1 << 3);
+    const mldDecl = resolveBlock(mld.block, mld.params ?? {})!;
+    expect(mldDecl.registers.find((r) => r.offset === 0x0a)!.fields[0]!.reset).toBe(2);
   });
 });
