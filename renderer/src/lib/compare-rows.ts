@@ -142,3 +142,10 @@ export function stepHunk(current: number, dir: 1 | -1, count: number): number {
   if (current < 0) return dir === 1 ? 0 : count - 1;
   return Math.max(0, Math.min(count - 1, current + dir));
 }
+
+/** The row cursor after moving `delta` rows in a list of `total` aligned rows; from no cursor (-1) it starts at 0. */
+export function moveCursor(cursor: number, delta: number, total: number): number {
+  if (total <= 0) return -1;
+  if (cursor < 0) return delta >= 0 ? 0 : total - 1;
+  return Math.max(0, Math.min(total - 1, cursor + delta));
+}

@@ -56,6 +56,7 @@ export class LiveState {
     if (this.loadedFor === sessionId) return;
     this.loadedFor = sessionId;
     const live = await this.bench.attempt('live.get', () => this.bench.api.call('live.get', { sessionId }));
+    if (this.bench.sessionId !== sessionId) return; // switched again meanwhile: that call loads the newer one
     this.setLive(live ?? null);
     await this.showPreview();
   }

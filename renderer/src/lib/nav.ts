@@ -1,4 +1,5 @@
 // The app's views as data: the navigation tabs, their Alt+digit keys and the help text read this table.
+import { isEditable } from './shortcuts.js';
 
 export type ViewId = 'runs' | 'topology' | 'registers' | 'mailbox' | 'compare' | 'links';
 
@@ -43,17 +44,60 @@ export function tabMove(key: string, current: ViewId): ViewId | null {
   }
 }
 
-/** Keys of the bench views, for the help: each works while its view is shown and no field has focus. */
-export const VIEW_SHORTCUTS: readonly { view: ViewId | 'all'; label: string; description: string }[] = [
-  { view: 'all', label: 'Alt+1 … Alt+6', description: 'switch view (Sessions & runs, Topology, Registers, Mailbox, Compare, Links)' },
+/** What a view key does; the view's handler dispatches on it (viewKeyFor), so the help cannot drift from it. */
+export type ViewKeyAction =
+  | 'registers.read'
+  | 'registers.radix'
+  | 'registers.edit'
+  | 'compare.next'
+  | 'compare.prev'
+  | 'compare.first'
+  | 'compare.down'
+  | 'compare.up'
+  | 'compare.decode';
+
+export interface ViewShortcut {
+  view: ViewId | 'all';
+  label: string;
+  description: string;
+  /** KeyboardEvent.key values that trigger `action` (no Ctrl/Alt/Meta, focus not in a field); absent for keys a
+   * focused list or field handles itself (listMove, the mailbox search), which the entry only describes. */
+  keys?: readonly string[];
+  action?: ViewKeyAction;
+}
+
+const VIEW_DIGITS = `Alt+${VIEWS[0]!.digit} … Alt+${VIEWS[VIEWS.length - 1]!.digit}`;
+
+/** Keys of the bench views, for the help, the footer and the views' key handlers: each works while its view is
+ * shown and no field has focus. */
+export const VIEW_SHORTCUTS: readonly ViewShortcut[] = [
+  { view: 'all', label: VIEW_DIGITS, description: `switch view (${VIEWS.map((v) => v.label).join(', ')})` },
   { view: 'all', label: '← / →', description: 'previous / next view (in the tab list)' },
   { view: 'topology', label: 'j / k', description: 'move in the topology tree' },
-  { view: 'registers', label: 'r', description: 're-read the block' },
-  { view: 'registers', label: 'x', description: 'hex / decimal' },
-  { view: 'registers', label: 'e', description: 'edit the selected register value' },
+  { view: 'registers', label: 'r', description: 're-read the block', keys: ['r'], action: 'registers.read' },
+  { view: 'registers', label: 'x', description: 'hex / decimal', keys: ['x'], action: 'registers.radix' },
+  { view: 'registers', label: 'e', description: 'edit the selected register value', keys: ['e'], action: 'registers.edit' },
   { view: 'registers', label: 'j / k', description: 'block list / register list movement' },
   { view: 'mailbox', label: '↑ / ↓  Enter', description: 'pick a command from the search' },
   { view: 'mailbox', label: 'Ctrl+Enter', description: 'send' },
-  { view: 'compare', label: 'n / p', description: 'next / previous divergence' },
-  { view: 'compare', label: 'f', description: 'first divergence' },
+  { view: 'compare', label: 'n', description: 'next divergence', keys: ['n'], action: 'compare.next' },
+  { view: 'compare', label: 'p', description: 'previous divergence', keys: ['p'], action: 'compare.prev' },
+  { view: 'compare', label: 'f', description: 'first divergence', keys: ['f'], action: 'compare.first' },
+  { view: 'compare', label: 'j / ↓', description: 'cursor to the next aligned row', keys: ['j', 'ArrowDown'], action: 'compare.down' },
+  { view: 'compare', label: 'k / ↑', description: 'cursor to the previous aligned row', keys: ['k', 'ArrowUp'], action: 'compare.up' },
+  { view: 'compare', label: 'Enter', description: "decode the cursor row's fields", keys: ['Enter'], action: 'compare.decode' },
 ];
+
+/** The view key action of a key press on `view`, or null (modifier held, typing in a field, or not a view key). */
+export function viewKeyFor(
+  view: ViewId,
+  ev: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; target: EventTarget | null },
+): ViewKeyAction | null {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || isEditable(ev.target)) return null;
+  return VIEW_SHORTCUTS.find((s) => s.view === view && s.keys?.includes(ev.key))?.action ?? null;
+}
+
+/** The entries the help and footer show for `view` (its own, then those of every view). */
+export function shortcutsOfView(view: ViewId | 'all'): readonly ViewShortcut[] {
+  return VIEW_SHORTCUTS.filter((s) => s.view === view);
+}

@@ -3,6 +3,7 @@
 export type ShortcutAction =
   | 'session.new'
   | 'run.start'
+  | 'run.replay'
   | 'trace.filter'
   | 'trace.jump'
   | 'help'
@@ -20,6 +21,7 @@ export interface Shortcut {
 export const GLOBAL_SHORTCUTS: readonly Shortcut[] = [
   { key: 'n', label: 'n', action: 'session.new', description: 'new session' },
   { key: 'r', label: 'r', action: 'run.start', description: 'start a run in the selected session' },
+  { key: 'R', label: 'R', action: 'run.replay', description: 'replay the selected run (topology, profile), then compare' },
   { key: '/', label: '/', action: 'trace.filter', description: 'focus the trace filter' },
   { key: ':', label: ':', action: 'trace.jump', description: 'jump to an event number (seq)' },
   { key: '1', label: '1', action: 'focus.sessions', description: 'focus sessions' },
@@ -27,6 +29,9 @@ export const GLOBAL_SHORTCUTS: readonly Shortcut[] = [
   { key: '3', label: '3', action: 'focus.trace', description: 'focus trace' },
   { key: '?', label: '?', action: 'help', description: 'show this help' },
 ];
+
+/** Global keys that work on every view; the others work on the Sessions & runs view (other views own their letters). */
+export const EVERYWHERE: ReadonlySet<ShortcutAction> = new Set(['help']);
 
 /** Keys handled by a focused list (sessions, runs, steps, trace rows). */
 export const LIST_SHORTCUTS: readonly { label: string; description: string }[] = [

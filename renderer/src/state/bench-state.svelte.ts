@@ -3,6 +3,7 @@
 import type {
   AppInfo,
   BenchApi,
+  CompareSummary,
   Run,
   RunDetail,
   ServerEvent,
@@ -42,6 +43,8 @@ export class BenchState {
   traceGeneration = $state(0);
   /** Set by a step's Enter/click: the trace view scrolls to this event seq. */
   jumpToSeq = $state<{ seq: number; nonce: number } | null>(null);
+  /** Set when a replay's comparison is ready: the compare view shows it with the node map it used. */
+  compareRequest = $state<{ summary: CompareSummary; nodeMap: Record<string, string>; nonce: number } | null>(null);
 
   readonly session = $derived(this.sessions.find((s) => s.id === this.sessionId) ?? null);
   readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
