@@ -6,6 +6,7 @@
 
 import { CAPACITY_UNIT } from './units.js';
 import { igToGranularity, iwToWays } from '../interleave/encoding.js';
+import { interleaveSelectBits } from '../interleave/address-math.js';
 import { CAP } from './hdm-decl.js';
 
 /** A decoder's programming as read from its registers. */
@@ -67,8 +68,16 @@ export const COMMIT_CHECKS: readonly Check[] = [
   (p, c) => {
     const g = igToGranularity(p.ig);
     if (g === null) return `IG ${p.ig} is a reserved encoding`;
-    if (g <= 2048 && (c.capability & CAP.a11to8) === 0) return `granularity ${g} B needs A11to8 interleave capability`;
-    if (g >= 4096 && (c.capability & CAP.a14to12) === 0) return `granularity ${g} B needs A14to12 interleave capability`;
+    // 8.2.5.12.1: A11to8 / A14to12 say which HPA bits the component can interleave on; what matters is the bits
+    // this decoder's selection reads (8+IG .. 8+IG+log2(ways)-1), not the granularity alone. A 1- or 3-way
+    // decoder reads no particular bits. Bits 15 and up need no capability bit (there is none for them);
+    // Linux check_interleave_cap refuses them, which the region sequence mirrors.
+    const bits = interleaveSelectBits(waysOf(p), g);
+    if (bits === null) return null;
+    const uses = (lo: number, hi: number): boolean => bits.lo <= hi && bits.hi >= lo;
+    const range = `HPA bits ${bits.hi}:${bits.lo}`;
+    if (uses(8, 11) && (c.capability & CAP.a11to8) === 0) return `${waysOf(p)}-way x ${g} B interleaves on ${range}, which needs A11to8 interleave capability`;
+    if (uses(12, 14) && (c.capability & CAP.a14to12) === 0) return `${waysOf(p)}-way x ${g} B interleaves on ${range}, which needs A14to12 interleave capability`;
     return null;
   },
   (p) => (p.base % CAPACITY_UNIT !== 0 ? 'base is not 256 MiB aligned' : null),

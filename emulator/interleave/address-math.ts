@@ -64,3 +64,18 @@ export const childGranularity = (parentWays: number, parentGranularity: number):
  * values (3 x 2^18 = 768 KiB covers 12 x 16 KiB and 16 x 16 KiB, and any stack of levels).
  */
 export const INTERLEAVE_PERIOD = 3 * 2 ** 18;
+
+/**
+ * The HPA bits a decoder's target selection reads, [lo, hi] inclusive, or null when it reads no particular bits
+ * (1 way, or 3 ways: the modulo 3 of everything above the granule). For N = 2^k or 3 * 2^k ways at
+ * granularity 256 << IG these are bits [8+IG+k-1 : 8+IG] (CXL 2.0 8.2.5.12.7 with the 3/6/12-way ECN; Linux
+ * core/region.c check_interleave_cap, citing r3.1 8.2.4.20.13). The capability bits A11to8 / A14to12
+ * (8.2.5.12.1) say which of these bits a component can interleave on.
+ */
+export const interleaveSelectBits = (ways: number, granularity: number): { lo: number; hi: number } | null => {
+  const pow2 = ways % 3 === 0 ? ways / 3 : ways;
+  const k = Math.round(Math.log2(pow2));
+  if (k === 0) return null;
+  const lo = Math.round(Math.log2(granularity));
+  return { lo, hi: lo + k - 1 };
+};

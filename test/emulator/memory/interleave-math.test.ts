@@ -111,3 +111,20 @@ describe('two-level interleave is a bijection HPA -> (endpoint, DPA) over a regi
     );
   });
 });
+
+describe('interleave select bits (CXL 2.0 8.2.5.12.7, check_interleave_cap)', () => {
+  it('power-of-two ways select on exactly bits [8+IG+k-1 : 8+IG]', async () => {
+    const { interleaveSelectBits, interleavePosition } = await import('../../../emulator/interleave/address-math.js');
+    for (const ways of [2, 4, 8, 16]) {
+      for (const g of [256, 1024, 16384]) {
+        const b = interleaveSelectBits(ways, g)!;
+        for (const hpa of [0, 0x1234_5600, 0x7_ffff_ff00, 0x10_0000_4000]) {
+          expect(interleavePosition(hpa, ways, g)).toBe(Math.floor(hpa / 2 ** b.lo) % 2 ** (b.hi - b.lo + 1));
+        }
+      }
+    }
+    expect(interleaveSelectBits(1, 4096)).toBeNull();
+    expect(interleaveSelectBits(3, 256)).toBeNull();
+    expect(interleaveSelectBits(12, 512)).toEqual({ lo: 9, hi: 10 });
+  });
+});
