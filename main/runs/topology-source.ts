@@ -6,7 +6,7 @@
 // topology file's directory, or the working directory), an inline map object, or inline JSON text.
 
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_TOPOLOGIES, isDefaultTopologyName } from '../../emulator/topology/index.js';
+import { DEFAULT_TOPOLOGIES, DEFAULT_TOPOLOGY_NAMES, isDefaultTopologyName } from '../../emulator/topology/index.js';
 import { formatTopologyError, loadTopology } from '../../emulator/topology/load.js';
 import type { EndpointBackend, Topology } from '../../emulator/topology/types.js';
 import { loadDeviceMap } from '../../hil/device-map.js';
@@ -73,7 +73,7 @@ export function resolveTopologySource(
   if (builtin !== null && lookup.hasBuiltin(name)) return { name, kind: 'builtin', json: builtin, topology: parseTopologyJson(builtin, 'topology', call), baseDir };
   const saved = lookup.saved.get(name);
   if (saved) return { name, kind: 'saved', json: saved.json, topology: parseTopologyJson(saved.json, 'topology', call), baseDir };
-  const known = [...['single', 'interleave2', 'switch4', EMPTY_BENCH].filter((n) => lookup.hasBuiltin(n)), ...lookup.saved.list().map((t) => t.name)];
+  const known = [...[...DEFAULT_TOPOLOGY_NAMES, EMPTY_BENCH].filter((n) => lookup.hasBuiltin(n)), ...lookup.saved.list().map((t) => t.name)];
   throw new ApiError('bad-input', `${call}: topology: unknown topology "${name}" (known: ${known.join(', ')})`, 'topology');
 }
 
