@@ -28,12 +28,21 @@ export function interleavePosition(levels: readonly LevelChoice[]): number {
 }
 
 /**
+ * Ways a level routes with by address bits. A 3/6/12-way root decoder (CFMWS) picks its host bridge with a
+ * modulo 3 of the HPA above the granule (CXL 2.0 8.2.5.12.7 with the 3/6/12-way ECN), which consumes no address
+ * bits; only its power-of-two factor does. Linux core/region.c cxl_port_setup_targets: "For purposes of
+ * address bit routing, use power-of-2 math for switch ports" (parent_iw /= 3 for the root).
+ */
+export const addressBitWays = (ways: number): number => (ways % 3 === 0 ? ways / 3 : ways);
+
+/**
  * Granularity of the decoder at `level` (0 = root/CFMWS, 1 = host bridge, ...): the region granularity times
  * the ways of every level above ("interleave granularity is a multiple of the parent granularity; the
- * multiplier is the parent interleave ways", core/region.c). The endpoint uses the region granularity.
+ * multiplier is the parent interleave ways", core/region.c), the root's ways taken as their power-of-two
+ * factor (addressBitWays). `waysAbove[0]` is the root's. The endpoint uses the region granularity.
  */
 export function levelGranularity(regionGranularity: number, waysAbove: readonly number[]): number {
-  return waysAbove.reduce((g, w) => g * w, regionGranularity);
+  return waysAbove.reduce((g, w, i) => g * (i === 0 ? addressBitWays(w) : w), regionGranularity);
 }
 
 /** Which endpoint position a region offset belongs to (for tests and the memory test's expectations). */
