@@ -8,21 +8,30 @@ import type { SerialPortInfo } from '../api/contract.js';
 
 const DEV_SERIAL = /^tty(USB|ACM|AMA|XRUSB)\d+$/;
 
-function devScan(): SerialPortInfo[] {
+function devScan(devDir: string): SerialPortInfo[] {
   let names: string[] = [];
   try {
-    names = readdirSync('/dev').filter((n) => DEV_SERIAL.test(n));
+    names = readdirSync(devDir).filter((n) => DEV_SERIAL.test(n));
   } catch {
     // no /dev (Windows): nothing to list
   }
-  return names.map((n) => ({ path: `/dev/${n}`, manufacturer: null, serialNumber: null, vendorId: null, productId: null }));
+  return names.map((n) => ({ path: `${devDir}/${n}`, manufacturer: null, serialNumber: null, vendorId: null, productId: null }));
 }
 
-export async function listSerialPorts(): Promise<SerialPortInfo[]> {
+type RawPortInfo = { path: string; manufacturer?: string; serialNumber?: string; vendorId?: string; productId?: string };
+
+export interface ListSerialPortsOptions {
+  /** Port enumeration (default: serialport's SerialPort.list, which spawns `udevadm` on Linux). */
+  list?: () => Promise<RawPortInfo[]>;
+  /** Directory scanned when enumeration fails (default /dev). */
+  devDir?: string;
+}
+
+export async function listSerialPorts(opts: ListSerialPortsOptions = {}): Promise<SerialPortInfo[]> {
   let ports: SerialPortInfo[];
   try {
-    const { SerialPort } = await import('serialport');
-    ports = (await SerialPort.list()).map((p) => ({
+    const list = opts.list ?? (await import('serialport').then(({ SerialPort }) => () => SerialPort.list()));
+    ports = (await list()).map((p) => ({
       path: p.path,
       manufacturer: p.manufacturer ?? null,
       serialNumber: p.serialNumber ?? null,
@@ -30,7 +39,8 @@ export async function listSerialPorts(): Promise<SerialPortInfo[]> {
       productId: p.productId ?? null,
     }));
   } catch {
-    ports = devScan();
+    // e.g. "spawn udevadm ENOENT": list what /dev shows rather than fail the call.
+    ports = devScan(opts.devDir ?? '/dev');
   }
   return ports.sort((a, b) => a.path.localeCompare(b.path));
 }
