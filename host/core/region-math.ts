@@ -47,3 +47,32 @@ export function levelGranularity(regionGranularity: number, waysAbove: readonly 
 
 /** Which endpoint position a region offset belongs to (for tests and the memory test's expectations). */
 export const positionOfOffset = (offset: number, granularity: number, ways: number): number => Math.floor(offset / granularity) % ways;
+
+/** What check_interleave_cap reads from a decoder's HDM Decoder Capability register. */
+export interface InterleaveCaps {
+  a11to8: boolean;
+  a14to12: boolean;
+  ways3_6_12: boolean;
+  ways16: boolean;
+}
+
+/**
+ * Linux core/region.c check_interleave_cap (v6.10+): the ways must be in the decoder's capability set (1, 2, 4,
+ * 8 always; 3/6/12 and 16 by capability bits 11 and 12) and every HPA bit the selection reads,
+ * [8+eig+k-1 : 8+eig] for 2^k or 3 x 2^k ways, must lie in the bits the component interleaves on (11:8 with
+ * A11to8, 14:12 with A14to12; CXL 2.0 8.2.5.12.1). Note Linux has no mask for bits 15 and up, so e.g. 4-way x
+ * 16 KiB is refused even on a capable component. Null when allowed, else Linux's reason.
+ */
+export function interleaveCapError(caps: InterleaveCaps, ways: number, granularity: number): string | null {
+  const waysOk = ways === 1 || ways === 2 || ways === 4 || ways === 8 || ((ways === 3 || ways === 6 || ways === 12) && caps.ways3_6_12) || (ways === 16 && caps.ways16);
+  if (!waysOk) return `iw: ${ways} ig: ${granularity} is not supported (interleave ways capability)`;
+  const k = Math.log2(addressBitWays(ways));
+  if (k === 0) return null;
+  const lo = Math.log2(granularity);
+  const hi = lo + k - 1;
+  for (let bit = lo; bit <= hi; bit++) {
+    const capable = (bit >= 8 && bit <= 11 && caps.a11to8) || (bit >= 12 && bit <= 14 && caps.a14to12);
+    if (!capable) return `iw: ${ways} ig: ${granularity} is not supported (HPA bit ${bit} is outside the interleave mask)`;
+  }
+  return null;
+}

@@ -5,7 +5,7 @@
 import type { Platform } from '../../common/platform.js';
 import type { Target } from '../../common/target.js';
 import type { Chbs } from './cedt.js';
-import { hdmCapsDecode, type HdmAt } from './hdm.js';
+import { hdmCapsDecode, type HdmAt, type HdmCaps } from './hdm.js';
 import { CXL_MEMORY_CLASS, pciePortNumber, pciReadIds } from './pci.js';
 import { barComponentAccess, CMCAP, componentCapArrayRead, componentCapOffset, RBI, regLocatorRead, type ComponentAccess } from './regs.js';
 
@@ -16,24 +16,32 @@ export interface DecodeNode {
   /** HDM decoder structure, or null for a pass-through (one downstream port, no HDM capability). */
   hdm: HdmAt | null;
   decoderCount: number;
+  /** The HDM Decoder Capability register, decoded (null without HDM decoders). */
+  caps: HdmCaps | null;
   /** Downstream ports in port-number order: the port id and the node below it. */
   children: Array<{ port: number; portPath: string; node: DecodeNode }>;
   /** Endpoints only. */
   target?: Target;
 }
 
-async function hdmOfComponent(acc: ComponentAccess): Promise<{ hdm: HdmAt | null; count: number }> {
-  const arr = await componentCapArrayRead(acc);
-  const off = componentCapOffset(arr, CMCAP.hdm);
-  if (off === null) return { hdm: null, count: 0 };
-  const caps = hdmCapsDecode(await acc.read32(off));
-  return { hdm: { regs: acc, base: off }, count: caps.decoderCount };
+interface HdmFound {
+  hdm: HdmAt | null;
+  count: number;
+  caps: HdmCaps | null;
 }
 
-async function hdmOfTarget(t: Target): Promise<{ hdm: HdmAt | null; count: number }> {
+async function hdmOfComponent(acc: ComponentAccess): Promise<HdmFound> {
+  const arr = await componentCapArrayRead(acc);
+  const off = componentCapOffset(arr, CMCAP.hdm);
+  if (off === null) return { hdm: null, count: 0, caps: null };
+  const caps = hdmCapsDecode(await acc.read32(off));
+  return { hdm: { regs: acc, base: off }, count: caps.decoderCount, caps };
+}
+
+async function hdmOfTarget(t: Target): Promise<HdmFound> {
   const loc = await regLocatorRead(t);
   const b = loc.blocks.find((x) => x.rbi === RBI.component);
-  if (!b) return { hdm: null, count: 0 };
+  if (!b) return { hdm: null, count: 0, caps: null };
   return hdmOfComponent(barComponentAccess(t, b.bar, b.offset));
 }
 
@@ -42,7 +50,7 @@ export async function buildHostBridgeTree(p: Platform, chbs: Chbs, index: number
   const path = `hb${index}`;
   const acc: ComponentAccess = { read32: (o) => p.mmioRead(chbs.base + o, 4), write32: (o, v) => p.mmioWrite(chbs.base + o, 4, v) };
   const h = await hdmOfComponent(acc);
-  const node: DecodeNode = { kind: 'host-bridge', path, hdm: h.hdm, decoderCount: h.count, children: [] };
+  const node: DecodeNode = { kind: 'host-bridge', path, hdm: h.hdm, decoderCount: h.count, caps: h.caps, children: [] };
   node.children = await childrenOf(path, /^rp\d+$/, targets);
   return node;
 }
@@ -66,13 +74,13 @@ async function nodeBelowPort(portPath: string, targets: ReadonlyMap<string, Targ
     const ids = await pciReadIds(ep);
     if (ids.classCode !== CXL_MEMORY_CLASS) return null;
     const h = await hdmOfTarget(ep);
-    return { kind: 'endpoint', path: ep.node, hdm: h.hdm, decoderCount: h.count, children: [], target: ep };
+    return { kind: 'endpoint', path: ep.node, hdm: h.hdm, decoderCount: h.count, caps: h.caps, children: [], target: ep };
   }
   const usp = targets.get(`${portPath}.sw0.usp`);
   if (usp) {
     const h = await hdmOfTarget(usp);
     const sw = `${portPath}.sw0`;
-    return { kind: 'switch', path: usp.node, hdm: h.hdm, decoderCount: h.count, children: await childrenOf(sw, /^dsp\d+$/, targets) };
+    return { kind: 'switch', path: usp.node, hdm: h.hdm, decoderCount: h.count, caps: h.caps, children: await childrenOf(sw, /^dsp\d+$/, targets) };
   }
   return null;
 }

@@ -6,7 +6,7 @@ import { VirtualClock } from '../../common/clock.js';
 import { buildPlatform } from '../../emulator/topology/index.js';
 import { loadTopology } from '../../emulator/topology/load.js';
 import { regionRun } from '../../host/sequences/region/index.js';
-import { levelGranularity } from '../../host/core/region-math.js';
+import { interleaveCapError, levelGranularity } from '../../host/core/region-math.js';
 import { makeCtx } from './run-env.js';
 
 const dev = (serial: number) => ({ capacity: { volatile: '256MiB' }, serial, decoders: 4 });
@@ -39,5 +39,41 @@ describe('region over a 3-way CFMWS (Linux: parent_iw /= 3 at the root)', () => 
     expect(levelGranularity(256, [6])).toBe(512);
     expect(levelGranularity(256, [12, 2])).toBe(2048);
     expect(levelGranularity(512, [2, 4])).toBe(4096);
+  });
+});
+
+describe('region checks Linux makes before programming', () => {
+  it('a host bridge with more chosen root ports than its Target Count fails with "overflows targets" and writes no decoder', async () => {
+    const { ctx } = platformOf({
+      hostBridges: [{ uid: 0, decoders: 4, targetCount: 1, rootPorts: [0, 1].map((port) => ({ port, endpoint: dev(port + 1) })) }],
+      windows: [{ base: '0x1000000000', size: '4GiB', targets: [0], granularity: 256 }],
+    });
+    const r = await regionRun(ctx, { testBytes: 8192 });
+    expect(r.region).toBeNull();
+    expect(fails(ctx).map((s) => s.reason)).toEqual(['hb0: ways: 2 overflows targets: 1 (-ENXIO)']);
+    expect(ctx.steps.some((s) => s.name.startsWith('commit'))).toBe(false);
+  });
+  it('interleaveCapError mirrors check_interleave_cap', () => {
+    const all = { a11to8: true, a14to12: true, ways3_6_12: true, ways16: true };
+    expect(interleaveCapError(all, 2, 256)).toBeNull();
+    expect(interleaveCapError(all, 12, 1024)).toBeNull(); // bits 11:10
+    expect(interleaveCapError({ ...all, ways3_6_12: false }, 3, 256)).toContain('interleave ways capability');
+    expect(interleaveCapError({ ...all, ways16: false }, 16, 256)).toContain('interleave ways capability');
+    expect(interleaveCapError({ ...all, a14to12: false }, 2, 4096)).toContain('HPA bit 12');
+    expect(interleaveCapError({ ...all, a11to8: false }, 8, 256)).toContain('HPA bit 8');
+    expect(interleaveCapError(all, 4, 16384)).toContain('HPA bit 15'); // Linux has no mask above bit 14
+    expect(interleaveCapError({ ...all, a11to8: false, a14to12: false }, 1, 256)).toBeNull();
+  });
+  it('a second region is placed at the next 256 MiB boundary (alloc_hpa aligns to SZ_256M, not 256 MiB x ways)', async () => {
+    const big = (serial: number) => ({ capacity: { volatile: '1GiB' }, serial, decoders: 4 });
+    const { ctx } = platformOf({
+      hostBridges: [{ uid: 0, decoders: 4, rootPorts: [0, 1].map((port) => ({ port, endpoint: big(port + 1) })) }],
+      windows: [{ base: '0x1000000000', size: '4GiB', targets: [0], granularity: 256 }],
+    });
+    const first = await regionRun(ctx, { keep: true, endpoints: ['hb0.rp0.ep0'], perEndpointBytes: 256 * 2 ** 20, testBytes: 8192 });
+    expect(first.region).toMatchObject({ base: 0x10_0000_0000, size: 256 * 2 ** 20 });
+    const second = await regionRun(ctx, { perEndpointBytes: 256 * 2 ** 20, testBytes: 8192 });
+    expect(fails(ctx)).toEqual([]);
+    expect(second.region).toMatchObject({ base: 0x10_1000_0000, ways: 2, size: 512 * 2 ** 20 });
   });
 });

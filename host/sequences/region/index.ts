@@ -14,7 +14,7 @@ import { decodeIdentifyMemdev, decodePartitionInfo } from '../../core/mbox-paylo
 import { OP, RC } from '../../core/mbox-opcodes.js';
 import { DVSEC0, DVSEC0_CTRL_MEM_ENABLE } from '../../core/memdev.js';
 import { CXL_VENDOR_ID, DVSEC, pciFindDvsec } from '../../core/pci.js';
-import { interleavePosition, levelGranularity } from '../../core/region-math.js';
+import { interleaveCapError, interleavePosition, levelGranularity } from '../../core/region-math.js';
 import { buildHostBridgeTree, endpointsUnder, type DecodeNode } from '../../core/topology-walk.js';
 import type { Sequence, SequenceContext, SequenceResult } from '../../sequence.js';
 import { cancelled, mailboxEnv, StepLog } from '../step-log.js';
@@ -186,7 +186,8 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
     if (cc.count >= n.decoderCount) return none(`${n.path}: all ${n.decoderCount} decoders are committed (-EBUSY)`);
     if (cc.end > base && cc.end <= win.base + win.size) base = cc.end;
   }
-  base = Math.ceil((base - win.base) / (UNIT * N)) * UNIT * N + win.base;
+  // alloc_hpa: alloc_free_mem_region(cxlrd->res, size, SZ_256M, ...) -- 256 MiB aligned, whatever the ways.
+  base = Math.ceil((base - win.base) / UNIT) * UNIT + win.base;
   if (base + size > win.base + win.size) return none(`no free ${size} B range left in CFMWS${win.index}`, `first free HPA ${hex(base, 12)}`);
   for (const { n, depth } of components) {
     if (!n.hdm) {
@@ -197,6 +198,15 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
     const isEp = n.kind === 'endpoint';
     const gran = isEp ? g : levelGranularity(g, levelsWays.slice(0, depth));
     if (granularityToEig(gran) === null) return none(`${n.path}: invalid granularity calculation (${gran} B)`);
+    // The checks Linux makes before it writes a register (cxl_port_setup_targets, cxl_region_attach).
+    const ways = isEp ? N : n.children.length;
+    if (!isEp) {
+      if ((ways & (ways - 1)) !== 0) return none(`${n.path}: invalid target count ${ways} (switch level decoders support powers of 2 only, -EINVAL)`);
+      const tc = n.caps?.targetCount ?? 0;
+      if (ways > 8 || ways > tc) return none(`${n.path}: ways: ${ways} overflows targets: ${tc} (-ENXIO)`);
+    }
+    const capErr = n.caps ? interleaveCapError(n.caps, ways, gran) : null;
+    if (capErr !== null) return none(`${n.path}: ${capErr} (-ENXIO)`, n.caps ? `HDM Decoder Capability = ${hex(n.caps.raw)}` : undefined);
     const prog: DecoderProgram = isEp
       ? { base, size, ways: N, granularity: g, skip: 0, hostOnly: true }
       : { base, size, ways: n.children.length, granularity: gran, targets: n.children.map((c) => c.port), hostOnly: true };
