@@ -152,6 +152,18 @@ export class ByteReader {
     return x;
   }
 
+  /** Throw the reader's truncation error for position p (for callers that read bytes inline). */
+  truncatedAt(p: number): never {
+    throw new CorruptChunk(`truncated at byte ${p}`);
+  }
+
+  /** Step over a length-prefixed string without decoding it. */
+  skipStr(): void {
+    const n = this.uvar();
+    if (this.pos + n > this.buf.length) throw new CorruptChunk(`truncated string at byte ${this.pos}`);
+    this.pos += n;
+  }
+
   str(): string {
     const n = this.uvar();
     if (this.pos + n > this.buf.length) throw new CorruptChunk(`truncated string at byte ${this.pos}`);

@@ -32,7 +32,7 @@ import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js'
 import type { MailboxTraceRecord, StepTraceRecord } from '../common/trace-sink.js';
 import { ByteReader, ByteWriter, CorruptChunk } from './byte-io.js';
 import type { AccessEvent, TraceEvent } from './event.js';
-import { ATTR_MASK, OP_BIT, packAccess } from './packed-codes.js';
+import { ATTR_MASK, KIND_MAILBOX, KIND_STEP, OP_BIT, packAccess } from './packed-codes.js';
 
 export const CHUNK_VERSION = 1;
 
@@ -59,6 +59,8 @@ const OPBIT = OP_BIT;
 const SPACE_LIST = SPACES;
 const REGION_LIST = REGIONS;
 const STATUS_LIST = STATUSES;
+const KIND_MAILBOX_CODE = KIND_MAILBOX;
+const KIND_STEP_CODE = KIND_STEP;
 
 /** Low half of all-ones for a width given as log2 (1, 2, 4, 8 bytes). */
 const ONES_LO = [0xff, 0xffff, 0xffffffff, 0xffffffff];
@@ -275,3 +277,169 @@ export function decodeChunk(bytes: Uint8Array, nodes: readonly string[], firstSe
   }
 }
 
+
+/**
+ * A chunk decoded into columns instead of event objects: what a scan over a whole stored run (trace.page's
+ * filter) needs, without a BigInt, an object or a JSON parse per event. Arrays may be longer than `count`
+ * (decodeChunkColumns reuses them from chunk to chunk).
+ */
+export interface ChunkColumns {
+  count: number;
+  /** Node index (into the run's node table); -1 for steps. */
+  node: Int32Array;
+  /** packed-codes.ts code: kind (0 access, 1 mailbox, 2 step) and, for accesses, space/region/op/status/width. */
+  code: Uint16Array;
+  timeNs: Float64Array;
+  /** Accesses only. */
+  offset: Float64Array;
+  valueLo: Uint32Array;
+  valueHi: Uint32Array;
+  /** Mailbox/step rows: byte position of the record's length-prefixed JSON in the chunk (see chunkRecord). */
+  recordAt: Int32Array;
+  bytes: Uint8Array;
+}
+
+function columnsFor(count: number, into: ChunkColumns | undefined, bytes: Uint8Array): ChunkColumns {
+  if (into && into.node.length >= count) {
+    into.count = count;
+    into.bytes = bytes;
+    return into;
+  }
+  const cap = Math.max(count, 64);
+  return {
+    count,
+    node: new Int32Array(cap),
+    code: new Uint16Array(cap),
+    timeNs: new Float64Array(cap),
+    offset: new Float64Array(cap),
+    valueLo: new Uint32Array(cap),
+    valueHi: new Uint32Array(cap),
+    recordAt: new Int32Array(cap),
+    bytes,
+  };
+}
+
+/**
+ * Decode a chunk into columns (reusing `into` when it is large enough). Checks as decodeChunk does — a
+ * corrupt or truncated chunk throws the same kind of Error — except that records' JSON is only located, not
+ * parsed (chunkRecord parses one on demand).
+ */
+export function decodeChunkColumns(bytes: Uint8Array, nodeCount: number, firstSeq: number, into?: ChunkColumns): ChunkColumns {
+  const r = new ByteReader(bytes);
+  try {
+    const version = r.byte();
+    if (version !== CHUNK_VERSION) throw new CorruptChunk(`unsupported chunk version ${version}`);
+    const count = r.uvar();
+    const out = columnsFor(count, into, bytes);
+    const { node: nodeCol, code, timeNs, offset: offCol, valueLo, valueHi, recordAt } = out;
+    let time = 0;
+    let node = -1;
+    let attr = -1;
+    let offset = 0;
+    let lo = 0;
+    let hi = 0;
+    // One-byte varints (the common case: small deltas, node and attribute codes) are read inline; longer ones
+    // and every bounds failure go through the ByteReader, which throws CorruptChunk.
+    const len = bytes.length;
+    let p = r.pos;
+    for (let i = 0; i < count; i++) {
+      const at = p;
+      if (p >= len) r.truncatedAt(p);
+      const h = bytes[p++];
+      if (h & H_RECORD) {
+        r.pos = p;
+        const isStep = (h & H_STEP) !== 0;
+        if (!isStep && h & H_REC_NODE) {
+          node = r.uvar();
+          if (node >= nodeCount) throw new CorruptChunk(`node index ${node} not in the node table (${nodeCount})`);
+        }
+        const tm = (h >> TIME_SHIFT) & 3;
+        if (tm === T_PLUS) time += r.uvar();
+        else if (tm === T_MINUS) time -= r.uvar();
+        else if (tm === T_RAW) time = r.f64();
+        if (!isStep && node < 0) throw new CorruptChunk(`mailbox event at byte ${at} has no node`);
+        recordAt[i] = r.pos;
+        r.skipStr();
+        p = r.pos;
+        nodeCol[i] = isStep ? -1 : node;
+        code[i] = isStep ? KIND_STEP_CODE : KIND_MAILBOX_CODE;
+        timeNs[i] = time;
+        offCol[i] = 0;
+        valueLo[i] = 0;
+        valueHi[i] = 0;
+        continue;
+      }
+      if (h & H_NODE) {
+        const b = p < len ? bytes[p] : 0x80;
+        if (b < 0x80) (node = b), p++;
+        else (r.pos = p), (node = r.uvar()), (p = r.pos);
+        if (node >= nodeCount) throw new CorruptChunk(`node index ${node} not in the node table (${nodeCount})`);
+      }
+      if (h & H_ATTR) {
+        const b = p < len ? bytes[p] : 0x80;
+        if (b < 0x80) (attr = b << 2), p++;
+        else (r.pos = p), (attr = r.uvar() << 2), (p = r.pos);
+        if (SPACE_LIST[(attr >> 2) & 3] === undefined || REGION_LIST[(attr >> 4) & 15] === undefined || STATUS_LIST[(attr >> 9) & 7] === undefined)
+          throw new CorruptChunk(`access at byte ${at} has unknown attribute code 0x${attr.toString(16)}`);
+      }
+      if (node < 0 || attr < 0) throw new CorruptChunk(`access at byte ${at} lacks node or attributes`);
+      const tm = (h >> TIME_SHIFT) & 3;
+      if (tm !== T_SAME) {
+        const b = p < len ? bytes[p] : 0x80;
+        if (tm !== T_RAW && b < 0x80) {
+          p++;
+          time = tm === T_PLUS ? time + b : time - b;
+        } else {
+          r.pos = p;
+          if (tm === T_PLUS) time += r.uvar();
+          else if (tm === T_MINUS) time -= r.uvar();
+          else time = r.f64();
+          p = r.pos;
+        }
+      }
+      {
+        // svar: zigzag
+        const b = p < len ? bytes[p] : 0x80;
+        if (b < 0x80) {
+          p++;
+          offset += (b & 1) === 0 ? b / 2 : -(b + 1) / 2;
+        } else {
+          r.pos = p;
+          offset += r.svar();
+          p = r.pos;
+        }
+      }
+      const vm = (h >> VALUE_SHIFT) & 3;
+      if (vm === V_ZERO) lo = hi = 0;
+      else if (vm === V_VAR) {
+        r.pos = p;
+        lo = r.uvar64();
+        hi = r.hi;
+        p = r.pos;
+      } else if (vm === V_ONES) {
+        const wl = (attr >> 12) & 3;
+        lo = ONES_LO[wl];
+        hi = wl === 3 ? 0xffffffff : 0;
+      }
+      nodeCol[i] = node;
+      code[i] = attr | (h & H_WRITE ? OPBIT : 0);
+      timeNs[i] = time;
+      offCol[i] = offset;
+      valueLo[i] = lo;
+      valueHi[i] = hi;
+    }
+    r.pos = p;
+    if (!r.done) throw new CorruptChunk(`${bytes.length - r.pos} trailing bytes after ${count} events`);
+    return out;
+  } catch (e) {
+    if (e instanceof CorruptChunk) throw new Error(`corrupt trace chunk (firstSeq ${firstSeq}): ${e.message}`);
+    throw e;
+  }
+}
+
+/** The mailbox/step record of row i of decoded columns (its JSON parsed now). */
+export function chunkRecord(cols: ChunkColumns, i: number): MailboxTraceRecord | StepTraceRecord {
+  const r = new ByteReader(cols.bytes);
+  r.pos = cols.recordAt[i];
+  return JSON.parse(r.str()) as MailboxTraceRecord | StepTraceRecord;
+}

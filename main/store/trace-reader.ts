@@ -2,7 +2,8 @@
 // for scrolling), and for a filtered view scan the run once and keep the matching seqs, so paging through a
 // filtered 1 M-event run costs one scan, not one per page.
 
-import { decodeChunk } from '../../trace/chunk-codec.js';
+import { SPACES, STATUSES } from '../../common/access.js';
+import { chunkRecord, decodeChunk, decodeChunkColumns, type ChunkColumns } from '../../trace/chunk-codec.js';
 import type { TraceEvent } from '../../trace/event.js';
 import type { Layout } from '../../common/layout.js';
 import type { Page, TraceFilter, TraceRow } from '../api/contract.js';
@@ -110,16 +111,65 @@ export class TraceReader {
     const key = `${runId}|${eventCount}|${view.layoutNodes}|${JSON.stringify(filter)}`;
     let seqs = this.filterCache.get(key);
     if (seqs) return seqs;
-    const byRow = rowFilter(filter);
-    const keep = eventFilter(filter) ?? ((e: TraceEvent) => byRow(eventToRow(e, view.decode)));
     const hits: number[] = [];
-    for (const c of this.chunks.all(runId)) {
-      if (c.firstSeq >= eventCount) break;
-      for (const e of decodeChunk(c.bytes, view.nodes, c.firstSeq)) if (e.seq < eventCount && keep(e)) hits.push(e.seq);
+    const onColumns = columnFilter(filter, view.nodes);
+    if (onColumns) {
+      // No text: decide on the decoded columns (no event objects; record JSON parsed only for a status test).
+      let cols: ChunkColumns | undefined;
+      for (const c of this.chunks.all(runId)) {
+        if (c.firstSeq >= eventCount) break;
+        cols = decodeChunkColumns(c.bytes, view.nodes.length, c.firstSeq, cols);
+        const n = Math.min(cols.count, eventCount - c.firstSeq);
+        for (let i = 0; i < n; i++) if (onColumns(cols, i)) hits.push(c.firstSeq + i);
+      }
+    } else {
+      const byRow = rowFilter(filter);
+      const keep = eventFilter(filter) ?? ((e: TraceEvent) => byRow(eventToRow(e, view.decode)));
+      for (const c of this.chunks.all(runId)) {
+        if (c.firstSeq >= eventCount) break;
+        for (const e of decodeChunk(c.bytes, view.nodes, c.firstSeq)) if (e.seq < eventCount && keep(e)) hits.push(e.seq);
+      }
     }
     seqs = Uint32Array.from(hits);
     if (this.filterCache.size >= FILTER_CACHE) this.filterCache.delete(this.filterCache.keys().next().value!);
     this.filterCache.set(key, seqs);
     return seqs;
   }
+}
+
+/**
+ * eventFilter (trace-rows.ts) on decoded chunk columns, for filters without text: node by a per-node-index
+ * table, space/op/status by packed code (packed-codes.ts), a record's status (return name, verdict) from its
+ * JSON only when the other parts already matched. Null when the filter needs the decoded row (text).
+ */
+export function columnFilter(f: TraceFilter, nodes: readonly string[]): ((cols: ChunkColumns, i: number) => boolean) | null {
+  if (f.text) return null;
+  const fNode = f.node;
+  const nodeOk = new Uint8Array(nodes.length);
+  for (let n = 0; n < nodes.length; n++) nodeOk[n] = !fNode || nodes[n] === fNode || nodes[n].startsWith(fNode + '.') ? 1 : 0;
+  // -1: no test; -2: nothing matches (a value no access has).
+  const space = f.space ? SPACES.indexOf(f.space as (typeof SPACES)[number]) : -1;
+  const wantSpace = f.space ? (space < 0 ? -2 : space) : -1;
+  const wantOp = f.op ? (f.op === 'W' ? 1 : f.op === 'R' ? 0 : -2) : -1;
+  const status = f.status ? STATUSES.indexOf(f.status as (typeof STATUSES)[number]) : -1;
+  const wantStatus = f.status ? (status < 0 ? -2 : status) : -1;
+  const statusText = f.status;
+  return (cols, i) => {
+    const c = cols.code[i];
+    const kind = c & 3;
+    if (kind === 2) {
+      // A step: node '' and space '' never match a set filter; op only matches accesses.
+      if (fNode || wantSpace !== -1 || wantOp !== -1) return false;
+      return !statusText || (chunkRecord(cols, i) as { verdict?: string }).verdict === statusText;
+    }
+    if (!nodeOk[cols.node[i]]) return false;
+    if (kind === 1) {
+      if (wantSpace !== -1 || wantOp !== -1) return false;
+      return !statusText || (chunkRecord(cols, i) as { returnName?: string }).returnName === statusText;
+    }
+    if (wantSpace !== -1 && ((c >> 2) & 3) !== wantSpace) return false;
+    if (wantOp !== -1 && ((c >> 8) & 1) !== wantOp) return false;
+    if (wantStatus !== -1 && ((c >> 9) & 7) !== wantStatus) return false;
+    return true;
+  };
 }
