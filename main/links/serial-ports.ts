@@ -30,8 +30,13 @@ export interface ListSerialPortsOptions {
 export async function listSerialPorts(opts: ListSerialPortsOptions = {}): Promise<SerialPortInfo[]> {
   let ports: SerialPortInfo[];
   try {
-    const list = opts.list ?? (await import('serialport').then(({ SerialPort }) => () => SerialPort.list()));
-    ports = (await list()).map((p) => ({
+    let raw: RawPortInfo[];
+    if (opts.list) raw = await opts.list();
+    else {
+      const { SerialPort } = await import('serialport');
+      raw = await SerialPort.list();
+    }
+    ports = raw.map((p) => ({
       path: p.path,
       manufacturer: p.manufacturer ?? null,
       serialNumber: p.serialNumber ?? null,
