@@ -23,6 +23,11 @@ export interface Cfmws {
   restrictions: number;
   qtgId: number;
   targets: number[];
+  /**
+   * Why cxl_acpi would not register this window (cxl_acpi_cfmws_verify, then the HBIG decode in
+   * cxl_parse_cfmws: "Failed to add decode range"), or undefined when it would.
+   */
+  error?: string;
 }
 
 export const CFMWS_RESTRICT = { type2: 1 << 0, type3: 1 << 1, volatile: 1 << 2, pmem: 1 << 3, fixed: 1 << 4 } as const;
@@ -30,14 +35,35 @@ export const CFMWS_RESTRICT = { type2: 1 << 0, type3: 1 << 1, volatile: 1 << 2, 
 export interface Cedt {
   ok: boolean;
   error?: string;
+  /** ACPI 6.4 5.2.6: every byte of the table sums to 0 mod 256. */
+  checksumOk?: boolean;
   chbs: Chbs[];
   cfmws: Cfmws[];
+}
+
+const SZ_256M = 256 * 2 ** 20;
+
+/**
+ * cxl_acpi's checks on one CFMWS (drivers/cxl/acpi.c cxl_acpi_cfmws_verify, v6.8-v6.12, in its order; then
+ * eig_to_granularity on HBIG). Linux checks 256 MiB alignment of base and size only; the spec's "size is a
+ * multiple of NIW x 256 MB" (CXL 2.0 9.14.1.3) is not enforced there, so it is not an error here either.
+ */
+function cfmwsVerify(arithmetic: number, base: number, size: number, eniw: number, ways: number | null, hbig: number, len: number): { error?: string } {
+  if (arithmetic !== 0 && arithmetic !== 1) return { error: `CFMWS Unknown Interleave Arithmetic: ${arithmetic}` };
+  if (base % SZ_256M !== 0) return { error: 'CFMWS Base HPA not 256MB aligned' };
+  if (size % SZ_256M !== 0) return { error: 'CFMWS Window Size not 256MB aligned' };
+  if (ways === null) return { error: `CFMWS Interleave Ways (${eniw}) invalid` };
+  const expected = 0x24 + 4 * ways;
+  if (len < expected) return { error: `CFMWS length ${len} less than expected ${expected}` };
+  if (hbig > 6) return { error: `CFMWS Interleave Granularity (HBIG ${hbig}) invalid` };
+  return {};
 }
 
 export function cedtParse(b: Uint8Array): Cedt {
   const out: Cedt = { ok: true, chbs: [], cfmws: [] };
   if (b.length < 36 || String.fromCharCode(...b.subarray(0, 4)) !== 'CEDT') return { ok: false, error: 'not a CEDT table', chbs: [], cfmws: [] };
   const total = Math.min(u32(b, 4), b.length);
+  out.checksumOk = b.subarray(0, total).reduce((sum, x) => (sum + x) & 0xff, 0) === 0;
   let at = 36;
   while (at + 4 <= total) {
     const type = u8(b, at);
@@ -51,18 +77,22 @@ export function cedtParse(b: Uint8Array): Cedt {
       const targets: number[] = [];
       for (let i = 0; i < (ways ?? 0) && 0x24 + 4 * i + 4 <= len; i++) targets.push(u32(b, at + 0x24 + 4 * i));
       const hbig = u32(b, at + 0x1c);
+      const arithmetic = u8(b, at + 0x19);
+      const base = u64(b, at + 8);
+      const size = u64(b, at + 0x10);
       out.cfmws.push({
         index: out.cfmws.length,
-        base: u64(b, at + 8),
-        size: u64(b, at + 0x10),
+        base,
+        size,
         eniw,
         ways,
-        arithmetic: u8(b, at + 0x19),
+        arithmetic,
         hbig,
-        granularity: eigToGranularity(hbig),
+        granularity: hbig <= 6 ? eigToGranularity(hbig) : 0,
         restrictions: u16(b, at + 0x20),
         qtgId: u16(b, at + 0x22),
         targets,
+        ...cfmwsVerify(arithmetic, base, size, eniw, ways, hbig, len),
       });
     }
     at += len;

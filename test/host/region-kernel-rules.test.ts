@@ -77,3 +77,31 @@ describe('region checks Linux makes before programming', () => {
     expect(second.region).toMatchObject({ base: 0x10_1000_0000, ways: 2, size: 512 * 2 ** 20 });
   });
 });
+
+describe('region picks only windows cxl_acpi registered', () => {
+  it('a CFMWS with a reserved HBIG is skipped; the next usable window is used', async () => {
+    const { p, ctx } = platformOf({
+      hostBridges: [{ uid: 0, decoders: 4, rootPorts: [0, 1].map((port) => ({ port, endpoint: dev(port + 1) })) }],
+      windows: [
+        { base: '0x1000000000', size: '4GiB', targets: [0], granularity: 256 },
+        { base: '0x2000000000', size: '4GiB', targets: [0], granularity: 256 },
+      ],
+    });
+    const bytes = p.cedt();
+    const v = new DataView(bytes.buffer, bytes.byteOffset);
+    const firstCfmws = 36 + 0x20; // after the one CHBS
+    v.setUint32(firstCfmws + 0x1c, 9, true); // HBIG 9: reserved
+    bytes[9] = 0;
+    bytes[9] = (0x100 - bytes.reduce((s, x) => (s + x) & 0xff, 0)) & 0xff;
+    const withBadWindow = Object.create(p) as typeof p;
+    withBadWindow.cedt = () => bytes;
+    const ctx2 = { ...ctx, platform: withBadWindow };
+    const r = await regionRun(ctx2, { testBytes: 8192 });
+    expect(fails(ctx)).toEqual([]);
+    expect(r.region).toMatchObject({ window: 1, base: 0x20_0000_0000 });
+    ctx.steps.length = 0;
+    const r0 = await regionRun(ctx2, { window: 0, testBytes: 8192 });
+    expect(r0.region).toBeNull();
+    expect(fails(ctx)[0]!.reason).toBe('CFMWS0 is not registered by cxl_acpi: CFMWS Interleave Granularity (HBIG 9) invalid');
+  });
+});

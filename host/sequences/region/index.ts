@@ -102,8 +102,13 @@ async function committedCount(n: DecodeNode): Promise<{ count: number; end: numb
 }
 
 function chooseWindow(wins: readonly Cfmws[], uids: ReadonlySet<number>, want?: number): Cfmws | string {
-  if (want !== undefined) return wins[want] ?? `no CFMWS${want} in the CEDT (${wins.length} windows)`;
-  const w = wins.find((x) => x.ways !== null && x.restrictions & CFMWS_RESTRICT.type3 && x.restrictions & CFMWS_RESTRICT.volatile && x.targets.every((u) => uids.has(u)));
+  if (want !== undefined) {
+    const w = wins[want];
+    if (!w) return `no CFMWS${want} in the CEDT (${wins.length} windows)`;
+    if (w.error !== undefined) return `CFMWS${want} is not registered by cxl_acpi: ${w.error}`;
+    return w.arithmetic === 0 ? w : `CFMWS${want} uses XOR interleave arithmetic (CXIMS), which this sequence does not model`;
+  }
+  const w = wins.find((x) => x.error === undefined && x.arithmetic === 0 && x.ways !== null && x.restrictions & CFMWS_RESTRICT.type3 && x.restrictions & CFMWS_RESTRICT.volatile && x.targets.every((u) => uids.has(u)));
   return w ?? 'no CFMWS allows Type 3 volatile memory on present host bridges';
 }
 
