@@ -13,6 +13,8 @@ export interface Type3Profile {
   /** Config offsets of the standard capabilities (0 = absent). */
   pmAt: number;
   msixAt: number;
+  /** BAR4 (MSI-X table + PBA): 1 = 32-bit, 2 = 64-bit memory BAR (type0-header BarKind). */
+  msixBarKind: 1 | 2;
   pcieAt: number;
   /** Extended capabilities in chain order; each at a fixed offset or packed after the previous one. */
   ext: readonly { kind: 'aer' | 'dsn' | 'doe' | 'dvsecs'; at?: number }[];
@@ -58,6 +60,7 @@ const SPEC: Type3Profile = {
   subId: 0x7003,
   pmAt: 0x40, // PCIe Base 7.5.2: every PCIe function implements PM (QEMU's cxl-type3 has none)
   msixAt: 0x48,
+  msixBarKind: 2,
   pcieAt: 0x60,
   ext: [{ kind: 'aer', at: 0x100 }, { kind: 'dsn' }, { kind: 'doe' }, { kind: 'dvsecs' }],
   dvsecDeviceRevision: 1, // CXL 2.0 8.1.3: revision 1, length 0x38
@@ -107,6 +110,9 @@ const QEMU: Type3Profile = {
   subId: 0x1100,
   pmAt: 0,
   msixAt: 0x40,
+  // QEMU's msix_init_exclusive_bar registers a 32-bit memory BAR (seen in a QEMU 7.2 capture: BAR4 sizes as
+  // 0xfffff000, BAR5 unimplemented).
+  msixBarKind: 1,
   pcieAt: 0x80,
   ext: [{ kind: 'dsn', at: 0x100 }, { kind: 'dvsecs' }, { kind: 'doe' }, { kind: 'aer', at: 0x200 }],
   dvsecDeviceRevision: 3,

@@ -149,7 +149,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
     bar0Log2: 16,
     bar2Kind: 2,
     bar2Log2: Math.log2(bar2Bytes),
-    bar4Kind: 2,
+    bar4Kind: prof.msixBarKind,
     bar4Log2: 12,
   }, CFG_RULES);
   for (const p of [...stdPlaced, ...extPlaced]) asm.add('cfg', p.base, p.kind, p.params, CFG_RULES);
