@@ -157,6 +157,7 @@ describe.skipIf(!chromiumAvailable())('UI: replay a QEMU log, keys from one tabl
     await session.selectOption({ label: 'other bench' });
     await eventually(async () => expect(await blocks.count()).toBe(0));
     expect(await page.locator('#view-registers').textContent()).toContain('No live platform');
+    expect(await page.locator('.statusbar .msg-error').count()).toBe(0);
     await session.selectOption({ label: 'qemu replay' });
     await eventually(async () => expect(await blocks.count()).toBeGreaterThan(2));
 
@@ -170,6 +171,8 @@ describe.skipIf(!chromiumAvailable())('UI: replay a QEMU log, keys from one tabl
     await session.selectOption({ label: 'other bench' });
     await eventually(async () => expect(await history.count()).toBe(0));
     expect(await page.getByLabel('Endpoint').isDisabled()).toBe(true);
+    // Nothing asked the server about the session left behind's platform.
+    expect(await page.locator('.statusbar .msg-error').count()).toBe(0);
     await screenshot(page, 'mailbox-other-session');
     await session.selectOption({ label: 'qemu replay' });
     await eventually(async () => expect(await page.getByLabel('Endpoint').isDisabled()).toBe(false));

@@ -33,6 +33,11 @@ export class LiveState {
   fileErrors = $state<TopologyFieldError[]>([]);
   private loadedFor: number | null = null;
 
+  /** Whether `live` is the open platform of session `sessionId` (not one left behind by a session switch). */
+  liveOf(sessionId: number | null): boolean {
+    return this.live !== null && sessionId !== null && this.loadedFor === sessionId;
+  }
+
   readonly endpoints = $derived((this.live?.nodes ?? this.preview?.nodes ?? []).filter((n) => n.kind === 'type3'));
 
   constructor(readonly bench: BenchState) {}
