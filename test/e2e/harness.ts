@@ -10,6 +10,8 @@ export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url))
 /** The built renderer; CXL_BENCH_E2E_RENDERER points the tests at another (already built) bundle. */
 export const rendererDir = process.env.CXL_BENCH_E2E_RENDERER ?? join(repoRoot, 'out', 'renderer');
 export const resultsDir = join(repoRoot, 'test-results');
+// A fresh clone has no test-results/ yet, and test files make temp dirs inside it at load time.
+mkdirSync(resultsDir, { recursive: true });
 export const CHROMIUM = process.env.CXL_BENCH_CHROMIUM ?? '/usr/bin/chromium';
 
 function newestMtime(dir: string): number {
