@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
+    testTimeout: 60_000, // generous: CI shares 2 cores between vitest workers and Chromium
     hookTimeout: 60_000,
     // 2-core machines: keep parallelism modest so integration tests with child processes stay reliable.
     maxWorkers: 2,
