@@ -91,21 +91,24 @@ export async function startEtherboneSim(o: EtherboneSimOptions): Promise<Etherbo
   const server: Server = createServer((c) => {
     clients.add(c);
     c.setNoDelay(true);
-    c.on('close', () => clients.delete(c));
     c.on('error', () => undefined);
     let buf: Uint8Array = new Uint8Array(0);
     // Replies leave in request order. With nothing held back (no stall injected) a reply is written in the
     // same turn as its request: a timer here, even of 0 ms, costs ~1 ms per round trip (Node clamps timers to
     // 1 ms), which was the whole of the 1.2 ms loopback read latency.
     const held: Array<{ bytes: Uint8Array | null; delayMs: number }> = [];
-    let draining = false;
+    let draining: ReturnType<typeof setTimeout> | null = null;
+    c.on('close', () => {
+      clients.delete(c);
+      if (draining) clearTimeout(draining); // a stalled reply dies with its connection
+      held.length = 0;
+    });
     const drain = (): void => {
       if (draining) return;
       const next = held[0];
       if (!next) return;
-      draining = true;
-      setTimeout(() => {
-        draining = false;
+      draining = setTimeout(() => {
+        draining = null;
         held.shift();
         if (next.bytes === null) c.destroy();
         else if (!c.destroyed) c.write(next.bytes);

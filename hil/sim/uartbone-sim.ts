@@ -37,8 +37,11 @@ export interface UartboneSim {
   /** The port the host should open (the other pty end, or the path given). */
   readonly path: string;
   readonly baud: number;
-  /** Requests completed, and bytes the FSM lost because they arrived while it was busy. */
-  readonly counters: { requests: number; lostBytes: number; resets: number };
+  /**
+   * Requests completed, bytes the FSM lost because they arrived while it was busy, FSM timer resets, and bytes
+   * received from the host (all of them, dropped ones included) — tests wait on these instead of sleeping.
+   */
+  readonly counters: { requests: number; lostBytes: number; resets: number; bytesIn: number };
   inject(f: SimFault): void;
   /** Kill the pty pair (pty mode) or close the port: the host sees its port disappear. */
   disconnect(): Promise<void>;
@@ -53,7 +56,7 @@ class UartboneFsm {
   private wordsDone = 0;
   /** Wire time at which the FSM finishes reading/sending and returns to RECEIVE-CMD. */
   busyUntil = 0;
-  readonly counters = { requests: 0, lostBytes: 0, resets: 0 };
+  readonly counters = { requests: 0, lostBytes: 0, resets: 0, bytesIn: 0 };
 
   constructor(
     private readonly bus: BusModel,
@@ -205,6 +208,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
   let rxT = 0;
   port.on('data', (chunk: Buffer) => {
     const now = performance.now();
+    fsm.counters.bytesIn += chunk.length;
     for (const b of chunk) {
       if (faults.dropRequestBytes > 0) {
         faults.dropRequestBytes--;

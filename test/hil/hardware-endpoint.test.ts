@@ -14,6 +14,7 @@ import { packedDeviceMap } from '../../hil/device-map.js';
 import { EtherboneTcpLink } from '../../hil/etherbone/etherbone-tcp-link.js';
 import { startEtherboneSim, type EtherboneSim } from '../../hil/sim/etherbone-sim.js';
 import { fakeModel, seedWord, TEST_MAP } from './fake-model.js';
+import { until } from './wait-until.js';
 
 interface Rec {
   region: number;
@@ -132,7 +133,7 @@ describe('HardwareEndpoint', () => {
     const { ep, sink, sim } = await endpoint();
     await ep.cfgRead(0, 4);
     sim.disconnect();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => !link!.isOpen, 'the link to see the connection drop');
     const err = await ep.barWrite(0, 0x10, 4, 1).catch((e: unknown) => e);
     expect((err as LinkFault).kind).toBe('link-error');
     expect(sink.recs.map((r) => r.status)).toEqual(['ok', 'link-error']);

@@ -5,6 +5,7 @@ import { startUartboneSim, type UartboneSim } from '../../hil/sim/uartbone-sim.j
 import { UartboneLink } from '../../hil/uartbone/uartbone-link.js';
 import { encodeUbRead, encodeUbWrite } from '../../hil/uartbone/uartbone-codec.js';
 import { fakeModel, seedWord, TEST_MAP } from './fake-model.js';
+import { until } from './wait-until.js';
 
 let haveSocat = true;
 try {
@@ -51,13 +52,15 @@ describe.skipIf(!haveSocat)('UARTBone simulator (gateware behaviour)', () => {
     await link.close();
   });
 
-  it('paced at 115200: a read queued behind 0.7 s of pipelined writes does not time out at 200 ms', async () => {
+  it('paced at 115200: a read queued behind 1.4 s of pipelined writes does not time out at 600 ms', async () => {
     sim = await startUartboneSim({ model: fakeModel(), map: TEST_MAP, pty: true, baud: 115_200, paced: true });
-    const link = new UartboneLink({ path: sim.path, baud: 115_200, timeoutMs: 200 });
+    // The timeout counts from when the read has left the wire: 1.4 s of writes ahead of it would time it out at
+    // 600 ms if it counted from queueing, while 600 ms leaves a loaded machine room for the simulator's lateness.
+    const link = new UartboneLink({ path: sim.path, baud: 115_200, timeoutMs: 600 });
     await link.open();
-    const data = Array.from({ length: 2000 }, (_, i) => (i ^ 0x5a5a) >>> 0);
+    const data = Array.from({ length: 4000 }, (_, i) => (i ^ 0x5a5a) >>> 0);
     const w = link.writeBurst(TEST_MAP.bar0.base, data);
-    expect(await link.read32(TEST_MAP.bar0.base + 4 * 1999)).toBe(data[1999]);
+    expect(await link.read32(TEST_MAP.bar0.base + 4 * 3999)).toBe(data[3999]);
     await w;
     expect(link.stats.timeouts).toBe(0);
     await link.close();
@@ -69,7 +72,7 @@ describe.skipIf(!haveSocat)('UARTBone simulator (gateware behaviour)', () => {
     const both = new Uint8Array(12);
     both.set(encodeUbRead(TEST_MAP.bar0.base, 255));
     both.set(encodeUbRead(TEST_MAP.cfg.base, 1), 6);
-    const got = collect(port, 1024, 200);
+    const got = collect(port, 1024, 1000); // the second reply, if wrongly served, would arrive right behind the first
     port.write(both);
     expect((await got).length).toBe(1020); // only the first reply
     expect(sim.counters.lostBytes).toBe(6);
@@ -79,7 +82,7 @@ describe.skipIf(!haveSocat)('UARTBone simulator (gateware behaviour)', () => {
     sim = await startUartboneSim({ model: fakeModel(), map: TEST_MAP, pty: true });
     port = await rawPort(sim.path);
     const bytes = Uint8Array.of(0x09, 1, 0, 0, 0, 0, ...encodeUbRead(TEST_MAP.cfg.base + 4, 1));
-    const got = collect(port, 4, 300);
+    const got = collect(port, 4, 10_000);
     port.write(bytes);
     const r = await got;
     expect(new DataView(r.buffer).getUint32(0, false)).toBe(seedWord(0, 4));
@@ -89,8 +92,10 @@ describe.skipIf(!haveSocat)('UARTBone simulator (gateware behaviour)', () => {
     sim = await startUartboneSim({ model: fakeModel(), map: TEST_MAP, pty: true, gatewareTimeoutMs: 30 });
     port = await rawPort(sim.path);
     port.write(encodeUbWrite(TEST_MAP.cfg.base, [1, 2]).subarray(0, 9)); // header + 3 data bytes
+    // The FSM timer runs from the partial command's arrival: wait until the simulator has it, then past 30 ms.
+    await until(() => sim!.counters.bytesIn >= 9, 'the partial command to reach the simulator');
     await new Promise((r) => setTimeout(r, 60));
-    const got = collect(port, 4, 300);
+    const got = collect(port, 4, 10_000);
     port.write(encodeUbRead(TEST_MAP.cfg.base + 8, 1));
     const r = await got;
     expect(new DataView(r.buffer).getUint32(0, false)).toBe(seedWord(0, 8));
