@@ -60,8 +60,7 @@ function walk(a: Keys, i: number, aEnd: number, b: Keys, j: number, bEnd: number
   // Once the rest has no unique common keys, do not look again (keeps a fully rewritten trace linear).
   let anchorsTried = false;
   for (;;) {
-    let k = 0;
-    while (i + k < aEnd && j + k < bEnd && a[i + k] === b[j + k]) k++;
+    const k = commonRun(a, i, aEnd, b, j, bEnd);
     out.push(0, k);
     i += k;
     j += k;
@@ -100,6 +99,15 @@ function walk(a: Keys, i: number, aEnd: number, b: Keys, j: number, bEnd: number
     i += wa;
     j += wb;
   }
+}
+
+/** Length of the common run of a[i..aEnd) and b[j..bEnd) (its own small function: called once per divergence,
+ *  it is optimised early rather than by replacing a long-running loop). */
+function commonRun(a: Keys, i: number, aEnd: number, b: Keys, j: number, bEnd: number): number {
+  const n = Math.min(aEnd - i, bEnd - j);
+  let k = 0;
+  while (k < n && a[i + k] === b[j + k]) k++;
+  return k;
 }
 
 /** Align via unique-key anchors; false when there are none. */

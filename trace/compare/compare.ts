@@ -169,90 +169,118 @@ interface Walked {
 /**
  * Walk the alignment: compare aligned entries' values (two uint32 halves and the status), count per kind and
  * per register (the memory path: one bucket per node and op, not per address), and record every non-equal
- * entry as a diff op. A small function of its own so the engine optimises this loop early.
+ * entry as a diff op. Each run of the alignment is one method call, so the engine optimises the per-entry
+ * loops after a few runs instead of waiting to replace one long-running loop.
  */
 function walkRuns(runs: RunList, na: NormalisedTrace, nb: NormalisedTrace, nSid: number): Walked {
-  const perReg = new Int32Array(nSid * 5);
-  const touched = new Uint8Array(nSid);
-  const order: number[] = [];
-  const opKind = new IntColumn();
-  const opA = new IntColumn();
-  const opB = new IntColumn();
-  const hunkStart = new IntColumn();
-  const { sid: sidA, valueLo: loA, valueHi: hiA, status: stA, count: cntA } = na;
-  const { sid: sidB, valueLo: loB, valueHi: hiB, status: stB, count: cntB } = nb;
-  let inHunk = false;
-  let equal = 0;
-  let valueDiffers = 0;
-  let pollCountDiffers = 0;
-  let onlyA = 0;
-  let onlyB = 0;
+  const w = new Walker(na, nb, nSid);
   let i = 0;
   let j = 0;
   for (let r = 0; r < runs.op.length; r++) {
     const op = runs.op[r];
     const len = runs.len[r];
     if (op === 0) {
-      for (let t = 0; t < len; t++, i++, j++) {
-        const s = sidA[i];
-        if (touched[s] === 0) {
-          touched[s] = 1;
-          order.push(s);
-        }
-        let kind: number;
-        if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
-          if (cntA[i] === cntB[j]) {
-            equal++;
-            perReg[s * 5]++;
-            inHunk = false;
-            continue;
-          }
-          pollCountDiffers++;
-          perReg[s * 5 + 4]++;
-          kind = K_POLL;
-        } else {
-          valueDiffers++;
-          perReg[s * 5 + 1]++;
-          kind = K_VALUE;
-        }
-        if (!inHunk) {
-          hunkStart.push(opKind.length);
-          inHunk = true;
-        }
-        opKind.push(kind);
-        opA.push(i);
-        opB.push(j);
-      }
-      continue;
-    }
-    // Only in A (op 1) or only in B (op 2): one diff op per entry, all in the current hunk.
-    const side = op === 1 ? sidA : sidB;
-    const slot = op === 1 ? 2 : 3;
-    if (!inHunk) {
-      hunkStart.push(opKind.length);
-      inHunk = true;
-    }
-    for (let t = 0; t < len; t++) {
-      const x = op === 1 ? i + t : j + t;
-      const s = side[x];
-      if (touched[s] === 0) {
-        touched[s] = 1;
-        order.push(s);
-      }
-      perReg[s * 5 + slot]++;
-      opKind.push(op === 1 ? K_ONLY_A : K_ONLY_B);
-      opA.push(op === 1 ? x : -1);
-      opB.push(op === 1 ? -1 : x);
-    }
-    if (op === 1) {
-      onlyA += len;
+      w.matched(i, j, len);
+      i += len;
+      j += len;
+    } else if (op === 1) {
+      w.only(na.sid, i, len, 2, K_ONLY_A);
       i += len;
     } else {
-      onlyB += len;
+      w.only(nb.sid, j, len, 3, K_ONLY_B);
       j += len;
     }
   }
-  return { counts: { equal, valueDiffers, onlyA, onlyB, pollCountDiffers }, perReg, order, opKind, opA, opB, hunkStart };
+  return {
+    counts: { equal: w.equal, valueDiffers: w.valueDiffers, onlyA: w.onlyA, onlyB: w.onlyB, pollCountDiffers: w.pollCountDiffers },
+    perReg: w.perReg,
+    order: w.order,
+    opKind: w.opKind,
+    opA: w.opA,
+    opB: w.opB,
+    hunkStart: w.hunkStart,
+  };
+}
+
+class Walker {
+  readonly perReg: Int32Array;
+  private readonly touched: Uint8Array;
+  readonly order: number[] = [];
+  readonly opKind = new IntColumn();
+  readonly opA = new IntColumn();
+  readonly opB = new IntColumn();
+  readonly hunkStart = new IntColumn();
+  private inHunk = false;
+  equal = 0;
+  valueDiffers = 0;
+  pollCountDiffers = 0;
+  onlyA = 0;
+  onlyB = 0;
+
+  constructor(
+    private readonly na: NormalisedTrace,
+    private readonly nb: NormalisedTrace,
+    nSid: number,
+  ) {
+    this.perReg = new Int32Array(nSid * 5);
+    this.touched = new Uint8Array(nSid);
+  }
+
+  private touch(s: number): void {
+    this.touched[s] = 1;
+    this.order.push(s);
+  }
+
+  private diff(kind: number, ia: number, ib: number): void {
+    if (!this.inHunk) {
+      this.hunkStart.push(this.opKind.length);
+      this.inHunk = true;
+    }
+    this.opKind.push(kind);
+    this.opA.push(ia);
+    this.opB.push(ib);
+  }
+
+  /** Aligned entries A[i..i+len) and B[j..j+len) (same keys). */
+  matched(i: number, j: number, len: number): void {
+    const { sid, valueLo: loA, valueHi: hiA, status: stA, count: cntA } = this.na;
+    const { valueLo: loB, valueHi: hiB, status: stB, count: cntB } = this.nb;
+    const { perReg, touched } = this;
+    let equal = 0;
+    for (let t = 0; t < len; t++, i++, j++) {
+      const s = sid[i];
+      if (touched[s] === 0) this.touch(s);
+      if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
+        if (cntA[i] === cntB[j]) {
+          equal++;
+          perReg[s * 5]++;
+          this.inHunk = false;
+          continue;
+        }
+        this.pollCountDiffers++;
+        perReg[s * 5 + 4]++;
+        this.diff(K_POLL, i, j);
+      } else {
+        this.valueDiffers++;
+        perReg[s * 5 + 1]++;
+        this.diff(K_VALUE, i, j);
+      }
+    }
+    this.equal += equal;
+  }
+
+  /** Entries [from, from+len) of one side only (slot 2 / kind only-a for A, 3 / only-b for B). */
+  only(sid: Int32Array, from: number, len: number, slot: number, kind: number): void {
+    const { perReg, touched } = this;
+    for (let x = from; x < from + len; x++) {
+      const s = sid[x];
+      if (touched[s] === 0) this.touch(s);
+      perReg[s * 5 + slot]++;
+      this.diff(kind, kind === K_ONLY_A ? x : -1, kind === K_ONLY_A ? -1 : x);
+    }
+    if (kind === K_ONLY_A) this.onlyA += len;
+    else this.onlyB += len;
+  }
 }
 
 /** Materialises diff items (events fetched from the sources, decoded with each side's layout). */
