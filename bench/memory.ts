@@ -35,6 +35,11 @@ const interleavedPlatform = (): { p: EmulatedPlatform; base: number } => {
   const t = defaultTopology('interleave2');
   const p = buildPlatform(t, { clock: new VirtualClock(), sink: null });
   const base = t.windows[0].base;
+  // Mem_Enable (CXL DVSEC Control bit 2, CXL 2.0 8.1.3.2), as Linux's cxl_hdm_decode_init sets it.
+  for (const ep of ['hb0.rp0.ep0', 'hb0.rp1.ep0']) {
+    const dvsec = p.node(ep)!.type3!.block('dvsec-cxl-device', 'cfg')!;
+    dvsec.write(0x0c, 2, dvsec.read(0x0c, 2) | 4);
+  }
   commit(p.node('hb0.rp0.ep0')!.hdm!, base, null);
   commit(p.node('hb0.rp1.ep0')!.hdm!, base, null);
   commit(p.hostBridges[0].regs.hdm!, base, [0, 1]);

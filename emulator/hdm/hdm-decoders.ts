@@ -104,6 +104,11 @@ export class HdmDecoders {
     this.listeners.push(listener);
   }
 
+  /** Something outside the decoders that gates decode changed (e.g. DVSEC Mem_Enable): drop cached routes. */
+  invalidate(): void {
+    this.bump();
+  }
+
   private bump(): void {
     this.generation++;
     for (const l of this.listeners) l();

@@ -11,6 +11,11 @@ export interface MemEndpoint {
   kind: 'endpoint';
   path: string;
   hdm: HdmDecoders;
+  /**
+   * DVSEC CXL Control Mem_Enable (CXL 2.0 8.1.3.2, default 0): a device answers CXL.mem only while it is set.
+   * Absent: always enabled (hand-built hierarchies in tests). Changes must bump `hdm` (HdmDecoders.invalidate).
+   */
+  memEnabled?(): boolean;
   mediaAccess(dpa: Dpa, length: number): MediaAccessVerdict;
   read(dpa: Dpa, out: Uint8Array): void;
   write(dpa: Dpa, data: Uint8Array): void;

@@ -58,6 +58,7 @@ export const walkRoute = (h: MemHierarchy, hpa: number): Route => {
     if (c === null) return { ok: false, detail: `${hops}: nothing is attached (HPA ${hex(hpa)})` };
     if (c.kind === 'endpoint') {
       hops += ` -> ${c.path}`;
+      if (c.memEnabled && !c.memEnabled()) return { ok: false, detail: `${hops}: Mem_Enable is clear in the CXL DVSEC (CXL 2.0 8.1.3.2), the device does not decode CXL.mem` };
       if (!c.hdm.enabled()) return { ok: false, detail: `${hops}: HDM Decoder Enable is clear` };
       const d = c.hdm.find(hpa);
       if (!d) return { ok: false, detail: `${hops}: no committed HDM decoder claims HPA ${hex(hpa)}` };

@@ -6,6 +6,10 @@ import type { MemEndpoint, MemHierarchy, MemHostBridge, MemPort, MemSwitch } fro
 import type { FnRec, HbRec } from './platform-nodes.js';
 import type { Topology } from './types.js';
 
+/** PCIe DVSEC for CXL Devices: CXL Control at +0x0C, Mem_Enable bit 2 (CXL 2.0 8.1.3.2). */
+const DVSEC_CXL_CONTROL = 0x0c;
+const MEM_ENABLE = 1 << 2;
+
 export function memoryHierarchy(t: Topology, hbs: readonly HbRec[]): MemHierarchy {
   const decoders: HdmDecoders[] = [];
 
@@ -14,10 +18,16 @@ export function memoryHierarchy(t: Topology, hbs: readonly HbRec[]): MemHierarch
     if (!dev || !r.hdm) return null;
     decoders.push(r.hdm);
     const be = dev.backend;
+    // CXL 2.0 8.1.3.2: CXL.mem answers only with Mem_Enable set (Linux sets it in cxl_hdm_decode_init). The
+    // route cache follows writes to CXL Control (the DVSEC block has no other hook on it).
+    const dvsec = dev.block('dvsec-cxl-device', 'cfg');
+    const hdm = r.hdm;
+    dvsec?.onWrite(DVSEC_CXL_CONTROL, () => hdm.invalidate());
     return {
       kind: 'endpoint',
       path: r.path,
-      hdm: r.hdm,
+      hdm,
+      memEnabled: () => !dvsec || (dvsec.get(DVSEC_CXL_CONTROL, 2) & MEM_ENABLE) !== 0,
       mediaAccess: (d, n) => be.mediaAccess(d, n),
       read: (d, out) => be.media.read(d, out),
       write: (d, data) => be.media.write(d, data),

@@ -6,9 +6,11 @@ import type { TraceSink, StepTraceRecord } from '../../../common/trace-sink.js';
 import { buildPlatform, defaultTopology, loadTopology, type EmulatedPlatform } from '../../../emulator/topology/index.js';
 import { hpaToDpaOffset, interleavePosition } from '../../../emulator/interleave/index.js';
 import { CTRL } from '../../../emulator/hdm/index.js';
-import { commitDecoder, fillPattern, patternByte } from './region-helper.js';
+import { commitDecoder, fillPattern, memEnableAll, patternByte } from './region-helper.js';
 
 const MiB = 2 ** 20;
+/** A platform whose endpoints have Mem_Enable set (as after Linux's cxl_hdm_decode_init). */
+const build = (...a: Parameters<typeof buildPlatform>) => memEnableAll(buildPlatform(...a));
 const WIN = 0x10_0000_0000;
 
 const hdmOf = (p: EmulatedPlatform, path: string) => {
@@ -33,7 +35,7 @@ const expectPlacement = (p: EmulatedPlatform, base: number, n: number, where: (h
 
 describe('memory path: single device', () => {
   it('a write by HPA lands at DPA = skip + offset and reads back; route detail names every hop', async () => {
-    const p = buildPlatform(defaultTopology('single'), { clock: new VirtualClock() });
+    const p = build(defaultTopology('single'), { clock: new VirtualClock() });
     // Host bridge passes through (one root port); the endpoint decoder maps 256 MiB after a 256 MiB skip.
     expect(commitDecoder(hdmOf(p, 'hb0.rp0.ep0'), 0, { base: WIN, size: 256 * MiB, ways: 1, granularity: 256, skip: 256 * MiB }) & CTRL.committed).toBe(CTRL.committed);
     const at = WIN + 0x12_3450;
@@ -48,7 +50,7 @@ describe('memory path: single device', () => {
 
 describe('memory path: 2-way interleave across two root ports', () => {
   const setup = (gran: number) => {
-    const p = buildPlatform(defaultTopology('interleave2'), { clock: new VirtualClock() });
+    const p = build(defaultTopology('interleave2'), { clock: new VirtualClock() });
     for (const ep of ['hb0.rp0.ep0', 'hb0.rp1.ep0']) commitDecoder(hdmOf(p, ep), 0, { base: WIN, size: 1024 * MiB, ways: 2, granularity: gran });
     commitDecoder(hdmOf(p, 'hb0'), 0, { base: WIN, size: 1024 * MiB, ways: 2, granularity: gran, targets: [0, 1] });
     return p;
@@ -88,7 +90,7 @@ describe('memory path: 2-way interleave across two root ports', () => {
     const steps: StepTraceRecord[] = [];
     const statuses: number[] = [];
     const sink: TraceSink = { nodeId: () => 0, access: (...a) => statuses.push(a[8]), mailbox: () => {}, step: (s) => steps.push(s) };
-    const p = buildPlatform(defaultTopology('interleave2'), { clock: new VirtualClock(), sink });
+    const p = build(defaultTopology('interleave2'), { clock: new VirtualClock(), sink });
     commitDecoder(hdmOf(p, 'hb0'), 0, { base: WIN, size: 512 * MiB, ways: 2, granularity: 256, targets: [0, 1] });
     const out = new Uint8Array(64).fill(7);
     const r = await p.memRead(hpa(WIN + 1024 * MiB), out);
@@ -122,7 +124,7 @@ describe('memory path: 2-way interleave across two root ports', () => {
 
 describe('memory path: switches at any depth', () => {
   it('switch4: host bridge pass-through, 4-way at the USP', async () => {
-    const p = buildPlatform(defaultTopology('switch4'), { clock: new VirtualClock() });
+    const p = build(defaultTopology('switch4'), { clock: new VirtualClock() });
     const g = 512;
     for (const i of [0, 1, 2, 3]) commitDecoder(hdmOf(p, `hb0.rp0.sw0.dsp${i}.ep0`), 0, { base: WIN, size: 2048 * MiB, ways: 4, granularity: g });
     commitDecoder(hdmOf(p, 'hb0.rp0.sw0.usp'), 0, { base: WIN, size: 2048 * MiB, ways: 4, granularity: g, targets: [2, 0, 3, 1] });
@@ -149,7 +151,7 @@ describe('memory path: switches at any depth', () => {
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const p = buildPlatform(r.topology, { clock: new VirtualClock() });
+    const p = build(r.topology, { clock: new VirtualClock() });
     const base = 0x20_0000_0000;
     const size = 4096 * MiB;
     const g = 256;
@@ -179,7 +181,7 @@ describe('memory path: switches at any depth', () => {
       windows: [{ size: '3GiB', targets: [0] }],
     });
     if (!r.ok) throw new Error('bad topology');
-    const p = buildPlatform(r.topology, { clock: new VirtualClock() });
+    const p = build(r.topology, { clock: new VirtualClock() });
     const base = r.topology.windows[0].base + 768 * MiB; // a base that is not a multiple of 3 x granularity
     const g = 1024;
     for (const i of [0, 1, 2]) commitDecoder(hdmOf(p, `hb0.rp${i}.ep0`), 0, { base, size: 768 * MiB, ways: 3, granularity: g });

@@ -2,6 +2,7 @@
 // then the host bridge), through each node's component registers (software register path).
 
 import { CTRL, DEC, decoderOffset, type HdmDecoders } from '../../../emulator/hdm/index.js';
+import type { EmulatedPlatform } from '../../../emulator/topology/index.js';
 import { granularityToIg, waysToIw } from '../../../emulator/interleave/index.js';
 
 export interface DecoderSetting {
@@ -47,3 +48,15 @@ export const fillPattern = (hpa: number, n: number): Uint8Array => {
   for (let i = 0; i < n; i++) b[i] = patternByte(hpa + i);
   return b;
 };
+
+/**
+ * Set Mem_Enable (PCIe DVSEC for CXL Devices, CXL Control bit 2, CXL 2.0 8.1.3.2) on every Type 3 endpoint, as
+ * Linux's cxl_hdm_decode_init does: without it a device does not decode CXL.mem.
+ */
+export function memEnableAll(p: EmulatedPlatform): EmulatedPlatform {
+  for (const path of p.targets().keys()) {
+    const dvsec = p.node(path)?.type3?.block('dvsec-cxl-device', 'cfg');
+    if (dvsec) dvsec.write(0x0c, 2, dvsec.read(0x0c, 2) | 4);
+  }
+  return p;
+}

@@ -4,6 +4,7 @@ import { hpa } from '../../../common/units.js';
 import { buildPlatform, defaultTopology, decodeCedt, type EmulatedPlatform } from '../../../emulator/topology/index.js';
 import { CTRL, DEC } from '../../../emulator/hdm/index.js';
 import { fillPattern } from './region-helper.js';
+import { CXL_VENDOR_ID, DVSEC, pciFindDvsec } from '../../../host/core/pci.js';
 
 const MiB = 2 ** 20;
 
@@ -45,6 +46,10 @@ describe('a region programmed the way Linux does, over MMIO', () => {
     const eps = ['hb0.rp0.ep0', 'hb0.rp1.ep0'];
     for (const ep of eps) {
       const bar0 = r.bars.find((b) => b.node === ep && b.bar === 0)!.base;
+      // cxl_hdm_decode_init: Mem_Enable in the CXL DVSEC's Control (CXL 2.0 8.1.3.2) before HDM decode counts.
+      const t = p.targets().get(ep)!;
+      const dv = (await pciFindDvsec(t, CXL_VENDOR_ID, DVSEC.cxlDevice))!;
+      await t.cfgWrite(dv + 0x0c, 2, (await t.cfgRead(dv + 0x0c, 2)) | 4);
       const c = await program(p, await findHdm(p, bar0), { base, size: 1024 * MiB, iw: 1, ig: 0 });
       expect(c & CTRL.committed).toBe(CTRL.committed);
     }
@@ -56,5 +61,26 @@ describe('a region programmed the way Linux does, over MMIO', () => {
     const dev0 = new Uint8Array(256);
     p.node('hb0.rp1.ep0')!.type3!.backend.media.read(0 as never, dev0);
     expect(dev0).toEqual(data.subarray(256, 512)); // second granule lives at DPA 0 of the second device
+  });
+});
+
+describe('CXL.mem needs Mem_Enable (CXL 2.0 8.1.3.2)', () => {
+  it('committed decoders do not decode while Mem_Enable is clear; setting it makes the same HPA route, clearing it stops it again', async () => {
+    const p = buildPlatform(defaultTopology('single'), { clock: new VirtualClock() });
+    const r = p.enumerateLikeFirmware();
+    const base = decodeCedt(p.cedt()).cfmws[0].base;
+    const ep = 'hb0.rp0.ep0';
+    const bar0 = r.bars.find((b) => b.node === ep && b.bar === 0)!.base;
+    expect((await program(p, await findHdm(p, bar0), { base, size: 256 * MiB, iw: 0, ig: 0 })) & CTRL.committed).toBe(CTRL.committed);
+    const off = await p.memRead(hpa(base), new Uint8Array(8));
+    expect(off.status).toBe('unroutable');
+    expect(off.detail).toContain('Mem_Enable is clear');
+    const t = p.targets().get(ep)!;
+    const dv = (await pciFindDvsec(t, CXL_VENDOR_ID, DVSEC.cxlDevice))!;
+    const ctl = await t.cfgRead(dv + 0x0c, 2);
+    await t.cfgWrite(dv + 0x0c, 2, ctl | 4);
+    expect((await p.memWrite(hpa(base), new Uint8Array(8).fill(0x5a))).status).toBe('ok');
+    await t.cfgWrite(dv + 0x0c, 2, ctl & ~4);
+    expect((await p.memRead(hpa(base), new Uint8Array(8))).status).toBe('unroutable');
   });
 });
