@@ -65,6 +65,10 @@ describe.skipIf(!chromiumAvailable())('UI: replay a QEMU log, keys from one tabl
   });
 
   test('the help and the footer list the replay key; pressing it opens the replay dialog for the selected run', async () => {
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor({ state: 'visible' });
+    await screenshot(page, 'keyboard-help-all-views');
+    await page.keyboard.press('Escape');
     const key = await keyFromHelp('runs', /^replay/);
     expect(await page.getByTestId('footer-keys').textContent()).toContain(`${key} replay`);
     await page.keyboard.press(key === key.toUpperCase() && key !== key.toLowerCase() ? `Shift+${key}` : key);
