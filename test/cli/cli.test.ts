@@ -55,8 +55,11 @@ async function inProcess(args: string[]): Promise<{ code: number; stdout: string
 describe('cxl-bench CLI', () => {
   let demo: RunDetail;
 
+  // --emulated-only: these tests are about the emulated run and the commands over stored runs; the hardware leg
+  // (a probe over a simulated UARTBone pty, thousands of round trips) is trace-hardware-commands.test.ts's, with a
+  // timeout sized for a loaded machine.
   it('demo --json runs the default sequence on the default emulated topology and exits 0', async () => {
-    const r = await cli(['demo', '--db', db, '--json']);
+    const r = await cli(['demo', '--db', db, '--json', '--emulated-only']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     demo = JSON.parse(r.stdout) as RunDetail;
@@ -81,7 +84,7 @@ describe('cxl-bench CLI', () => {
   });
 
   it('compare of two demo runs of the same device exits 0 when equal', async () => {
-    const again = JSON.parse((await inProcess(['demo', '--db', db, '--json'])).stdout) as RunDetail;
+    const again = JSON.parse((await inProcess(['demo', '--db', db, '--json', '--emulated-only'])).stdout) as RunDetail;
     const r = await inProcess(['compare', String(demo.id), String(again.id), '--db', db, '--json']);
     expect(r.stderr).toBe('');
     const summary = JSON.parse(r.stdout);

@@ -23,6 +23,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * A demo's hardware leg is a linux-probe over a simulated UARTBone pty: thousands of round trips through socat
+ * and the serial port's thread pool, ~3 s on a quiet machine and ten times that when two suites share 2 cores.
+ */
+const HARDWARE_RUN_TIMEOUT_MS = 120_000;
+
 type DemoJson = RunDetail & { hardware: (RunDetail & { link: string; profile: string }) | null; comparison: CompareSummary | null };
 
 describe('cxl-bench demo', () => {
@@ -39,7 +45,7 @@ describe('cxl-bench demo', () => {
     expect(c.firstDivergence!.text).toMatch(/Revision ID 0x[0-9a-f]+ ≠ 0xa/);
     expect(c.registers.some((x) => /Data Object Exchange/.test(x.register) && x.onlyA > 0)).toBe(true);
     expect(c.counts.valueDiffers + c.counts.onlyA + c.counts.onlyB).toBeGreaterThan(0);
-  });
+  }, HARDWARE_RUN_TIMEOUT_MS);
 
   it('prints the first divergence, the counts and decoded hunks as text; --emulated-only skips the hardware leg', async () => {
     const r = await runCli(['demo', '--db', db, '--link', 'etherbone']);
@@ -50,7 +56,7 @@ describe('cxl-bench demo', () => {
     expect(r.stdout).toMatch(/\d+ equal, \d+ value differs, \d+ only in emulated, \d+ only in hardware/);
     const e = JSON.parse((await runCli(['demo', '--db', db, '--json', '--emulated-only'])).stdout) as DemoJson;
     expect([e.status, e.hardware, e.comparison]).toEqual(['passed', null, null]);
-  }, 120_000); // two CLI processes (tsx start-up each) and a hardware leg: slow on a loaded 2-core CI machine
+  }, HARDWARE_RUN_TIMEOUT_MS); // two CLI processes (tsx start-up each) and a hardware leg
 });
 
 describe('cxl-bench import / trace', () => {

@@ -38,6 +38,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A probe over a simulated link: a few seconds on a quiet machine, ten times that with two suites on 2 cores. */
+const HARDWARE_RUN_TIMEOUT_MS = 120_000;
+
 async function sim(kind: 'etherbone' | 'uartbone', profile: string): Promise<RunningSim> {
   const x = await startSim(kind === 'uartbone' ? { kind, profile, baud: 1_000_000 } : { kind, profile });
   sims.push(x);
@@ -132,7 +135,7 @@ describe('runs.start with hardware targets', () => {
     const cmp = await callApi(s, 'compare.run', { runA: emulatedRun, runB: run.id });
     expect(cmp.counts, cmp.firstDivergence?.text).toMatchObject({ valueDiffers: 0, onlyA: 0, onlyB: 0 });
     expect(cmp.equal).toBe(true);
-  });
+  }, HARDWARE_RUN_TIMEOUT_MS);
 
   it('rev-a silicon over a UARTBone pty: the comparison finds its deviations', async () => {
     const x = await sim('uartbone', 'rev-a');
@@ -148,7 +151,7 @@ describe('runs.start with hardware targets', () => {
     expect(differs(/Data Object Exchange/).some((r) => r.onlyA > 0)).toBe(true);
     // The mailbox stays busy for 3 more polls after each doorbell.
     expect(differs(/Mailbox Control/).length).toBeGreaterThan(0);
-  });
+  }, HARDWARE_RUN_TIMEOUT_MS);
 
   it('a link that drops mid-run ends the run error with the reason, keeping the events before it', async () => {
     const x = await sim('etherbone', 'ideal');
@@ -162,5 +165,5 @@ describe('runs.start with hardware targets', () => {
     const timeouts = await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 1, filter: { node: EP, status: 'timeout' } });
     expect(last.total + timeouts.total).toBeGreaterThan(0);
     expect((await callApi(s, 'links.list', {})).find((l) => l.uri === x.uri)).toMatchObject({ state: 'failed' });
-  });
+  }, HARDWARE_RUN_TIMEOUT_MS);
 });
