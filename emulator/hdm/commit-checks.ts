@@ -2,6 +2,13 @@
 // Decoder Programming). QEMU commits anything (reference qemu-cxl.md 2: "no sanity checks"); we do not: a
 // failed check sets Error Not Committed and leaves the decoder uncommitted, as the spec lets hardware do, so
 // software that programs decoders wrongly fails here the way it would on strict silicon.
+// Judgement call: CXL 2.0 8.2.5.12.20 lists the consistency checks (Decoder[m+1].Base >= Decoder[m].Base +
+// Decoder[m].Size, no wrap-around, size a multiple of 3 for 3/6/12 ways, legal target ports) for a commit with
+// Lock On Commit set, and asks software to commit in index order with increasing HPA in that case. We apply
+// them to every commit: Linux always commits in index order (cxl_decoder_commit: "out of order commit",
+// -EBUSY) with ascending HPA (alloc_region_ref: "HPA order violation"), and refuses committed decoders found
+// out of order at probe (init_hdm_decoder: "Committed out of order"), so strictness here costs Linux nothing
+// and catches other software that would break on strict silicon.
 // Each check returns null (pass) or the reason, which is kept for traces and the register explorer.
 
 import { CAPACITY_UNIT } from './units.js';
