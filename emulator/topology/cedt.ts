@@ -141,9 +141,13 @@ export const decodeCedt = (bytes: Uint8Array): DecodedCedt => {
       const eniw = bytes[at + 0x18];
       const ways = iwToWays(eniw);
       const n = ways ?? 0;
-      if (len < CFMWS_FIXED_LENGTH || len !== CFMWS_FIXED_LENGTH + 4 * n) {
-        out.problems.push(`CFMWS at +0x${at.toString(16)} has length ${len}, expected ${CFMWS_FIXED_LENGTH + 4 * n} for ENIW ${eniw}`);
+      const expected = CFMWS_FIXED_LENGTH + 4 * n;
+      // Linux cxl_acpi_cfmws_verify refuses a record shorter than 0x24 + 4 x ways, but only notes a longer one
+      // (dev_dbg "greater than expected") and registers the window: keep it, and say so.
+      if (len < expected) {
+        out.problems.push(`CFMWS at +0x${at.toString(16)} has length ${len}, expected ${expected} for ENIW ${eniw}`);
       } else {
+        if (len > expected) out.problems.push(`CFMWS at +0x${at.toString(16)} has length ${len}, longer than the ${expected} ENIW ${eniw} needs (the extra bytes are ignored)`);
         const hbig = v.getUint32(at + 0x1c, true);
         out.cfmws.push({
           base: get64(v, at + 0x08),

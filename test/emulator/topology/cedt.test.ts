@@ -51,3 +51,32 @@ describe('CEDT', () => {
     expect(d.problems.length).toBeGreaterThan(0);
   });
 });
+
+describe('CEDT decode of odd CFMWS lengths (as cxl_acpi_cfmws_verify)', () => {
+  /** The twoHb table with the 1-way second CFMWS grown by 4 bytes (ENIW 0 needs 0x28). */
+  const grown = (): Uint8Array => {
+    const b0 = buildCedt(twoHb());
+    const b = new Uint8Array(b0.length + 4);
+    b.set(b0);
+    const v = new DataView(b.buffer);
+    const second = 36 + 2 * 0x20 + 0x24 + 8;
+    v.setUint16(second + 2, 0x28 + 4, true);
+    v.setUint32(4, b.length, true);
+    b[9] = 0;
+    b[9] = (0x100 - b.reduce((s, x) => (s + x) & 0xff, 0)) & 0xff;
+    return b;
+  };
+  it('a record longer than 0x24 + 4 x ways keeps its window and notes the extra bytes', () => {
+    const d = decodeCedt(grown());
+    expect(d.cfmws.map((w) => w.targets)).toEqual([[9, 7], [7]]);
+    expect(d.problems).toEqual(['CFMWS at +0x90 has length 44, longer than the 40 ENIW 0 needs (the extra bytes are ignored)']);
+  });
+  it('a record shorter than its ENIW needs is dropped with a problem', () => {
+    const b = buildCedt(twoHb());
+    const second = 36 + 2 * 0x20 + 0x24 + 8;
+    b[second + 0x18] = 1; // 2 ways in a record sized for 1
+    const d = decodeCedt(b);
+    expect(d.cfmws.length).toBe(1);
+    expect(d.problems).toContain('CFMWS at +0x90 has length 40, expected 44 for ENIW 1');
+  });
+});
