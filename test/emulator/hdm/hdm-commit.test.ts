@@ -184,6 +184,17 @@ describe('commit errors set Error Not Committed and leave the decoder uncommitte
     program(p, 0, { base: 0, size: 512 * MiB, iw: 1, targets: [0, 5] });
     expectRejected(p, 0, /target 1 names port 5, which is not present/);
   });
+  it('DPA skip accumulates: decoder n starts after decoders 0..n-1 (their skips and size / ways) plus its own skip', () => {
+    const e = ep();
+    program(e, 0, { base: 64 * GiB, size: 512 * MiB, iw: 1, skip: 256 * MiB }); // DPA 256 MiB .. 512 MiB
+    program(e, 1, { base: 65 * GiB, size: 256 * MiB, skip: 256 * MiB }); // DPA 768 MiB .. 1 GiB
+    expect(e.committed().map((d) => [d.dpaBase / MiB, d.dpaSize / MiB])).toEqual([
+      [256, 256],
+      [768, 256],
+    ]);
+    program(e, 2, { base: 66 * GiB, size: 256 * MiB }); // would start at 1 GiB: nothing left
+    expectRejected(e, 2, /DPA exhausted/);
+  });
   it('DPA exhausted (endpoints): skip + size / ways beyond capacity', () => {
     const e = ep({ dpaCapacity: () => 512 * MiB });
     program(e, 0, { base: 0, size: 512 * MiB, iw: 1, skip: 256 * MiB }); // 256 + 256 = 512: fits
