@@ -319,12 +319,29 @@ function columnsFor(count: number, into: ChunkColumns | undefined, bytes: Uint8A
   };
 }
 
+/** Position after the varint at p (truncation throws through the reader). */
+function skipVarint(bytes: Uint8Array, p: number, r: ByteReader): number {
+  const len = bytes.length;
+  const start = p;
+  while (p < len && bytes[p] >= 0x80) p++;
+  if (p >= len) r.truncatedAt(p);
+  if (p - start > 9) throw new CorruptChunk(`varint too long at byte ${start}`);
+  return p + 1;
+}
+
 /**
- * Decode a chunk into columns (reusing `into` when it is large enough). Checks as decodeChunk does — a
- * corrupt or truncated chunk throws the same kind of Error — except that records' JSON is only located, not
- * parsed (chunkRecord parses one on demand).
+ * Decode a chunk into columns (reusing `into` when it is large enough). With `attributesOnly`, only node,
+ * code and recordAt are filled (time, offset and value are stepped over and left stale): what a filter on
+ * node / space / op / status needs. Checks as decodeChunk does — a corrupt or truncated chunk throws the same
+ * kind of Error — except that records' JSON is only located, not parsed (chunkRecord parses one on demand).
  */
-export function decodeChunkColumns(bytes: Uint8Array, nodeCount: number, firstSeq: number, into?: ChunkColumns): ChunkColumns {
+export function decodeChunkColumns(
+  bytes: Uint8Array,
+  nodeCount: number,
+  firstSeq: number,
+  into?: ChunkColumns,
+  attributesOnly = false,
+): ChunkColumns {
   const r = new ByteReader(bytes);
   try {
     const version = r.byte();
@@ -384,6 +401,18 @@ export function decodeChunkColumns(bytes: Uint8Array, nodeCount: number, firstSe
       }
       if (node < 0 || attr < 0) throw new CorruptChunk(`access at byte ${at} lacks node or attributes`);
       const tm = (h >> TIME_SHIFT) & 3;
+      if (attributesOnly) {
+        // A filter's scan: step over time, offset and value without computing them.
+        if (tm === T_RAW) {
+          p += 8;
+          if (p > len) r.truncatedAt(len);
+        } else if (tm !== T_SAME) p = skipVarint(bytes, p, r);
+        p = skipVarint(bytes, p, r);
+        if (((h >> VALUE_SHIFT) & 3) === V_VAR) p = skipVarint(bytes, p, r);
+        nodeCol[i] = node;
+        code[i] = attr | (h & H_WRITE ? OPBIT : 0);
+        continue;
+      }
       if (tm !== T_SAME) {
         const b = p < len ? bytes[p] : 0x80;
         if (tm !== T_RAW && b < 0x80) {

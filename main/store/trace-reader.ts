@@ -118,7 +118,7 @@ export class TraceReader {
       let cols: ChunkColumns | undefined;
       for (const c of this.chunks.all(runId)) {
         if (c.firstSeq >= eventCount) break;
-        cols = decodeChunkColumns(c.bytes, view.nodes.length, c.firstSeq, cols);
+        cols = decodeChunkColumns(c.bytes, view.nodes.length, c.firstSeq, cols, true);
         const n = Math.min(cols.count, eventCount - c.firstSeq);
         for (let i = 0; i < n; i++) if (onColumns(cols, i)) hits.push(c.firstSeq + i);
       }

@@ -50,6 +50,23 @@ describe('chunk columns', () => {
     );
   });
 
+  it('decoded for attributes only, hold the same nodes, codes and records as a full decode', () => {
+    fc.assert(
+      fc.property(eventsArb, (events) => {
+        const bytes = encodeEvents(events, nodeIndex);
+        const full = decodeChunkColumns(bytes, NODES.length, 0);
+        const attrs = decodeChunkColumns(bytes, NODES.length, 0, undefined, true);
+        const n = full.count;
+        expect(attrs.count).toBe(n);
+        expect(Array.from(attrs.node.subarray(0, n))).toEqual(Array.from(full.node.subarray(0, n)));
+        expect(Array.from(attrs.code.subarray(0, n))).toEqual(Array.from(full.code.subarray(0, n)));
+        for (let i = 0; i < n; i++) if ((full.code[i] & 3) !== 0) expect(chunkRecord(attrs, i)).toEqual(chunkRecord(full, i));
+        if (bytes.length > 2) expect(() => decodeChunkColumns(bytes.subarray(0, bytes.length - 1), NODES.length, 0, undefined, true)).toThrow(/corrupt trace chunk/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuse what decodeChunk refuses: truncation, a node outside the table, another version', () => {
     fc.assert(
       fc.property(eventsArb.filter((e) => e.some((x) => x.kind === 'access')), (events) => {

@@ -33,7 +33,7 @@ function picks(events: TraceEvent[], f: TraceFilter): { byColumns: number[]; byE
     .filter(keep)
     .map((e) => e.seq);
   const onColumns = columnFilter(f, NODES)!;
-  const cols = decodeChunkColumns(bytes, NODES.length, 0);
+  const cols = decodeChunkColumns(bytes, NODES.length, 0, undefined, true); // as TraceReader scans
   const byColumns: number[] = [];
   for (let i = 0; i < cols.count; i++) if (onColumns(cols, i)) byColumns.push(i);
   return { byColumns, byEvents };
