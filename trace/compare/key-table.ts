@@ -2,8 +2,11 @@
 // with ===: class id (node, space, region, op, width, register-or-offset flag) × 2^40 + register-name id or
 // offset; keys that do not fit (huge addresses, many classes) are interned strings with negative ids.
 
-const SPLIT = 2 ** 40;
-const MAX_CLASS = 2 ** 12;
+/** Keys below 2^52: class × KEY_SPLIT + register-name id or offset (offset < KEY_SPLIT, class < MAX_KEY_CLASS). */
+export const KEY_SPLIT = 2 ** 40;
+export const MAX_KEY_CLASS = 2 ** 12;
+const SPLIT = KEY_SPLIT;
+const MAX_CLASS = MAX_KEY_CLASS;
 
 export interface KeyClass {
   kind: 'access' | 'mailbox' | 'step';

@@ -7,7 +7,7 @@ import { REGIONS, SPACES } from '../../common/access.js';
 import { isColumnar, type ColumnarSource, type MailboxEvent, type StepEvent, type TraceColumns, type TraceEvent, type TraceSource } from '../event.js';
 import type { LayoutIndex } from '../layout-index.js';
 import type { FieldMasks } from './field-masks.js';
-import type { KeyTable } from './key-table.js';
+import { KEY_SPLIT, MAX_KEY_CLASS, type KeyTable } from './key-table.js';
 import type { RebaseRule } from './options.js';
 
 export interface NormalisedTrace {
@@ -74,12 +74,11 @@ interface ColumnClass {
 // Map lookup (Map keys read from a Float64Array would be boxed on every call).
 const SLOT_CACHE_BITS = 12;
 const SLOT_CACHE_SHIFT = 32 - SLOT_CACHE_BITS;
-/** key-table.ts SPLIT: keys below it are class × SPLIT + offset. */
-const SPLIT = 2 ** 40;
+/** Module-local (hot loop): keys below it are class × SPLIT + offset (key-table.ts). */
+const SPLIT = KEY_SPLIT;
 // A packed code's space, region, op and width bits (packed-codes.ts 2-8 and 12-13; status and kind left out)
 // as a dense 9-bit index: ((c >> 2) & 0x7f) | ((c >> 5) & 0x180).
 const CLASSES_PER_NODE = 512;
-
 
 const STATUS_CODE: Record<AccessStatus, number> = { ok: 0, unclaimed: 1, 'bad-access': 2, timeout: 3, 'link-error': 4 };
 const SPACE_CODE: Record<Space, number> = { cfg: 0, mmio: 1, mem: 2 };
@@ -276,7 +275,7 @@ export class Normaliser {
     const cs = this.classSlots(place, op, width);
     const hpa = place.region === 'hpa';
     if (hpa && cs.memSid < 0) cs.memSid = this.cfg.table.summaryId(this.cfg.table.key(cs.offsetClass, 0));
-    const memBase = !hpa ? -1 : cs.offsetClass < 2 ** 12 ? cs.offsetClass * SPLIT : -2;
+    const memBase = !hpa ? -1 : cs.offsetClass < MAX_KEY_CLASS ? cs.offsetClass * SPLIT : -2;
     return { id, cs, place, op, width, hpa, memBase };
   }
 
