@@ -149,6 +149,13 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
   let txFree = 0;
   let txTimer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
+  /**
+   * How late (ms) the simulator itself handed the last reply's final byte to the pty. The host cannot react
+   * before it has that byte, so its next request is dated back by this much: the simulator's own timer and
+   * scheduling delays (a loaded machine) are not charged to the host as idle line time, while the host's own
+   * reaction time still is.
+   */
+  let lateMs = 0;
   // Pacing quantum: bytes go out up to PACE_QUANTUM_MS before their wire time (Node timers are ~1 ms
   // granular). The average rate stays exact; the busy-drop check below tolerates the same quantum.
   const pump = (): void => {
@@ -169,6 +176,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
       }
       if (s.sent < s.bytes.length) break;
       tx.shift();
+      if (paced && tx.length === 0) lateMs = Math.max(0, now - (s.start + (s.bytes.length - 1) * byteMs - PACE_QUANTUM_MS));
     }
     if (tx.length) {
       const s = tx[0];
@@ -181,6 +189,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
     const start = Math.max(txFree, t) + shaped.delayMs;
     const end = paced ? start + shaped.bytes.length * byteMs : start;
     txFree = end;
+    lateMs = 0;
     tx.push({ start, bytes: shaped.bytes, sent: 0 });
     pump();
     return paced ? end : 0;
@@ -214,7 +223,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
         faults.dropRequestBytes--;
         continue;
       }
-      const used = fsm.feed(b, paced ? Math.max(rxT, now) + byteMs : now);
+      const used = fsm.feed(b, paced ? Math.max(rxT, now - lateMs) + byteMs : now);
       if (used >= 0) rxT = used;
     }
   });
