@@ -19,8 +19,13 @@ import type { RunEnvironment } from './environment.js';
 import { HardwarePlatform } from './hardware-platform.js';
 import type { HardwareBinding } from './messages.js';
 
-/** Per-request timeout of run links: long enough for a slow UART, short enough that a dead board ends a run fast. */
-export const RUN_LINK_TIMEOUT_MS = 1000;
+/**
+ * Per-request timeout of run links: long enough for a slow UART and for a loaded machine (a simulator sharing a
+ * busy event loop has answered a single Etherbone read after more than 1 s with two test suites on 2 cores —
+ * over TCP a timeout fails the run, as a late reply cannot be told from a lost one), short enough that a dead
+ * board ends a run within a few seconds. A dropped connection or vanished port fails at once, not by timeout.
+ */
+export const RUN_LINK_TIMEOUT_MS = 2000;
 
 /**
  * Firmware enumerated the emulated platform before the run (its config cycles are the trace's first events,
