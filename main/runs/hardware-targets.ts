@@ -20,10 +20,10 @@ import { HardwarePlatform } from './hardware-platform.js';
 import type { HardwareBinding } from './messages.js';
 
 /**
- * Per-request timeout of run links: long enough for a slow UART and for a loaded machine (a simulator sharing a
- * busy event loop has answered a single Etherbone read after more than 1 s with two test suites on 2 cores —
- * over TCP a timeout fails the run, as a late reply cannot be told from a lost one), short enough that a dead
- * board ends a run within a few seconds. A dropped connection or vanished port fails at once, not by timeout.
+ * Per-request timeout of run links: long enough for a slow UART and for a loaded machine (an Etherbone demo run
+ * against a loopback simulator ended 'error' under two test suites on 2 cores with 1 s; over TCP a timeout fails
+ * the run, as a late reply cannot be told from a lost one), short enough that a dead board ends a run within a
+ * few seconds. A dropped connection or a vanished port fails at once, not by timeout.
  */
 export const RUN_LINK_TIMEOUT_MS = 2000;
 
