@@ -33,17 +33,24 @@ describe.skipIf(!chromiumAvailable())('UI: replay a QEMU log, keys from one tabl
   });
 
   const newSession = async (name: string) => {
-    await page.keyboard.press('n');
-    await page.getByLabel('New session name').fill(name);
+    const input = page.getByLabel('New session name');
+    await eventually(async () => {
+      if (!(await input.isVisible())) await page.keyboard.press('n');
+      await input.waitFor({ state: 'visible', timeout: 500 });
+    });
+    await input.fill(name);
     await page.keyboard.press('Enter');
     await eventually(async () => expect(await page.getByLabel('Session', { exact: true }).locator('option:checked').textContent()).toBe(name));
   };
 
   /** The key the help lists for the first row whose description matches `what`, in the table of `view`. */
   const keyFromHelp = async (view: string, what: RegExp): Promise<string> => {
-    await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard' });
-    await help.waitFor({ state: 'visible' });
+    await eventually(async () => {
+      expect(await page.locator('dialog[open]').count()).toBe(0); // no other dialog holds the keys
+      await page.keyboard.press('?');
+      await help.waitFor({ state: 'visible', timeout: 500 });
+    });
     const rows = await help.locator(`table[data-view="${view}"] tr`).evaluateAll((els) =>
       els.map((e) => ({ key: e.querySelector('kbd')?.textContent ?? '', text: e.children[1]?.textContent ?? '' })),
     );
@@ -75,6 +82,9 @@ describe.skipIf(!chromiumAvailable())('UI: replay a QEMU log, keys from one tabl
     const dialog = page.getByRole('dialog', { name: /^Replay run #/ });
     await dialog.waitFor({ state: 'visible' });
     expect(await dialog.getByRole('heading').textContent()).toBe(`Replay run #${importedRun}`);
+    // A QEMU capture defaults to the qemu profile.
+    expect(await dialog.getByRole('radio', { name: /qemu/ }).isChecked()).toBe(true);
+    await screenshot(page, 'replay-dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
@@ -167,6 +177,8 @@ describe.skipIf(!chromiumAvailable())('UI: replay a QEMU log, keys from one tabl
 
     await page.keyboard.press('Alt+4');
     await page.getByLabel('Search commands').fill('identify');
+    await eventually(async () => expect(await page.locator('[aria-label="Mailbox commands"] [role=option]').count()).toBeGreaterThanOrEqual(1));
+    await eventually(async () => expect(await page.getByLabel('Endpoint').isDisabled()).toBe(false));
     await page.getByLabel('Search commands').press('Enter');
     await page.keyboard.press('Control+Enter');
     await eventually(async () => expect(await page.getByTestId('mailbox-return').textContent()).toContain('Success'));
