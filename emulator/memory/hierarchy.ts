@@ -3,6 +3,7 @@
 
 import type { Dpa } from '../../common/units.js';
 import type { HdmDecoders } from '../hdm/hdm-decoders.js';
+import type { CommittedDecoder } from '../hdm/commit-checks.js';
 
 /** What an endpoint says about touching [dpa, dpa+length) (emulator/mailbox Type3Backend.mediaAccess). */
 export type MediaAccessVerdict = 'ok' | 'poisoned' | 'media-disabled' | 'locked' | 'out-of-range';
@@ -16,6 +17,13 @@ export interface MemEndpoint {
    * Absent: always enabled (hand-built hierarchies in tests). Changes must bump `hdm` (HdmDecoders.invalidate).
    */
   memEnabled?(): boolean;
+  /**
+   * With HDM Decoder Enable clear the device decodes with its DVSEC CXL Range registers instead (CXL 2.0
+   * 8.2.5.12.2, 8.1.3.8): one 1-way "decoder" per range with a size, DPA base = the sizes of the ranges
+   * before it (as Linux's emulated decoders reserve DPA). Absent: no DVSEC decode. Stable objects while the
+   * registers do not change (the route cache compares them); changes must bump `hdm`.
+   */
+  dvsecRanges?(): readonly CommittedDecoder[];
   mediaAccess(dpa: Dpa, length: number): MediaAccessVerdict;
   read(dpa: Dpa, out: Uint8Array): void;
   write(dpa: Dpa, data: Uint8Array): void;

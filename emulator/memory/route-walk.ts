@@ -59,11 +59,19 @@ export const walkRoute = (h: MemHierarchy, hpa: number): Route => {
     if (c.kind === 'endpoint') {
       hops += ` -> ${c.path}`;
       if (c.memEnabled && !c.memEnabled()) return { ok: false, detail: `${hops}: Mem_Enable is clear in the CXL DVSEC (CXL 2.0 8.1.3.2), the device does not decode CXL.mem` };
-      if (!c.hdm.enabled()) return { ok: false, detail: `${hops}: HDM Decoder Enable is clear` };
-      const d = c.hdm.find(hpa);
-      if (!d) return { ok: false, detail: `${hops}: no committed HDM decoder claims HPA ${hex(hpa)}` };
+      let d: CommittedDecoder | null;
+      if (c.hdm.enabled()) {
+        d = c.hdm.find(hpa);
+        if (!d) return { ok: false, detail: `${hops}: no committed HDM decoder claims HPA ${hex(hpa)}` };
+        hops += ` dec${d.index}`;
+      } else {
+        // CXL 2.0 8.2.5.12.2: HDM Decoder Enable clear -> the DVSEC CXL Range registers decode (8.1.3.8).
+        const ranges = c.dvsecRanges?.() ?? [];
+        d = ranges.find((r) => hpa >= r.base && hpa < r.base + r.size) ?? null;
+        if (!d) return { ok: false, detail: `${hops}: HDM Decoder Enable is clear and no DVSEC CXL Range claims HPA ${hex(hpa)}` };
+        hops += ` dvsec-range${d.index + 1}`;
+      }
       narrow(d);
-      hops += ` dec${d.index}`;
       const dpa = d.dpaBase + hpaToDpaOffset(hpa, d.base, d.ways, d.granularity);
       return { ok: true, endpoint: c, decoder: d, dpa, hops, lo, hi };
     }

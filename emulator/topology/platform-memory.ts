@@ -2,6 +2,7 @@
 // ports -> switches (USP decoders, DSPs) -> endpoints (decoders, media through the device's backend).
 
 import type { HdmDecoders } from '../hdm/hdm-decoders.js';
+import type { CommittedDecoder } from '../hdm/commit-checks.js';
 import type { MemEndpoint, MemHierarchy, MemHostBridge, MemPort, MemSwitch } from '../memory/hierarchy.js';
 import type { FnRec, HbRec } from './platform-nodes.js';
 import type { Topology } from './types.js';
@@ -9,6 +10,8 @@ import type { Topology } from './types.js';
 /** PCIe DVSEC for CXL Devices: CXL Control at +0x0C, Mem_Enable bit 2 (CXL 2.0 8.1.3.2). */
 const DVSEC_CXL_CONTROL = 0x0c;
 const MEM_ENABLE = 1 << 2;
+/** DVSEC CXL Range 1/2 Base High and Low (CXL 2.0 8.1.3.8.3-4). */
+const RANGE_BASE_REGS = [0x20, 0x24, 0x30, 0x34];
 
 export function memoryHierarchy(t: Topology, hbs: readonly HbRec[]): MemHierarchy {
   const decoders: HdmDecoders[] = [];
@@ -23,11 +26,32 @@ export function memoryHierarchy(t: Topology, hbs: readonly HbRec[]): MemHierarch
     const dvsec = dev.block('dvsec-cxl-device', 'cfg');
     const hdm = r.hdm;
     dvsec?.onWrite(DVSEC_CXL_CONTROL, () => hdm.invalidate());
+    // DVSEC CXL Range n Base (CXL 2.0 8.1.3.8.3-4): software moves the ranges; routes through them change.
+    for (const o of RANGE_BASE_REGS) dvsec?.onWrite(o, () => hdm.invalidate());
+    let rangeKey = '';
+    let rangeList: CommittedDecoder[] = [];
+    const dvsecRanges = (): readonly CommittedDecoder[] => {
+      if (!dvsec) return [];
+      const u64 = (hi: number, lo: number): number => dvsec.get(hi, 4) * 2 ** 32 + ((dvsec.get(lo, 4) & 0xf000_0000) >>> 0);
+      const raw = [0, 0x10].map((d) => ({ size: u64(0x18 + d, 0x1c + d), base: u64(0x20 + d, 0x24 + d) }));
+      const key = raw.map((x) => `${x.base}:${x.size}`).join(',');
+      if (key !== rangeKey) {
+        rangeKey = key;
+        let dpaBase = 0;
+        rangeList = [];
+        raw.forEach((x, i) => {
+          if (x.size > 0) rangeList.push({ index: i, base: x.base, size: x.size, ways: 1, granularity: 256, targets: [], dpaBase, dpaSize: x.size, hostOnly: true, locked: false });
+          dpaBase += x.size;
+        });
+      }
+      return rangeList;
+    };
     return {
       kind: 'endpoint',
       path: r.path,
       hdm,
       memEnabled: () => !dvsec || (dvsec.get(DVSEC_CXL_CONTROL, 2) & MEM_ENABLE) !== 0,
+      dvsecRanges,
       mediaAccess: (d, n) => be.mediaAccess(d, n),
       read: (d, out) => be.media.read(d, out),
       write: (d, data) => be.media.write(d, data),

@@ -84,3 +84,47 @@ describe('CXL.mem needs Mem_Enable (CXL 2.0 8.1.3.2)', () => {
     expect((await p.memRead(hpa(base), new Uint8Array(8))).status).toBe('unroutable');
   });
 });
+
+describe('DVSEC CXL Range decode while HDM Decoder Enable is clear (CXL 2.0 8.2.5.12.2, 8.1.3.8)', () => {
+  it('firmware-programmed Range 1/2 bases route HPAs to DPA 0.. and size1..; enabling HDM decoders takes over', async () => {
+    const p = buildPlatform(defaultTopology('single'), { clock: new VirtualClock() });
+    const r = p.enumerateLikeFirmware();
+    const base = decodeCedt(p.cedt()).cfmws[0].base;
+    const ep = 'hb0.rp0.ep0';
+    const t = p.targets().get(ep)!;
+    const dv = (await pciFindDvsec(t, CXL_VENDOR_ID, DVSEC.cxlDevice))!;
+    const size1 = (await t.cfgRead(dv + 0x18, 4)) * 2 ** 32 + ((await t.cfgRead(dv + 0x1c, 4)) & 0xf000_0000);
+    expect(size1).toBe(256 * MiB); // single: 256 MiB volatile in Range 1, 256 MiB persistent in Range 2
+    await t.cfgWrite(dv + 0x0c, 2, (await t.cfgRead(dv + 0x0c, 2)) | 4); // Mem_Enable
+    // Range bases as firmware would set them: Range 1 at the window base, Range 2 right after it.
+    await t.cfgWrite(dv + 0x20, 4, Math.floor(base / 2 ** 32));
+    await t.cfgWrite(dv + 0x24, 4, base % 2 ** 32);
+    const base2 = base + size1;
+    await t.cfgWrite(dv + 0x30, 4, Math.floor(base2 / 2 ** 32));
+    await t.cfgWrite(dv + 0x34, 4, base2 % 2 ** 32);
+    const data = fillPattern(base + 0x1000, 512);
+    expect((await p.memWrite(hpa(base + 0x1000), data)).status).toBe('ok');
+    const w2 = await p.memWrite(hpa(base2 + 0x2000), data);
+    expect(w2.detail).toContain('dvsec-range2');
+    const media = p.node(ep)!.type3!.backend.media;
+    const got = new Uint8Array(512);
+    media.read(0x1000 as never, got);
+    expect(got).toEqual(data);
+    media.read((size1 + 0x2000) as never, got);
+    expect(got).toEqual(data);
+    // Moving Range 1 drops the cached route: the old HPA no longer decodes, the new one does.
+    await t.cfgWrite(dv + 0x24, 4, (base + 1024 * MiB) % 2 ** 32);
+    expect((await p.memRead(hpa(base + 0x1000), new Uint8Array(8))).status).toBe('unroutable');
+    const moved = new Uint8Array(512);
+    expect((await p.memRead(hpa(base + 1024 * MiB + 0x1000), moved)).status).toBe('ok');
+    expect(moved).toEqual(data);
+    await t.cfgWrite(dv + 0x24, 4, base % 2 ** 32);
+    // HDM Decoder Enable with no committed decoder: the ranges no longer decode.
+    const bar0 = r.bars.find((b) => b.node === ep && b.bar === 0)!.base;
+    const hdm = await findHdm(p, bar0);
+    await p.mmioWrite(hdm + 4, 4, 2);
+    const after = await p.memRead(hpa(base + 0x1000), new Uint8Array(8));
+    expect(after.status).toBe('unroutable');
+    expect(after.detail).toContain('no committed HDM decoder');
+  });
+});
