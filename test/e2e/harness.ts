@@ -95,7 +95,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Retry `check` (which throws while the page is not there yet) until it passes or `timeoutMs` elapses. */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 5000): Promise<void> {
+/** Default wait for a page to get there: generous, since CI runs Chromium beside two test workers on 2 cores. */
+export const WAIT_MS = Number(process.env.CXL_BENCH_E2E_WAIT_MS ?? 20_000);
+
+export async function eventually(check: () => Promise<void> | void, timeoutMs = WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {
