@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.js';
 import { buildPlatform } from '../../emulator/topology/index.js';
 import { loadTopology } from '../../emulator/topology/load.js';
+import { decodeCedt } from '../../emulator/topology/cedt.js';
 import { regionRun } from '../../host/sequences/region/index.js';
 import { interleaveCapError, levelGranularity } from '../../host/core/region-math.js';
 import { makeCtx } from './run-env.js';
@@ -103,5 +104,27 @@ describe('region picks only windows cxl_acpi registered', () => {
     const r0 = await regionRun(ctx2, { window: 0, testBytes: 8192 });
     expect(r0.region).toBeNull();
     expect(fails(ctx)[0]!.reason).toBe('CFMWS0 is not registered by cxl_acpi: CFMWS Interleave Granularity (HBIG 9) invalid');
+  });
+});
+
+describe('region writes only what Linux writes', () => {
+  it('HDM Global Control is written on endpoints only, never on the host bridge (RsvdP there; Linux leaves it)', async () => {
+    const { p, ctx } = platformOf({
+      hostBridges: [{ uid: 0, decoders: 4, rootPorts: [0, 1].map((port) => ({ port, endpoint: dev(port + 1) })) }],
+      windows: [{ base: '0x1000000000', size: '4GiB', targets: [0], granularity: 256 }],
+    });
+    const writes: number[] = [];
+    const spy = Object.create(p) as typeof p;
+    spy.mmioWrite = (addr: number, width: Parameters<typeof p.mmioWrite>[1], value: number) => {
+      writes.push(addr);
+      return p.mmioWrite(addr, width, value);
+    };
+    const r = await regionRun({ ...ctx, platform: spy }, { testBytes: 8192 });
+    expect(fails(ctx)).toEqual([]);
+    expect(r.region).not.toBeNull();
+    const chbcr = decodeCedt(p.cedt()).chbs[0]!.base;
+    const hbGlobalControl = chbcr + 0x1000 + 0x128 + 4; // component regs: cache/mem at +0x1000, HDM at +0x128
+    expect(writes.length).toBeGreaterThan(0); // the HB decoder itself was programmed through the platform
+    expect(writes).not.toContain(hbGlobalControl);
   });
 });

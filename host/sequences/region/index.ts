@@ -221,11 +221,13 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
   }
   log.pass('plan', `HPA ${hex(base, 12)}-${hex(base + size - 1, 12)} (${size / 2 ** 20} MiB), ${plan.length} decoder(s)`, plan.map((d) => `${d.node.path} decoder ${d.index}: ${d.program.ways}-way × ${d.program.granularity} B${d.program.targets ? ` targets [${d.program.targets.join(', ')}]` : ' skip 0'}`).join('; '));
 
-  // Enable decoding where the ports' and endpoints' probes would have (devm_cxl_enable_hdm / enable_mem).
+  // Enable decoding on the endpoints as their probe would have (cxl_hdm_decode_init: devm_cxl_enable_hdm and
+  // Mem_Enable). Linux never writes Global Control of a host bridge or switch port (cxl_switch_port_probe only
+  // enumerates decoders; HDM Decoder Enable is RsvdP there, CXL 2.0 8.2.5.12.2).
   for (const d of plan) {
-    const g0 = await d.node.hdm!.regs.read32(d.node.hdm!.base + HDM.globalCtrl);
-    if (!(g0 & HDM_DECODER_ENABLE)) await hdmWrite(d.node.hdm!, HDM.globalCtrl, g0 | HDM_DECODER_ENABLE);
     if (d.node.kind === 'endpoint') {
+      const g0 = await d.node.hdm!.regs.read32(d.node.hdm!.base + HDM.globalCtrl);
+      if (!(g0 & HDM_DECODER_ENABLE)) await hdmWrite(d.node.hdm!, HDM.globalCtrl, g0 | HDM_DECODER_ENABLE);
       const t = d.node.target!;
       const dv = await pciFindDvsec(t, CXL_VENDOR_ID, DVSEC.cxlDevice);
       if (dv) {
