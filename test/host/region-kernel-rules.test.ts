@@ -128,3 +128,18 @@ describe('region writes only what Linux writes', () => {
     expect(writes).not.toContain(hbGlobalControl);
   });
 });
+
+describe('region sizes endpoints by free DPA', () => {
+  it('a second region takes the DPA left after the first region\'s decoders (cxl_dpa_alloc), not the whole capacity', async () => {
+    const big = (serial: number) => ({ capacity: { volatile: '1GiB' }, serial, decoders: 4 });
+    const { ctx } = platformOf({
+      hostBridges: [{ uid: 0, decoders: 4, rootPorts: [0, 1].map((port) => ({ port, endpoint: big(port + 1) })) }],
+      windows: [{ base: '0x1000000000', size: '8GiB', targets: [0], granularity: 256 }],
+    });
+    const first = await regionRun(ctx, { keep: true, perEndpointBytes: 256 * 2 ** 20, testBytes: 8192 });
+    expect(first.region).toMatchObject({ size: 512 * 2 ** 20 });
+    const second = await regionRun(ctx, { testBytes: 8192 });
+    expect(fails(ctx)).toEqual([]);
+    expect(second.region).toMatchObject({ base: 0x10_2000_0000, size: 2 * 768 * 2 ** 20 });
+  });
+});

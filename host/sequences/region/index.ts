@@ -101,6 +101,19 @@ async function committedCount(n: DecodeNode): Promise<{ count: number; end: numb
   return { count, end };
 }
 
+/** DPA mapped by an endpoint's committed decoders: Σ (DPA skip + size / ways), CXL 2.0 8.2.5.12 DPA Skip. */
+async function committedDpaEnd(n: DecodeNode): Promise<number> {
+  let end = 0;
+  if (!n.hdm) return end;
+  for (let i = 0; i < n.decoderCount; i++) {
+    const d = await hdmReadDecoder(n.hdm, i);
+    if (!d.committed) break;
+    const skip = ((d.tlLo & 0xf000_0000) >>> 0) + (d.tlHi >>> 0) * 2 ** 32;
+    end += skip + d.size / (d.ways ?? 1);
+  }
+  return end;
+}
+
 function chooseWindow(wins: readonly Cfmws[], uids: ReadonlySet<number>, want?: number): Cfmws | string {
   if (want !== undefined) {
     const w = wins[want];
@@ -168,10 +181,12 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
   log.pass('positions', `${N}-way region, granularity ${g} B`, ordered.map((e) => `${positions.get(e.path)}: ${e.path}`).join('; '));
 
   // Capacity and HPA range.
+  // Free volatile DPA: capacity less what committed decoders already map (cxl_dpa_alloc allocates after the
+  // last reserved DPA and fails with -ENOSPC before any register is written).
   const caps: number[] = [];
-  for (const e of ordered) caps.push(await endpointVolatileBytes(ctx, e));
+  for (const e of ordered) caps.push(Math.max(0, (await endpointVolatileBytes(ctx, e)) - (await committedDpaEnd(e))));
   const perEp = Math.floor((opt.perEndpointBytes ?? Math.min(...caps)) / UNIT) * UNIT;
-  if (perEp <= 0 || caps.some((c) => c < perEp)) return none('not enough volatile capacity on the endpoints', ordered.map((e, i) => `${e.path}: ${caps[i]} B`).join('; '));
+  if (perEp <= 0 || caps.some((c) => c < perEp)) return none('not enough free volatile capacity on the endpoints (-ENOSPC)', ordered.map((e, i) => `${e.path}: ${caps[i]} B free`).join('; '));
   const size = Math.min(perEp * N, Math.floor(win.size / (UNIT * N)) * UNIT * N);
   if (size <= 0) return none(`window of ${win.size} B cannot hold a ${N}-way region`);
 
