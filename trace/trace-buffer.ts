@@ -166,16 +166,16 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   /** Views of the recorded columns (valid until the next recorded event grows the buffer). */
   columns(): BufferColumns {
     const n = this.n;
-    return {
-      record: (seq) => this.recordAt(seq),
-      count: n,
-      nodes: this.nodeList,
-      node: this.node.subarray(0, n),
-      code: this.code.subarray(0, n),
-      offset: this.offset.subarray(0, n),
-      valueLo: this.valueLo.subarray(0, n),
-      valueHi: this.valueHi.subarray(0, n),
-    };
+    return new BufferColumnsView(
+      this,
+      n,
+      this.nodeList,
+      this.node.subarray(0, n),
+      this.code.subarray(0, n),
+      this.offset.subarray(0, n),
+      this.valueLo.subarray(0, n),
+      this.valueHi.subarray(0, n),
+    );
   }
 
   /** Events with seq in [from, to), clamped to what was recorded. */
@@ -187,8 +187,8 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
     return out;
   }
 
-  /** The mailbox/step record at seq i, its fields listed (a literal of known shape, no spread of the record). */
-  private recordAt(i: number): MailboxEvent | StepEvent {
+  /** @internal BufferColumnsView: the mailbox/step record at seq i, its fields listed (no spread of the record). */
+  recordAt(i: number): MailboxEvent | StepEvent {
     const rec = this.side[this.valueLo[i]];
     const m = rec.mailbox;
     if (m) {
@@ -234,5 +234,26 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
       value: hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo),
       status: STATUS_LIST[(c >> 9) & 7],
     };
+  }
+}
+
+/**
+ * BufferColumns as a class: `record` is one prototype method for every view, so a scan calling it through
+ * different views (one per side, per comparison) keeps a single call target.
+ */
+class BufferColumnsView implements BufferColumns {
+  constructor(
+    private readonly buffer: TraceBuffer,
+    readonly count: number,
+    readonly nodes: readonly string[],
+    readonly node: Uint16Array,
+    readonly code: Uint16Array,
+    readonly offset: Float64Array,
+    readonly valueLo: Uint32Array,
+    readonly valueHi: Uint32Array,
+  ) {}
+
+  record(seq: number): MailboxEvent | StepEvent {
+    return this.buffer.recordAt(seq);
   }
 }

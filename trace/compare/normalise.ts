@@ -304,9 +304,7 @@ export class Normaliser {
    */
   private runColumns(src: ColumnarSource): NormalisedTrace {
     const cols = src.columns() as RecordColumns;
-    const record = cols.record;
-    const recordAt = record ? (i: number) => record.call(cols, i) : (i: number) => src.events(i, i + 1)[0] as MailboxEvent | StepEvent;
-    const scan = new ColumnScan(this, cols, recordAt, this.cfg.fold);
+    const scan = new ColumnScan(this, cols, src, this.cfg.fold);
     for (let from = 0; from < cols.count; from += SCAN_BLOCK) scanBlock(scan, from, Math.min(cols.count, from + SCAN_BLOCK));
     return scan.finish();
   }
@@ -369,8 +367,8 @@ class ColumnScan {
 
   constructor(
     private readonly norm: Normaliser,
-    readonly cols: TraceColumns,
-    private readonly recordAt: (i: number) => MailboxEvent | StepEvent,
+    readonly cols: RecordColumns,
+    private readonly src: TraceSource,
     readonly fold: boolean,
   ) {
     const cap = cols.count;
@@ -423,7 +421,9 @@ class ColumnScan {
   /** Write the record at row i as entry n (records never fold). */
   record(i: number, n: number): void {
     const norm = this.norm;
-    norm.columnRecord(this.recordAt(i));
+    // Through the columns when they hand out records (no per-scan closure: one call target for every scan).
+    const cols = this.cols;
+    norm.columnRecord(cols.record ? cols.record(i) : (this.src.events(i, i + 1)[0] as MailboxEvent | StepEvent));
     this.outKey[n] = norm.recKey;
     this.outLo[n] = norm.recValue;
     this.outHi[n] = 0;
