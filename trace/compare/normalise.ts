@@ -305,7 +305,16 @@ export class Normaliser {
   private runColumns(src: ColumnarSource): NormalisedTrace {
     const cols = src.columns() as RecordColumns;
     const scan = new ColumnScan(this, cols, src, this.cfg.fold);
-    for (let from = 0; from < cols.count; from += SCAN_BLOCK) scanBlock(scan, from, Math.min(cols.count, from + SCAN_BLOCK));
+    // The first blocks are small: the engine collects type feedback only after a few calls of a function, and
+    // optimising it from complete feedback (the whole body run) avoids deoptimising in the big blocks.
+    let state = 0;
+    for (let from = 0, b = 0; from < cols.count; b++) {
+      const to = Math.min(cols.count, from + (b < WARM_BLOCKS ? WARM_BLOCK : SCAN_BLOCK));
+      state = scanBlock(scan, from, to, state);
+      from = to;
+    }
+    scan.n = state >> 1;
+    scan.fillRecords();
     return scan.finish();
   }
 
@@ -340,6 +349,8 @@ export class Normaliser {
 }
 
 const SCAN_BLOCK = 16384;
+const WARM_BLOCK = 256;
+const WARM_BLOCKS = 16;
 
 /** The state of one columnar normalisation: output columns, the class table and the slot cache. */
 class ColumnScan {
@@ -362,8 +373,10 @@ class ColumnScan {
   readonly cLo: Uint32Array;
   readonly cHi: Uint32Array;
   readonly cSid: Int32Array;
+  /** Entries reserved for mailbox/step records (filled by fillRecords). */
+  readonly recordEntries: number[] = [];
+  /** Entries written (set after the scan). */
   n = 0;
-  prevFoldable = false;
 
   constructor(
     private readonly norm: Normaliser,
@@ -418,19 +431,23 @@ class ColumnScan {
     return this.norm.memKey(this.classes[cls], off);
   }
 
-  /** Write the record at row i as entry n (records never fold). */
-  record(i: number, n: number): void {
+  /**
+   * Key, value and summary id of every record entry, after the scan (which only reserved their entries):
+   * keeps the record path — maps, strings, the source's record objects — out of the hot loop, where inlining
+   * it would tie the loop's optimised code to objects each comparison makes anew.
+   */
+  fillRecords(): void {
     const norm = this.norm;
-    // Through the columns when they hand out records (no per-scan closure: one call target for every scan).
     const cols = this.cols;
-    norm.columnRecord(cols.record ? cols.record(i) : (this.src.events(i, i + 1)[0] as MailboxEvent | StepEvent));
-    this.outKey[n] = norm.recKey;
-    this.outLo[n] = norm.recValue;
-    this.outHi[n] = 0;
-    this.outStatus[n] = 0;
-    this.outSid[n] = norm.recSid;
-    this.outCount[n] = 1;
-    this.outPos[n] = i;
+    const { outKey, outLo, outSid, outPos } = this;
+    for (const n of this.recordEntries) {
+      const i = outPos[n];
+      // Through the columns when they hand out records (TraceBuffer), else one event from the source.
+      norm.columnRecord(cols.record ? cols.record(i) : (this.src.events(i, i + 1)[0] as MailboxEvent | StepEvent));
+      outKey[n] = norm.recKey;
+      outLo[n] = norm.recValue;
+      outSid[n] = norm.recSid;
+    }
   }
 
   finish(): NormalisedTrace {
@@ -449,18 +466,30 @@ class ColumnScan {
   }
 }
 
-/** Normalise rows [from, to) into the scan's output (the hot loop: only typed-array work and rare calls out). */
-function scanBlock(s: ColumnScan, from: number, to: number): void {
+/**
+ * Normalise rows [from, to) into the scan's output (the hot loop: only typed-array work and rare calls out).
+ * `state` is entries so far × 2 + (last entry foldable ? 1 : 0), passed in and returned (no stores on the scan
+ * object after the loop).
+ */
+function scanBlock(s: ColumnScan, from: number, to: number, state: number): number {
   const { code, node, offset, valueLo, valueHi } = s.cols;
   const { outKey, outLo, outHi, outStatus, outSid, outCount, outPos, classOf, memBase, memSid } = s;
-  const { cClass, cOff, cKey, cLo, cHi, cSid } = s;
+  const { cClass, cOff, cKey, cLo, cHi, cSid, recordEntries } = s;
   const fold = s.fold;
-  let n = s.n;
-  let prevFoldable = s.prevFoldable;
+  let n = state >> 1;
+  let prevFoldable = (state & 1) !== 0;
   for (let i = from; i < to; i++) {
     const c = code[i];
     if ((c & 3) !== 0) {
-      s.record(i, n);
+      // A record: reserve its entry (records never fold); fillRecords keys it after the scan.
+      outKey[n] = 0;
+      outLo[n] = 0;
+      outHi[n] = 0;
+      outStatus[n] = 0;
+      outSid[n] = 0;
+      outCount[n] = 1;
+      outPos[n] = i;
+      recordEntries.push(n);
       n++;
       prevFoldable = false;
       continue;
@@ -504,6 +533,5 @@ function scanBlock(s: ColumnScan, from: number, to: number): void {
     n++;
     prevFoldable = foldable;
   }
-  s.n = n;
-  s.prevFoldable = prevFoldable;
+  return n * 2 + (prevFoldable ? 1 : 0);
 }
