@@ -15,7 +15,6 @@
 // retrying the read (`maxRetries`). Writes are never retried: a write whose fate is unknown is reported.
 // Not detectable: a corrupted byte inside a reply of the right length (no checksum in UARTBone).
 
-import { readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { DEFAULT_TIMEOUT_MS, LinkError, LinkEvents, splitBurst, type Link, type LinkEvent, type LinkListener } from '../link.js';
 import { LinkStats, nowUs } from '../link-stats.js';
@@ -321,35 +320,5 @@ export class UartboneLink implements Link {
   }
 }
 
-export interface SerialPortSummary {
-  path: string;
-  manufacturer: string | null;
-  serialNumber: string | null;
-  vendorId: string | null;
-  productId: string | null;
-}
-
-/** Serial ports on this machine (SerialPort.list; empty list rather than an error when enumeration fails). */
-export async function listSerialPorts(): Promise<SerialPortSummary[]> {
-  try {
-    const ports = await SerialPort.list();
-    return ports.map((p) => ({
-      path: p.path,
-      manufacturer: p.manufacturer ?? null,
-      serialNumber: p.serialNumber ?? null,
-      vendorId: p.vendorId ?? null,
-      productId: p.productId ?? null,
-    }));
-  } catch {
-    // SerialPort.list needs udevadm on Linux. Without it, offer the USB serial adapters /dev shows (no
-    // vendor details); ttyS* are left out, as every PC has 4..32 of them whether wired or not.
-    try {
-      return readdirSync('/dev')
-        .filter((n) => /^tty(USB|ACM)\d+$/.test(n))
-        .sort()
-        .map((n) => ({ path: `/dev/${n}`, manufacturer: null, serialNumber: null, vendorId: null, productId: null }));
-    } catch {
-      return [];
-    }
-  }
-}
+// The serial-port lister moved to serial-ports.ts (one implementation, injectable for tests).
+export { listSerialPorts, type SerialPortSummary } from './serial-ports.js';

@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as hilLister from '../../hil/uartbone/serial-ports.js';
+import { listSerialPorts as fromUartboneLink } from '../../hil/uartbone/uartbone-link.js';
 import { listSerialPorts } from '../../main/links/serial-ports.js';
 
 const dev = mkdtempSync(join(tmpdir(), 'cxl-dev-'));
@@ -44,6 +46,16 @@ describe('listSerialPorts without udevadm', () => {
       { path: '/dev/ttyACM0', manufacturer: null, serialNumber: null, vendorId: null, productId: null },
       { path: '/dev/ttyUSB1', manufacturer: 'FTDI', serialNumber: 'A1', vendorId: '0403', productId: '6010' },
     ]);
+  });
+
+  it('main/links and hil/uartbone-link hand out the one hil implementation', () => {
+    expect(listSerialPorts).toBe(hilLister.listSerialPorts);
+    expect(fromUartboneLink).toBe(hilLister.listSerialPorts);
+  });
+
+  it('the /dev fallback takes Exar ttyXRUSB and leaves out ttyS and non-numbered names', () => {
+    for (const n of ['ttyXRUSB0', 'ttyUSB12', 'ttyACM3', 'ttyAMA0']) expect(hilLister.DEV_SERIAL_NAME.test(n)).toBe(true);
+    for (const n of ['ttyS0', 'ttyUSB', 'ttyUSBx', 'null', 'xttyUSB0']) expect(hilLister.DEV_SERIAL_NAME.test(n)).toBe(false);
   });
 
   it.skipIf(haveUdevadm)('on this machine (no udevadm) the default call resolves to the /dev scan', async () => {
