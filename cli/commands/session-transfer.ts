@@ -2,7 +2,7 @@
 // comparisons, notes) to another bench as one self-contained database file.
 
 import { existsSync } from 'node:fs';
-import { exportSession, importSessions } from '../../main/store/session-transfer.js';
+import { exportSession, importSessionFile } from '../../main/store/session-transfer.js';
 import { openStore } from '../../main/store/store.js';
 import { DEFAULT_DB, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
@@ -21,7 +21,7 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   try {
     if (!store.sessions.get(sessionId)) throw new UsageError(`session export: session ${sessionId} does not exist in ${dbPath}`);
     const r = exportSession(store, sessionId, out);
-    await write(io.stdout, p.values.json ? JSON.stringify(r) + '\n' : `exported session ${sessionId}: ${r.runs} runs, ${r.events} events, ${r.bytes} bytes -> ${r.path}\n`);
+    await write(io.stdout, p.values.json ? JSON.stringify(r) + '\n' : `exported session ${sessionId}: ${r.runs} runs, ${r.events} events, ${r.topologies} saved topologies, ${r.bytes} bytes -> ${r.path}\n`);
     return EXIT.ok;
   } finally {
     store.close();
@@ -34,16 +34,21 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`session import: no file at ${file}`);
   const store = openStore(str(p, 'db') ?? DEFAULT_DB);
   try {
-    let ids: number[];
+    let result: ReturnType<typeof importSessionFile>;
     try {
-      ids = importSessions(store, file);
+      result = importSessionFile(store, file);
     } catch (e) {
       throw new UsageError(`session import: ${file} is not a bench file (${(e as Error).message.split('\n')[0]})`);
     }
-    const sessions = ids.map((id) => store.sessions.get(id)!);
+    const sessions = result.sessionIds.map((id) => store.sessions.get(id)!);
+    const topologyLines = result.topologies.map((t) =>
+      t.outcome === 'renamed' ? `saved topology "${t.name}" differs from the one here: imported as "${t.storedAs}"\n` : `saved topology "${t.name}": ${t.outcome}\n`,
+    );
     await write(
       io.stdout,
-      p.values.json ? JSON.stringify(sessions) + '\n' : sessions.map((s) => `imported session ${s.id} "${s.name}" with ${s.runCount} runs\n`).join(''),
+      p.values.json
+        ? JSON.stringify(sessions) + '\n'
+        : sessions.map((s) => `imported session ${s.id} "${s.name}" with ${s.runCount} runs\n`).join('') + topologyLines.join(''),
     );
     return EXIT.ok;
   } finally {

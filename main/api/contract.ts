@@ -37,6 +37,8 @@ export interface SessionExportResult {
   bytes: number;
   runs: number;
   events: number;
+  /** Saved topologies the session's runs name, carried in the file (added on import; see session-transfer.ts). */
+  topologies: number;
 }
 
 export type RunStatus = 'queued' | 'running' | 'passed' | 'failed' | 'error' | 'interrupted';

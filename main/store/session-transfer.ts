@@ -2,6 +2,8 @@
 // export writes the session with its runs, traces, steps, logs, comparisons and notes into a new store file
 // (same schema, so it opens as a bench database of its own); import copies every session of such a file into
 // this store under new ids. Bulk rows (chunks, nodes, steps) move in SQL without passing through JS.
+// Saved topologies (table `topologies`) named by the session's runs (runs.topology) travel with it; see
+// importTopologies for what happens on a name clash.
 
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,21 @@ export interface SessionExport {
   bytes: number;
   runs: number;
   events: number;
+  /** Saved topologies the session's runs name, carried in the file. */
+  topologies: number;
+}
+
+/** What importing did with one saved topology of the file. */
+export interface TopologyImport {
+  name: string;
+  /** added: new here; same: already here with identical JSON; renamed: clash, stored as `storedAs`. */
+  outcome: 'added' | 'same' | 'renamed';
+  storedAs: string;
+}
+
+export interface SessionImport {
+  sessionIds: number[];
+  topologies: TopologyImport[];
 }
 
 const ALIAS = 'xfer';
@@ -43,8 +60,11 @@ export function exportSession(store: Store, sessionId: number, path: string): Se
       store.db.exec(`INSERT INTO ${ALIAS}.logs SELECT * FROM main.logs WHERE run_id IN ${runIds}`);
       store.db.prepare(`INSERT INTO ${ALIAS}.comparisons SELECT * FROM main.comparisons WHERE session_id = ?`).run(sessionId);
       store.db.prepare(`INSERT INTO ${ALIAS}.notes SELECT * FROM main.notes WHERE session_id = ?`).run(sessionId);
+      const topologies = store.db
+        .prepare(`INSERT INTO ${ALIAS}.topologies SELECT * FROM main.topologies WHERE name IN (SELECT topology FROM main.runs WHERE session_id = ?)`)
+        .run(sessionId).changes;
       const events = (store.db.prepare(`SELECT COALESCE(SUM(event_count), 0) AS n FROM ${ALIAS}.runs`).get() as { n: number }).n;
-      return { runs, events };
+      return { runs, events, topologies };
     }),
   );
   // Fold the WAL into the file so it is one self-contained file.
@@ -66,19 +86,68 @@ interface RunRow {
  * on a temporary copy. Returns the new session ids.
  */
 export function importSessions(store: Store, path: string): number[] {
+  return importSessionFile(store, path).sessionIds;
+}
+
+/** importSessions, also telling what became of the file's saved topologies. */
+export function importSessionFile(store: Store, path: string): SessionImport {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);
   const tmp = mkdtempSync(join(tmpdir(), 'cxl-import-'));
   try {
     const copy = join(tmp, 'import.sqlite');
     copyFileSync(path, copy);
     openDb(copy, { recover: false }).close(); // validates it is a bench store and brings its schema up to date
-    return attached(store.db, copy, () => store.tx(() => copyAll(store.db)));
+    return attached(store.db, copy, () =>
+      store.tx(() => {
+        const topologies = importTopologies(store.db);
+        const renamed = new Map(topologies.filter((t) => t.outcome === 'renamed').map((t) => [t.name, t.storedAs]));
+        return { sessionIds: copyAll(store.db, renamed), topologies };
+      }),
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function copyAll(db: Database.Database): number[] {
+/**
+ * Add the file's saved topologies that this store lacks. A name already here with the same JSON is left as is.
+ * A name already here with different JSON keeps the existing one (this bench's saved work is never overwritten
+ * by an import) and stores the file's under "<name>.imported" (".imported-2", ... if that is taken by other
+ * JSON too); the imported runs that named it are renamed to match. Runs keep their exact JSON in
+ * runs.topology_json either way.
+ */
+function importTopologies(db: Database.Database): TopologyImport[] {
+  const rows = db.prepare(`SELECT name, json, created_at, updated_at FROM ${ALIAS}.topologies ORDER BY name`).all() as {
+    name: string;
+    json: string;
+    created_at: string;
+    updated_at: string;
+  }[];
+  const existing = db.prepare<[string], { json: string }>('SELECT json FROM main.topologies WHERE name = ?');
+  const insert = db.prepare('INSERT INTO main.topologies (name, json, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  const out: TopologyImport[] = [];
+  for (const t of rows) {
+    let storedAs = t.name;
+    let outcome: TopologyImport['outcome'] = 'same';
+    for (let n = 1; ; n++) {
+      const here = existing.get(storedAs);
+      if (!here) {
+        insert.run(storedAs, t.json, t.created_at, t.updated_at);
+        outcome = n === 1 ? 'added' : 'renamed';
+        break;
+      }
+      if (here.json === t.json) {
+        outcome = n === 1 ? 'same' : 'renamed'; // an earlier import already stored it under this name
+        break;
+      }
+      storedAs = `${t.name}.imported${n === 1 ? '' : `-${n}`}`;
+    }
+    out.push({ name: t.name, outcome, storedAs });
+  }
+  return out;
+}
+
+function copyAll(db: Database.Database, renamedTopologies: ReadonlyMap<string, string>): number[] {
   const newIds: number[] = [];
   const sessions = db.prepare(`SELECT id, name, created_at FROM ${ALIAS}.sessions ORDER BY id`).all() as { id: number; name: string; created_at: string }[];
   const runCols = (db.prepare(`SELECT name FROM pragma_table_info('runs')`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
@@ -100,6 +169,8 @@ function copyAll(db: Database.Database): number[] {
     const runMap = new Map<number, number>();
     for (const r of db.prepare(`SELECT * FROM ${ALIAS}.runs WHERE session_id = ? ORDER BY id`).all(s.id) as RunRow[]) {
       const row: Record<string, unknown> = { ...r, session_id: sid };
+      const topology = renamedTopologies.get(r.topology as string);
+      if (topology !== undefined) row.topology = topology;
       if (row.status === 'running' || row.status === 'queued') {
         row.status = 'interrupted';
         row.summary ??= 'interrupted: the process running it stopped';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.js';
 import { CompareService } from '../../main/compare/compare-service.js';
 import { RunRecorder } from '../../main/runs/run-recorder.js';
-import { exportSession, importSessions } from '../../main/store/session-transfer.js';
+import { exportSession, importSessionFile, importSessions } from '../../main/store/session-transfer.js';
 import { openStore, type Store } from '../../main/store/store.js';
 import { RunTraceWriter } from '../../main/store/trace-writer.js';
 
@@ -79,5 +79,67 @@ it('importing something that is not a bench store fails and writes nothing', () 
   writeFileSync(junk, 'not a database at all, just text');
   expect(() => importSessions(dst, junk)).toThrow();
   expect(dst.sessions.list()).toEqual([]);
+  dst.close();
+});
+
+it('the saved topologies the session runs name travel with it; a clash keeps the existing one and imports "<name>.imported"', () => {
+  const src = openStore(join(dir, 'a.sqlite'));
+  const s = src.sessions.create('topo');
+  const other = src.sessions.create('other');
+  const A = '{"name":"rig-a","hostBridges":[]}';
+  const B = '{"name":"rig-b","hostBridges":[]}';
+  src.topologies.save('rig-a', A);
+  src.topologies.save('rig-b', B);
+  src.topologies.save('unused', '{"x":1}');
+  src.runs.create({ sessionId: s.id, sequence: 'seq', topology: 'rig-a', topologyJson: A });
+  src.runs.create({ sessionId: s.id, sequence: 'seq', topology: 'rig-b', topologyJson: B });
+  src.runs.create({ sessionId: s.id, sequence: 'seq', topology: 'single-t3' }); // a built-in: no saved row
+  src.runs.create({ sessionId: other.id, sequence: 'seq', topology: 'unused' });
+  const file = join(dir, 'exported.sqlite');
+  expect(exportSession(src, s.id, file).topologies).toBe(2);
+
+  const dst = openStore(join(dir, 'b.sqlite'));
+  const Bhere = '{"name":"rig-b-local","hostBridges":[]}';
+  dst.topologies.save('rig-b', Bhere);
+  const first = importSessionFile(dst, file);
+  expect(first.topologies).toEqual([
+    { name: 'rig-a', outcome: 'added', storedAs: 'rig-a' },
+    { name: 'rig-b', outcome: 'renamed', storedAs: 'rig-b.imported' },
+  ]);
+  expect(dst.topologies.list().map((t) => [t.name, t.json])).toEqual([
+    ['rig-a', A],
+    ['rig-b', Bhere],
+    ['rig-b.imported', B],
+  ]);
+  // The imported runs name the topology they were built from, and keep their exact JSON.
+  const runs = dst.runs.list(first.sessionIds[0]);
+  expect(runs.map((r) => r.topology)).toEqual(['rig-a', 'rig-b.imported', 'single-t3']);
+  expect(runs.map((r) => dst.runs.topologyJson(r.id))).toEqual([A, B, null]);
+
+  // Importing the same file again adds nothing new: identical JSON is recognised under either name.
+  const second = importSessionFile(dst, file);
+  expect(second.topologies.map((t) => [t.outcome, t.storedAs])).toEqual([
+    ['same', 'rig-a'],
+    ['renamed', 'rig-b.imported'],
+  ]);
+  expect(dst.topologies.list()).toHaveLength(3);
+  src.close();
+  dst.close();
+});
+
+it('a second clash under "<name>.imported" with other JSON goes to "<name>.imported-2"', () => {
+  const src = openStore(join(dir, 'a.sqlite'));
+  const s = src.sessions.create('topo');
+  src.topologies.save('rig', '{"v":3}');
+  src.runs.create({ sessionId: s.id, sequence: 'seq', topology: 'rig' });
+  const file = join(dir, 'exported.sqlite');
+  exportSession(src, s.id, file);
+  const dst = openStore(join(dir, 'b.sqlite'));
+  dst.topologies.save('rig', '{"v":1}');
+  dst.topologies.save('rig.imported', '{"v":2}');
+  expect(importSessionFile(dst, file).topologies).toEqual([{ name: 'rig', outcome: 'renamed', storedAs: 'rig.imported-2' }]);
+  expect(dst.topologies.get('rig.imported-2')?.json).toBe('{"v":3}');
+  expect(dst.topologies.get('rig')?.json).toBe('{"v":1}');
+  src.close();
   dst.close();
 });
