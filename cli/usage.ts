@@ -19,8 +19,9 @@ commands:
          serve the API (WebSocket) and the browser UI; prints the URL with its token
   runs list [--db FILE] [--session N] [--json]
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
-  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--db FILE] [--json]
-         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line
+  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--db FILE] [--json]
+         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line;
+         a QEMU log keeps only its CXL devices unless --all-devices
   replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
          [--hunks N] [--db FILE] [--json]
          issue a stored run's accesses (e.g. an imported QEMU log) on an emulated topology, then compare

@@ -1,5 +1,6 @@
-// `cxl-bench import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--json]`: a trace file
-// becomes a new run (sequence 'import') through the same trace.import call the UI makes. The format defaults
+// `cxl-bench import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--json]`: a
+// trace file becomes a new run (sequence 'import') through the same trace.import call the UI makes. A QEMU log
+// keeps only its CXL devices unless --all-devices (trace.import cxlOnly: false). The format defaults
 // from the file name (.csv, .jsonl/.json, anything else: a QEMU trace log). A malformed line is a usage error
 // (exit 2) naming the line; nothing is written.
 
@@ -21,7 +22,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   const p = parse(
     'import',
     args,
-    { format: { type: 'string' }, session: { type: 'string' }, topology: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } },
+    { format: { type: 'string' }, session: { type: 'string' }, topology: { type: 'string' }, 'all-devices': { type: 'boolean' }, db: { type: 'string' }, json: { type: 'boolean' } },
     { min: 1, max: 1, names: 'FILE' },
   );
   const file = p.positionals[0];
@@ -34,7 +35,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
     const topology = str(p, 'topology');
     let run;
     try {
-      run = await callApi(services, 'trace.import', { sessionId: session.id, format, text: readFileSync(file, 'utf8'), ...(topology ? { topology } : {}) });
+      run = await callApi(services, 'trace.import', { sessionId: session.id, format, text: readFileSync(file, 'utf8'), ...(topology ? { topology } : {}), ...(p.values['all-devices'] ? { cxlOnly: false } : {}) });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'bad-input') throw new UsageError(`import: ${file}: ${e.message.replace(/^trace\.import: (text: )?/, '')}`);
       throw e;

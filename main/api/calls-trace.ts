@@ -20,6 +20,7 @@ const importInput: z.ZodType<TraceImportInput> = z.strictObject({
   text: z.string({ error: 'must be the trace text' }).max(MAX_IMPORT_CHARS, { error: 'must be at most 64 MiB' }),
   topology: z.string({ error: 'must be a topology name' }).min(1).max(100).optional(),
   devices: z.record(z.string().max(200), nodeName, { error: 'must map QEMU device names or BDFs to node names' }).optional(),
+  cxlOnly: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 export const TRACE_CALLS: CallTable<'trace.export' | 'trace.import'> = {

@@ -215,6 +215,12 @@ export interface TraceImportInput {
   topology?: string;
   /** For 'qemu': QEMU device name or BDF -> topology node (default: cxl-type3 -> hb0.rp0.ep0, cxl-rp -> hb0.rp0). */
   devices?: Record<string, string>;
+  /**
+   * For 'qemu' (default true): keep only the CXL devices (pxb-cxl, cxl-rp, cxl-upstream/-downstream, cxl-type3,
+   * and any device named in `devices`) and memory accesses inside their BARs; false keeps every line (the
+   * chipset 00:00.0, unclaimed accesses on node 'qemu'). Ignored for csv/jsonl.
+   */
+  cxlOnly?: boolean;
 }
 
 // ---- Hardware links (issue 7) ----

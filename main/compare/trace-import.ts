@@ -17,7 +17,7 @@ import { ApiError } from '../api/api-error.js';
 import type { Run, Step, TraceImportInput } from '../api/contract.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
-import { mapQemuDevices, qemuLogForReplay, scanQemuDevices } from '../../host/core/qemu-roles.js';
+import { QEMU_DEVICE_ROLES, mapQemuDevices, qemuLogForReplay, scanQemuDevices } from '../../host/core/qemu-roles.js';
 import { builtinLayout, topologyFor } from './topology-layout.js';
 
 /** QEMU device names (as its pci_cfg trace points print them) → our topology paths in the 'single' topology. */
@@ -29,26 +29,50 @@ export const QEMU_DEFAULT_DEVICES: Readonly<Record<string, string>> = {
 
 const CHUNK_EVENTS = 4096;
 
+/** What importQemuLog is given, and the nodes to keep (null: all). */
+type QemuPlan = [text: string, map: { devices: Record<string, string> }, keep: ReadonlySet<string> | null];
+
 /**
  * The by-name device map works while each QEMU device type appears once. A log with two functions of one type
  * (two cxl-type3 behind a switch, two cxl-rp) would fold them onto one node, so without an explicit map such a
- * log is mapped by role and position onto the topology instead, each device renamed "<type>@<bdf>".
+ * log is mapped by role and position onto the topology instead, each device renamed "<type>@<bdf>"
+ * (qemuLogForReplay, which keeps only the mapped devices).
+ *
+ * cxlOnly (default true): only the devices of a CXL role (host/core/qemu-roles.ts: pxb-cxl, cxl-rp,
+ * cxl-upstream/-downstream, cxl-type3) or named in `devices` are kept, with the memory accesses inside BARs
+ * they mapped; the chipset (mch 00:00.0), other PCI devices and unclaimed accesses (node 'qemu': RTC, APIC)
+ * are left out, as a replay has no such nodes and they would only show as only-in-A divergences. The filter
+ * drops parsed events by node rather than lines, so a malformed line is still reported at its line number in
+ * the file. cxlOnly false keeps everything.
  */
-function qemuInput(input: TraceImportInput): [string, { devices: Record<string, string> }] {
-  if (input.devices) return [input.text, { devices: { ...QEMU_DEFAULT_DEVICES, ...input.devices } }];
+function qemuPlan(input: TraceImportInput): QemuPlan {
+  const cxlOnly = input.cxlOnly ?? true;
   const found = scanQemuDevices(input.text);
   const seen = new Map<string, Set<string>>();
   for (const d of found) (seen.get(d.name) ?? seen.set(d.name, new Set()).get(d.name)!).add(d.bdf);
-  if (![...seen.values()].some((bdfs) => bdfs.size > 1)) return [input.text, { devices: { ...QEMU_DEFAULT_DEVICES } }];
-  const mapping = mapQemuDevices(found, builtinLayout(input.topology ?? 'switch4'));
-  return [qemuLogForReplay(input.text, mapping), { devices: mapping.devices }];
+  if (!input.devices && [...seen.values()].some((bdfs) => bdfs.size > 1)) {
+    const mapping = mapQemuDevices(found, builtinLayout(input.topology ?? 'switch4'));
+    if (cxlOnly) return [qemuLogForReplay(input.text, mapping), { devices: mapping.devices }, null];
+    // Every line kept: the mapped devices by BDF, the others named by their BDF.
+    return [input.text, { devices: Object.fromEntries(mapping.mapped.map((d) => [d.bdf, d.node])) }, null];
+  }
+  const devices = { ...QEMU_DEFAULT_DEVICES, ...input.devices };
+  if (!cxlOnly) return [input.text, { devices }, null];
+  const keep = new Set<string>();
+  for (const d of found) {
+    if (!QEMU_DEVICE_ROLES[d.name] && input.devices?.[d.name] === undefined && input.devices?.[d.bdf] === undefined) continue;
+    keep.add(devices[d.name] ?? devices[d.bdf] ?? d.bdf); // importQemuLog's lookup: name, then BDF, else the BDF
+  }
+  return [input.text, { devices }, keep];
 }
 
 function parse(input: TraceImportInput): TraceEvent[] {
   try {
     if (input.format === 'csv') return importCsv(input.text);
     if (input.format === 'jsonl') return importJsonl(input.text);
-    return importQemuLog(...qemuInput(input));
+    const [text, map, keep] = qemuPlan(input);
+    const events = importQemuLog(text, map);
+    return keep ? events.filter((e) => keep.has(e.node)) : events;
   } catch (e) {
     if (e instanceof TraceImportError) throw new ApiError('bad-input', `trace.import: text: ${e.message}`, 'text');
     throw e;

@@ -43,8 +43,11 @@ describe('trace.import of the real QEMU 7.2 SeaBIOS capture', () => {
   it('becomes a passed import run whose type3 config reads decode to register names with widths from the declarations', async () => {
     const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: QEMU_LOG });
     expect(run).toMatchObject({ sequence: 'import', status: 'passed', topology: 'single' });
-    const cfgLines = QEMU_LOG.split('\n').filter((l) => /^pci_cfg_(read|write) /.test(l)).length;
-    expect(run.eventCount).toBe(cfgLines + QEMU_LOG.split('\n').filter((l) => l.startsWith('memory_region_ops_')).length);
+    // Only the CXL functions' lines: the chipset (mch 00:00.0) and the RTC/APIC/port 92 accesses (outside any
+    // CXL BAR) are left out by default (cxlOnly).
+    const cxlCfgLines = QEMU_LOG.split('\n').filter((l) => /^pci_cfg_(read|write) (pxb-cxl|cxl-rp|cxl-type3) /.test(l)).length;
+    expect(cxlCfgLines).toBeGreaterThan(100);
+    expect(run.eventCount).toBe(cxlCfgLines);
 
     const page = await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 500, filter: { node: 'hb0.rp0.ep0' } });
     expect(page.total).toBe(QEMU_LOG.split('\n').filter((l) => /^pci_cfg_\w+ cxl-type3 /.test(l)).length);
@@ -57,6 +60,28 @@ describe('trace.import of the real QEMU 7.2 SeaBIOS capture', () => {
     expect(classRead.register).not.toBe('');
     const decoded = page.rows.filter((r) => r.register !== '').length;
     expect(decoded / page.rows.length).toBeGreaterThan(0.9);
+  });
+
+  it('cxlOnly: false keeps every line: the chipset under its BDF and unclaimed memory accesses on node qemu', async () => {
+    const lines = QEMU_LOG.split('\n');
+    const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: QEMU_LOG, cxlOnly: false });
+    const cfgLines = lines.filter((l) => /^pci_cfg_(read|write) /.test(l)).length;
+    expect(run.eventCount).toBe(cfgLines + lines.filter((l) => l.startsWith('memory_region_ops_')).length);
+    const chipset = await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 50, filter: { node: '00:00.0' } });
+    expect(chipset.total).toBe(lines.filter((l) => /^pci_cfg_\w+ mch 00:00\.0 /.test(l)).length);
+    const qemu = await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 50, filter: { node: 'qemu' } });
+    expect(qemu.total).toBe(lines.filter((l) => l.startsWith('memory_region_ops_')).length);
+    // The default import of the same text has neither.
+    const cxl = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: QEMU_LOG });
+    for (const node of ['00:00.0', 'qemu'])
+      expect((await callApi(s, 'trace.page', { runId: cxl.id, offset: 0, limit: 1, filter: { node } })).total).toBe(0);
+    expect(cxl.eventCount).toBe(run.eventCount - chipset.total - qemu.total);
+  });
+
+  it('a device named in devices is kept even without a CXL role', async () => {
+    const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: QEMU_LOG, devices: { mch: 'chipset' } });
+    const page = await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 50, filter: { node: 'chipset' } });
+    expect(page.total).toBe(QEMU_LOG.split('\n').filter((l) => /^pci_cfg_\w+ mch /.test(l)).length);
   });
 
   it('a malformed line is bad-input naming the line, and nothing is written', async () => {

@@ -22,12 +22,23 @@ describe('cxl-bench replay / qemu-compare', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^replay run \\d+ of run ${run.id} on single: passed`));
     expect(r.stdout).toContain('DIFFERENT');
-    // The plain import keeps the chipset (mch 00:00.0) and the RTC/APIC writes: replay skips and reports them.
-    expect(r.stdout).toMatch(/skipped \(not in this run: 00:00\.0 ×6, qemu ×4, hb0 ×11\)/);
-    expect(r.stdout).toContain('first divergence: only in A: #0 00:00.0');
+    // The import keeps only the CXL functions: of those the replay skips just the host bridge (pxb-cxl, no
+    // config space node in our model), which is then the first divergence.
+    expect(r.stdout).toMatch(/skipped \(not in this run: hb0 ×11\)/);
+    expect(r.stdout).toContain('first divergence: only in A: #0 hb0');
     expect(r.stdout).toContain('Capabilities Pointer: Capabilities Pointer 0x48 ≠ 0x40');
     // Hunks decode fields on both sides: the root port's I/O Base (QEMU decodes I/O, we have no I/O window).
     expect(r.stdout).toContain('I/O Base');
+  });
+
+  it('import --all-devices keeps the chipset and the RTC/APIC writes: replay skips and reports them', async () => {
+    const db = join(dir, 'all-devices.sqlite');
+    const imp = await runCli(['import', FIXTURE, '--format', 'qemu', '--all-devices', '--db', db, '--json']);
+    expect(imp.code).toBe(0);
+    const run = JSON.parse(imp.stdout) as { id: number };
+    const r = await runCli(['replay', String(run.id), '--profile', 'qemu', '--db', db]);
+    expect(r.stdout).toMatch(/skipped \(not in this run: 00:00\.0 ×6, qemu ×4, hb0 ×11\)/);
+    expect(r.stdout).toContain('first divergence: only in A: #0 00:00.0');
   });
 
   it('qemu-compare LOG --json: devices by role, the comparison and its hunks; --profile spec adds the ID difference', async () => {
