@@ -113,11 +113,11 @@ export function compareTraces(
 
   const runs = alignKeys(na.key, nb.key);
 
-  const walked = walkRuns(runs, na, nb, table.summaryKeys.length);
+  const walked = walkRuns(runs, na, nb, table.summaryCount);
   const { counts, perReg, order, opKind, opA, opB, hunkStart } = walked;
 
   const registers: RegisterSummary[] = order.map((s) => ({
-    register: table.summaryLabel(table.summaryKeys[s]),
+    register: table.summaryLabel(table.summaryKeyOf(s)),
     equal: perReg[s * 5],
     valueDiffers: perReg[s * 5 + 1],
     onlyA: perReg[s * 5 + 2],

@@ -31,8 +31,9 @@ export class KeyTable {
   /** Mailbox results by return code → input → output: no joined string built and hashed per record. */
   private readonly mailboxValues = new Map<number, Map<string, Map<string, number>>>();
   private readonly summaryIds = new Map<number, number>();
-  /** Dense summary id → summary key (summaryKey); ids are given on first use by either side. */
-  readonly summaryKeys: number[] = [];
+  /** Dense summary id → summary key (summaryKey); ids are given on first use by either side. A Map, not a
+   *  number[]: a fresh array per comparison would change element kind (small ints → doubles) in hot callers. */
+  private readonly summaryKeys = new Map<number, number>();
 
   classId(c: KeyClass): number {
     const s = `${c.kind}|${c.node}|${c.space}|${c.region}|${c.op}|${c.width}|${c.named ? 'r' : 'o'}`;
@@ -114,11 +115,21 @@ export class KeyTable {
     const skey = this.summaryKey(key);
     let id = this.summaryIds.get(skey);
     if (id === undefined) {
-      id = this.summaryKeys.length;
-      this.summaryKeys.push(skey);
+      id = this.summaryKeys.size;
+      this.summaryKeys.set(id, skey);
       this.summaryIds.set(skey, id);
     }
     return id;
+  }
+
+  /** Number of summary ids given so far. */
+  get summaryCount(): number {
+    return this.summaryKeys.size;
+  }
+
+  /** The summary key of a summary id. */
+  summaryKeyOf(id: number): number {
+    return this.summaryKeys.get(id)!;
   }
 
   summaryLabel(skey: number): string {

@@ -361,9 +361,11 @@ class ColumnScan {
   readonly outSid: Int32Array;
   readonly outCount: Uint32Array;
   readonly outPos: Uint32Array;
-  /** classOf[node id × CLASSES_PER_NODE + class index] is 1 + index in `classes`. */
+  /** classOf[node id × CLASSES_PER_NODE + class index] is 1 + the class's id in `classes`. */
   readonly classOf: Int32Array;
-  readonly classes: ColumnClass[] = [];
+  /** By id. A Map, not an array: a fresh [] per scan changes element kind on its first push, and the block
+   *  scan (which may inline the miss path) would deoptimise on it in every comparison. */
+  readonly classes = new Map<number, ColumnClass>();
   /** Per class: ColumnClass.memBase, and the summary id of its memory bucket. */
   readonly memBase: Float64Array;
   readonly memSid: Int32Array;
@@ -407,9 +409,9 @@ class ColumnScan {
 
   /** Index of the class of row i (code c), made on first sight. */
   newClass(ci: number, nodeId: number, c: number): number {
-    const id = this.classes.length;
+    const id = this.classes.size;
     const cc = this.norm.columnClass(id, this.cols.nodes, nodeId, c);
-    this.classes.push(cc);
+    this.classes.set(id, cc);
     this.memBase[id] = cc.memBase;
     this.memSid[id] = cc.cs.memSid;
     this.classOf[ci] = id + 1;
@@ -418,7 +420,7 @@ class ColumnScan {
 
   /** Fill slot-cache entry h with the slot of (class, offset). */
   fill(h: number, cls: number, off: number): void {
-    const slot = this.norm.columnSlot(this.classes[cls], off);
+    const slot = this.norm.columnSlot(this.classes.get(cls)!, off);
     this.cClass[h] = cls;
     this.cOff[h] = off;
     this.cKey[h] = slot.key;
@@ -428,7 +430,7 @@ class ColumnScan {
   }
 
   memKey(cls: number, off: number): number {
-    return this.norm.memKey(this.classes[cls], off);
+    return this.norm.memKey(this.classes.get(cls)!, off);
   }
 
   /**
