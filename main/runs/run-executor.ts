@@ -90,6 +90,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
     log('info', `run ${init.runId}: ${seq.id} on ${init.topology}${init.profile ? ` (profile ${init.profile})` : ''} started`);
 
+    const onHardware = Object.keys(init.hardware ?? {}).length > 0;
     const ctx: SequenceContext = {
       targets: env.targets,
       platform: env.platform,
@@ -98,6 +99,9 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
       signal: seqSignal,
       sleep: async (ns) => {
         clock.advance(ns);
+        // Real silicon keeps wall time (host/sequence.ts: "really sleeps on hardware runs"): a background
+        // operation started on a board finishes in milliseconds of its time, not of the virtual clock.
+        if (onHardware) await new Promise((r) => setTimeout(r, ns / 1e6));
         await checkpoint();
       },
       step: (s) => {
