@@ -23,9 +23,13 @@ export type Type0Params = {
   [bar: `bar${number}${'Kind' | 'Log2' | 'Pref'}`]: number;
 };
 
-const barRegs = (p: Readonly<Record<string, number>>): RegisterDecl[] => {
+/**
+ * Base Address Registers 0..count-1 (PCIe Base 7.5.1.2.1) from barNKind / barNLog2 / barNPref params; shared by
+ * the type-0 header (6 BARs) and the type-1 bridge header (2 BARs).
+ */
+export const barRegisters = (p: Readonly<Record<string, number>>, count = 6): RegisterDecl[] => {
   const out: RegisterDecl[] = [];
-  for (let n = 0; n < 6; n++) {
+  for (let n = 0; n < count; n++) {
     const off = 0x10 + 4 * n;
     const prev = n > 0 ? (p[`bar${n - 1}Kind`] ?? 0) : 0;
     if (prev === 2 && (n & 1) === 1) {
@@ -64,18 +68,7 @@ export function type0HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
     [
       roReg('Vendor ID', 0x00, 2, p.vendorId ?? 0xffff, 'Vendor ID'),
       roReg('Device ID', 0x02, 2, p.deviceId ?? 0xffff, 'Device ID'),
-      reg('Command', 0x04, 2, [
-        bit('IO Space Enable', 0, 'RO', 'No I/O BARs: hardwired 0'),
-        bit('Memory Space Enable', 1, 'RW', 'Decode memory BARs'),
-        bit('Bus Master Enable', 2, 'RW', 'Allow the function to issue requests'),
-        field('Legacy', [5, 3], 'RO', 'Special cycles / MWI / VGA snoop: hardwired 0 (PCIe)'),
-        bit('Parity Error Response', 6, 'RW', 'Report parity errors'),
-        bit('IDSEL Stepping', 7, 'RO', 'Hardwired 0'),
-        bit('SERR# Enable', 8, 'RW', 'Report non-fatal and fatal errors'),
-        bit('Fast Back-to-Back Enable', 9, 'RO', 'Hardwired 0'),
-        bit('Interrupt Disable', 10, 'RW', 'Disable INTx'),
-        rsvdP(15, 11),
-      ]),
+      commandRegister('function'),
       reg('Status', 0x06, 2, [
         rsvdP(2, 0),
         bit('Interrupt Status', 3, 'RO', 'INTx pending'),
@@ -97,7 +90,7 @@ export function type0HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
       roReg('Latency Timer', 0x0d, 1, 0, 'Hardwired 0 on PCIe'),
       roReg('Header Type', 0x0e, 1, 0, 'Type 0, single function'),
       roReg('BIST', 0x0f, 1, 0, 'No BIST'),
-      ...barRegs(p),
+      ...barRegisters(p),
       roReg('Cardbus CIS Pointer', 0x28, 4, 0, 'Not used'),
       roReg('Subsystem Vendor ID', 0x2c, 2, p.subVendorId ?? 0, 'Subsystem vendor ID'),
       roReg('Subsystem ID', 0x2e, 2, p.subId ?? 0, 'Subsystem ID'),
@@ -110,6 +103,26 @@ export function type0HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
     ],
     'PCIe Base 7.5.1',
   );
+}
+
+/**
+ * The Command register (PCIe Base 7.5.1.1.3), common to type-0 functions and type-1 bridges; neither model has an
+ * I/O space, so IO Space Enable is hardwired 0.
+ */
+export function commandRegister(kind: 'function' | 'bridge'): RegisterDecl {
+  const bridge = kind === 'bridge';
+  return reg('Command', 0x04, 2, [
+    bit('IO Space Enable', 0, 'RO', bridge ? 'No I/O window: hardwired 0' : 'No I/O BARs: hardwired 0'),
+    bit('Memory Space Enable', 1, 'RW', bridge ? 'Forward memory transactions / decode BAR0' : 'Decode memory BARs'),
+    bit('Bus Master Enable', 2, 'RW', bridge ? 'Forward upstream requests' : 'Allow the function to issue requests'),
+    field('Legacy', [5, 3], 'RO', 'Special cycles / MWI / VGA snoop: hardwired 0 (PCIe)'),
+    bit('Parity Error Response', 6, 'RW', 'Report parity errors'),
+    bit('IDSEL Stepping', 7, 'RO', 'Hardwired 0'),
+    bit('SERR# Enable', 8, 'RW', 'Report non-fatal and fatal errors'),
+    bit('Fast Back-to-Back Enable', 9, 'RO', 'Hardwired 0'),
+    bit('Interrupt Disable', 10, 'RW', 'Disable INTx'),
+    rsvdP(15, 11),
+  ]);
 }
 
 const rwRegLine = (name: string, off: number): RegisterDecl =>

@@ -7,6 +7,7 @@
 import { bit, block, field, reg, roReg, rsvdP } from '../regs/decl.js';
 import type { BlockDecl, FieldDecl, RegisterDecl } from '../regs/types.js';
 import { registerBlockKind } from '../spec/blocks.js';
+import { barRegisters, commandRegister } from '../pci/type0-header.js';
 
 export const TYPE1_BLOCK_ID = 'pci-type1-header';
 
@@ -58,20 +59,9 @@ const windowReg = (name: string, off: number, type: number, desc: string, reset 
  * Params: vendorId, deviceId, revision, capPtr, bar0Log2 (component register BAR size as log2; 0 = no BAR).
  */
 export function type1HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl {
+  // One 64-bit non-prefetchable memory BAR (BAR0/BAR1) for the port's component registers; bar0Log2 0 = none.
   const log2 = p.bar0Log2 ?? 16;
-  const bars: RegisterDecl[] =
-    log2 > 0
-      ? [
-          reg('BAR0', T1.bar0, 4, [
-            bit('Memory Space Indicator', 0, 'RO', '0 = memory BAR'),
-            field('Type', [2, 1], 'RO', 'Memory type', 2, { 0: '32-bit', 2: '64-bit' }),
-            bit('Prefetchable', 3, 'RO', 'Not prefetchable (registers)'),
-            field('Size', [log2 - 1, 4], 'RO', `Reads 0: BAR size is 2^${log2} bytes`),
-            field('Base Address', [31, log2], 'RW', 'Base address [31:n]'),
-          ]),
-          reg('BAR1', T1.bar1, 4, [field('Base Address Hi', [31, 0], 'RW', 'BAR0 address [63:32]')], 'Upper half of 64-bit BAR0'),
-        ]
-      : [roReg('BAR0', T1.bar0, 4, 0, 'Not implemented'), roReg('BAR1', T1.bar1, 4, 0, 'Not implemented')];
+  const bars = barRegisters({ bar0Kind: log2 > 0 ? 2 : 0, bar0Log2: log2 }, 2);
   return block(
     TYPE1_BLOCK_ID,
     'PCI Type 1 (Bridge) Configuration Header',
@@ -79,18 +69,7 @@ export function type1HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
     [
       roReg('Vendor ID', 0x00, 2, p.vendorId ?? 0xffff, 'Vendor ID'),
       roReg('Device ID', 0x02, 2, p.deviceId ?? 0xffff, 'Device ID'),
-      reg('Command', T1.command, 2, [
-        bit('IO Space Enable', 0, 'RO', 'No I/O window: hardwired 0'),
-        bit('Memory Space Enable', 1, 'RW', 'Forward memory transactions / decode BAR0'),
-        bit('Bus Master Enable', 2, 'RW', 'Forward upstream requests'),
-        field('Legacy', [5, 3], 'RO', 'Hardwired 0 (PCIe)'),
-        bit('Parity Error Response', 6, 'RW', 'Report parity errors'),
-        bit('IDSEL Stepping', 7, 'RO', 'Hardwired 0'),
-        bit('SERR# Enable', 8, 'RW', 'Report errors'),
-        bit('Fast Back-to-Back Enable', 9, 'RO', 'Hardwired 0'),
-        bit('Interrupt Disable', 10, 'RW', 'Disable INTx'),
-        rsvdP(15, 11),
-      ]),
+      commandRegister('bridge'),
       reg('Status', 0x06, 2, statusFields(false)),
       roReg('Revision ID', 0x08, 1, p.revision ?? 0, 'Revision ID'),
       roReg('Programming Interface', 0x09, 1, BRIDGE_CLASS & 0xff, 'Programming interface'),
