@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Fetches Electron's binary after `npm install`, without letting a failed download fail the install.
+// After `npm install`: builds the sysfs BAR addon (hil/sysfs/native) and fetches Electron's binary, without
+// letting a failed build or download fail the install.
+// The addon needs a C compiler, make and Python (node-gyp); without them sysfs BAR access is unavailable (config
+// space through sysfs still works) and one line says why. `npm run build:native` retries with full output.
 // Electron's own postinstall is denied in package.json "allowScripts" because it exits 1 when the binary
 // cannot be downloaded (a machine without access to Electron's release host); `npm start` then serves the
 // same UI to a browser instead. Set ELECTRON_SKIP_BINARY_DOWNLOAD=1 to skip the attempt.
@@ -7,6 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+
+const native = await import('../hil/sysfs/native/build.mjs')
+  .then((m) => m.buildSysfsNative())
+  .catch((e) => ({ ok: false, why: e instanceof Error ? e.message : String(e) }));
+if (native.ok) console.log('cxl-bench: sysfs BAR addon built (hil/sysfs/native).');
+else console.log(`cxl-bench: sysfs BAR access is unavailable: the addon did not build (${native.why}); config space still works, see hil/sysfs/README.md.`);
 
 const require = createRequire(import.meta.url);
 let installer;

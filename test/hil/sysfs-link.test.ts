@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findReadablePciFunction, SysfsBarUnsupportedError, SysfsPciLink, SYSFS_BAR_BASE, SYSFS_PCI_ROOT } from '../../hil/sysfs/sysfs-pci-link.js';
+import { findReadablePciFunction, SysfsBarError, SysfsPciLink, SYSFS_BAR_BASE, SYSFS_PCI_ROOT } from '../../hil/sysfs/sysfs-pci-link.js';
 import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
 import { sysfsDeviceMap } from '../../hil/device-map.js';
 import { LinkFault } from '../../common/target.js';
@@ -40,12 +40,13 @@ describe('SysfsPciLink on a config-space file', () => {
     await link.close();
   });
 
-  it('BAR access fails with SysfsBarUnsupportedError; through HardwareEndpoint it is a traced LinkFault', async () => {
+  it('without a resource list, a BAR access is a SysfsBarError naming the file; through HardwareEndpoint a traced LinkFault', async () => {
     const link = new SysfsPciLink({ bdf: BDF, root });
     await link.open();
     const err = await link.read32(SYSFS_BAR_BASE(2)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SysfsBarUnsupportedError);
-    expect((err as Error).message).toMatch(/BAR2.*mmap.*README/);
+    expect(err).toBeInstanceOf(SysfsBarError);
+    expect((err as SysfsBarError).reason).toBe('no-resource-list');
+    expect((err as Error).message).toContain(`${BDF}/resource`);
     const ep = new HardwareEndpoint(link, sysfsDeviceMap(), 'ep0');
     const f = await ep.barRead(0, 0, 4).catch((e: unknown) => e);
     expect(f).toBeInstanceOf(LinkFault);
