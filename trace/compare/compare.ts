@@ -243,15 +243,17 @@ class Walker {
 
   /** Aligned entries A[i..i+len) and B[j..j+len) (same keys). */
   matched(i: number, j: number, len: number): void {
-    const { sid, valueLo: loA, valueHi: hiA, status: stA, count: cntA } = this.na;
-    const { valueLo: loB, valueHi: hiB, status: stB, count: cntB } = this.nb;
+    const { sid, valueLo: loA, valueHi: hiA, status: stA, count: cntA, progress: prA } = this.na;
+    const { valueLo: loB, valueHi: hiB, status: stB, count: cntB, progress: prB } = this.nb;
     const { perReg, touched } = this;
     let equal = 0;
     for (let t = 0; t < len; t++, i++, j++) {
       const s = sid[i];
       if (touched[s] === 0) this.touch(s);
       if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
-        if (cntA[i] === cntB[j]) {
+        // A loop that waited on masked state (its reads changed in masked bits only, on either side) is "poll
+        // until done": how many reads it took is as timing-dependent as that state (options.ts foldPolls).
+        if (cntA[i] === cntB[j] || prA[i] === 1 || prB[j] === 1) {
           equal++;
           perReg[s * 5]++;
           this.inHunk = false;

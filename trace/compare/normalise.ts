@@ -1,6 +1,8 @@
 // Normalise one side of a comparison (DESIGN.md 5) into columns the aligner can run over: time dropped, node
-// names mapped A→B, absolute addresses rebased onto BARs, masked bits cleared, and poll loops folded (N
-// identical consecutive reads of one register become one entry with count N; the read that differs is kept).
+// names mapped A→B, absolute addresses rebased onto BARs, masked bits cleared (a masked mailbox command's
+// payload reads entirely), and poll loops folded: within a run of reads, a read equal after masks to the latest
+// entry of its register among the last POLL_WINDOW entries adds to that entry's count (one register polled, or
+// a few polled in turn); the read that differs is kept as a new entry.
 
 import { allOnes, type AccessStatus, type Region, type Space } from '../../common/access.js';
 import { REGIONS, SPACES } from '../../common/access.js';
@@ -8,7 +10,8 @@ import { isColumnar, type ColumnarSource, type MailboxEvent, type StepEvent, typ
 import type { LayoutIndex } from '../layout-index.js';
 import type { FieldMasks } from './field-masks.js';
 import { KEY_SPLIT, MAX_KEY_CLASS, type KeyTable } from './key-table.js';
-import type { RebaseRule } from './options.js';
+import { mailboxRole } from './mailbox-payload.js';
+import { POLL_WINDOW, type RebaseRule } from './options.js';
 
 export interface NormalisedTrace {
   length: number;
@@ -20,6 +23,8 @@ export interface NormalisedTrace {
   sid: Int32Array;
   /** How many source events this entry stands for (> 1 for a folded poll loop). */
   count: Uint32Array;
+  /** 1 when the entry's folded reads differed in masked bits only: its count is timing, not compared. */
+  progress: Uint8Array;
   /** Position in the source of the entry's first event. */
   pos: Uint32Array;
   /** Number of source events read. */
@@ -41,6 +46,8 @@ interface Slot {
   maskHi: number;
   /** KeyTable.summaryId(key). */
   sid: number;
+  /** Mailbox role (mailbox-payload.ts mailboxRole): +(id + 1) payload read, -(id + 1) opcode write, 0 none. */
+  mb: number;
 }
 
 /** Everything known about one (node, space, region, op, width) class on this side. */
@@ -89,17 +96,24 @@ const PAGE = 8192;
 const SPACE_LIST = SPACES;
 const REGION_LIST = REGIONS;
 
-/** Collects entries, folding poll loops: a read equal (key, value, status) to the read just before it. */
+/**
+ * Collects entries, folding poll loops: a read equal (key, masked value, status) to the latest entry of its key
+ * among the last POLL_WINDOW entries, all reads since the last write or record.
+ */
 class Builder {
   key: Float64Array;
   valueLo: Uint32Array;
   valueHi: Uint32Array;
+  rawLo: Uint32Array;
+  rawHi: Uint32Array;
   status: Uint8Array;
   sid: Int32Array;
   count: Uint32Array;
+  progress: Uint8Array;
   pos: Uint32Array;
   n = 0;
-  private prevFoldable = false;
+  /** First entry of the current run of reads. */
+  private stretch = 0;
 
   constructor(
     private readonly cap: number,
@@ -108,28 +122,39 @@ class Builder {
     this.key = new Float64Array(cap);
     this.valueLo = new Uint32Array(cap);
     this.valueHi = new Uint32Array(cap);
+    this.rawLo = new Uint32Array(cap);
+    this.rawHi = new Uint32Array(cap);
     this.status = new Uint8Array(cap);
     this.sid = new Int32Array(cap);
     this.count = new Uint32Array(cap);
+    this.progress = new Uint8Array(cap);
     this.pos = new Uint32Array(cap);
   }
 
-  push(k: number, sid: number, lo: number, hi: number, st: number, isRead: boolean, at: number): void {
+  /** One entry: key, summary id, masked value (lo, hi), raw value (rawLo, rawHi), status code. */
+  push(k: number, sid: number, lo: number, hi: number, rawLo: number, rawHi: number, st: number, isRead: boolean, at: number): void {
     const n = this.n;
-    const foldable = this.fold && isRead;
-    if (foldable && this.prevFoldable && this.key[n - 1] === k && this.valueLo[n - 1] === lo && this.valueHi[n - 1] === hi && this.status[n - 1] === st) {
-      this.count[n - 1]++;
-      return;
+    if (this.fold && isRead) {
+      const stop = Math.max(this.stretch, n - POLL_WINDOW);
+      let e = n - 1;
+      while (e >= stop && this.key[e] !== k) e--;
+      if (e >= stop && this.valueLo[e] === lo && this.valueHi[e] === hi && this.status[e] === st) {
+        this.count[e]++;
+        if (this.rawLo[e] !== rawLo || this.rawHi[e] !== rawHi) this.progress[e] = 1;
+        return;
+      }
     }
     this.key[n] = k;
     this.valueLo[n] = lo;
     this.valueHi[n] = hi;
+    this.rawLo[n] = rawLo;
+    this.rawHi[n] = rawHi;
     this.status[n] = st;
     this.sid[n] = sid;
     this.count[n] = 1;
     this.pos[n] = at;
-    this.prevFoldable = foldable;
     this.n = n + 1;
+    if (!isRead) this.stretch = n + 1;
   }
 
   finish(): NormalisedTrace {
@@ -142,6 +167,7 @@ class Builder {
       status: this.status.subarray(0, n),
       sid: this.sid.subarray(0, n),
       count: this.count.subarray(0, n),
+      progress: this.progress.subarray(0, n),
       pos: this.pos.subarray(0, n),
       events: this.cap,
     };
@@ -178,7 +204,11 @@ export class Normaliser {
   /** Mailbox class per node, with each opcode's key and summary id. */
   private readonly mailboxClass = new Map<string, { cls: number; keys: Map<number, { key: number; sid: number; maskOutput: boolean }> }>();
   private stepClass: number | undefined;
-  private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff, sid: 0 };
+  private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff, sid: 0, mb: 0 };
+  /** Mailbox ids by "node|region|base" (mailbox-payload.ts). */
+  private readonly mailboxIds = new Map<string, number>();
+  /** Per mailbox id: 1 while its current command's output is masked ("mailbox.<opcode>"). */
+  private mailboxMasked = new Uint8Array(8);
   // recordKey's results (fields, so a record costs no tuple).
   /** @internal */ recKey = 0;
   /** @internal */ recValue = 0;
@@ -188,6 +218,31 @@ export class Normaliser {
 
   private mapNode(node: string): string {
     return this.cfg.nodeMap?.[node] ?? node;
+  }
+
+  private mailboxId(node: string, region: Region, base: number): number {
+    const k = `${node}|${region}|${base}`;
+    let id = this.mailboxIds.get(k);
+    if (id === undefined) {
+      id = this.mailboxIds.size;
+      this.mailboxIds.set(k, id);
+      if (id >= this.mailboxMasked.length) {
+        const grown = new Uint8Array(this.mailboxMasked.length * 2);
+        grown.set(this.mailboxMasked);
+        this.mailboxMasked = grown;
+      }
+    }
+    return id;
+  }
+
+  /** @internal A write of mailbox `id`'s Command Register (low value bits: opcode [15:0]) starts a command. */
+  commandWritten(id: number, rawLo: number): void {
+    this.mailboxMasked[id] = this.cfg.masks.mailboxOutputs.has(rawLo & 0xffff) ? 1 : 0;
+  }
+
+  /** @internal Does a read of mailbox `id`'s payload return a masked command's output? */
+  payloadMasked(id: number): boolean {
+    return this.mailboxMasked[id] === 1;
   }
 
   /** The class slots of (node, space, region, op, width), with the class id for offset keys set. */
@@ -223,6 +278,7 @@ export class Normaliser {
     let key: number;
     let maskLo = 0xffffffff;
     let maskHi = 0xffffffff;
+    const mb = !index ? 0 : mailboxRole(index, p.node, p.region, p.offset, width, op, hits, (n, r, b) => this.mailboxId(n, r, b));
     if (hits.length === 0) {
       key = table.key(cs.offsetClass, p.offset);
     } else {
@@ -233,7 +289,7 @@ export class Normaliser {
       maskLo = Number(keep & U32);
       maskHi = Number((keep >> 32n) & U32);
     }
-    slot = { key, maskLo, maskHi, sid: table.summaryId(key) };
+    slot = { key, maskLo, maskHi, sid: table.summaryId(key), mb };
     cs.byOffset.set(p.offset, slot);
     return slot;
   }
@@ -307,13 +363,13 @@ export class Normaliser {
     const scan = new ColumnScan(this, cols, src, this.cfg.fold);
     // The first blocks are small: the engine collects type feedback only after a few calls of a function, and
     // optimising it from complete feedback (the whole body run) avoids deoptimising in the big blocks.
-    let state = 0;
+    let n = 0;
     for (let from = 0, b = 0; from < cols.count; b++) {
       const to = Math.min(cols.count, from + (b < WARM_BLOCKS ? WARM_BLOCK : SCAN_BLOCK));
-      state = scanBlock(scan, from, to, state);
+      n = scanBlock(scan, from, to, n);
       from = to;
     }
-    scan.n = state >> 1;
+    scan.n = n;
     scan.fillRecords();
     return scan.finish();
   }
@@ -328,20 +384,19 @@ export class Normaliser {
         const e = page[j];
         if (e.kind !== 'access') {
           this.recordKey(e);
-          out.push(this.recKey, this.recSid, this.recValue, 0, 0, false, from + j);
+          out.push(this.recKey, this.recSid, this.recValue, 0, 0, 0, 0, false, from + j);
           continue;
         }
         const p = rules.length ? rebase(rules, e) : e;
         const slot = this.slotFor(p, e.op, e.width);
         const v = e.value;
-        let lo: number;
-        let hi = 0;
-        if (v <= U32) lo = (Number(v) & slot.maskLo) >>> 0;
-        else {
-          lo = (Number(v & U32) & slot.maskLo) >>> 0;
-          hi = (Number((v >> 32n) & U32) & slot.maskHi) >>> 0;
-        }
-        out.push(slot.key, slot.sid, lo, hi, STATUS_CODE[e.status], e.op === 'R', from + j);
+        const rawLo = Number(v & U32);
+        const rawHi = Number((v >> 32n) & U32);
+        let lo = (rawLo & slot.maskLo) >>> 0;
+        let hi = (rawHi & slot.maskHi) >>> 0;
+        if (slot.mb < 0) this.commandWritten(-slot.mb - 1, rawLo);
+        else if (slot.mb > 0 && this.payloadMasked(slot.mb - 1)) lo = hi = 0;
+        out.push(slot.key, slot.sid, lo, hi, rawLo, rawHi, STATUS_CODE[e.status], e.op === 'R', from + j);
       }
     }
     return out.finish();
@@ -360,6 +415,9 @@ class ColumnScan {
   readonly outStatus: Uint8Array;
   readonly outSid: Int32Array;
   readonly outCount: Uint32Array;
+  readonly outProgress: Uint8Array;
+  readonly outRawLo: Uint32Array;
+  readonly outRawHi: Uint32Array;
   readonly outPos: Uint32Array;
   /** classOf[node id × CLASSES_PER_NODE + class index] is 1 + the class's id in `classes`. */
   readonly classOf: Int32Array;
@@ -375,6 +433,9 @@ class ColumnScan {
   readonly cLo: Uint32Array;
   readonly cHi: Uint32Array;
   readonly cSid: Int32Array;
+  readonly cMb: Int32Array;
+  /** First entry of the current run of reads (carried from one block to the next). */
+  stretch = 0;
   /** Entries reserved for mailbox/step records (filled by fillRecords). */
   readonly recordEntries: number[] = [];
   /** Entries written (set after the scan). */
@@ -393,6 +454,9 @@ class ColumnScan {
     this.outStatus = new Uint8Array(cap);
     this.outSid = new Int32Array(cap);
     this.outCount = new Uint32Array(cap);
+    this.outProgress = new Uint8Array(cap);
+    this.outRawLo = new Uint32Array(cap);
+    this.outRawHi = new Uint32Array(cap);
     this.outPos = new Uint32Array(cap);
     this.classOf = new Int32Array(cols.nodes.length * CLASSES_PER_NODE);
     // Typed (not number[]): a class × 2^40 base joining small ints would change the array's kind mid-scan.
@@ -405,6 +469,7 @@ class ColumnScan {
     this.cLo = new Uint32Array(size);
     this.cHi = new Uint32Array(size);
     this.cSid = new Int32Array(size);
+    this.cMb = new Int32Array(size);
   }
 
   /** Index of the class of row i (code c), made on first sight. */
@@ -427,6 +492,21 @@ class ColumnScan {
     this.cLo[h] = slot.maskLo;
     this.cHi[h] = slot.maskHi;
     this.cSid[h] = slot.sid;
+    this.cMb[h] = slot.mb;
+  }
+
+  /** A mailbox Command Register write (mb < 0) or payload read (mb > 0): the masked low half of the value. */
+  mailbox(mb: number, rawLo: number, lo: number): number {
+    if (mb < 0) {
+      this.norm.commandWritten(-mb - 1, rawLo);
+      return lo;
+    }
+    return this.norm.payloadMasked(mb - 1) ? 0 : lo;
+  }
+
+  /** The high half of a payload read: cleared when its command's output is masked. */
+  payloadHi(mb: number, hi: number): number {
+    return mb > 0 && this.norm.payloadMasked(mb - 1) ? 0 : hi;
   }
 
   memKey(cls: number, off: number): number {
@@ -462,6 +542,7 @@ class ColumnScan {
       status: this.outStatus.subarray(0, n),
       sid: this.outSid.subarray(0, n),
       count: this.outCount.subarray(0, n),
+      progress: this.outProgress.subarray(0, n),
       pos: this.outPos.subarray(0, n),
       events: this.cols.count,
     };
@@ -470,16 +551,15 @@ class ColumnScan {
 
 /**
  * Normalise rows [from, to) into the scan's output (the hot loop: only typed-array work and rare calls out).
- * `state` is entries so far × 2 + (last entry foldable ? 1 : 0), passed in and returned (no stores on the scan
- * object after the loop).
+ * `n` is the number of entries so far, passed in and returned; the run of reads in progress is carried in
+ * s.stretch (one store per block).
  */
-function scanBlock(s: ColumnScan, from: number, to: number, state: number): number {
+function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
   const { code, node, offset, valueLo, valueHi } = s.cols;
-  const { outKey, outLo, outHi, outStatus, outSid, outCount, outPos, classOf, memBase, memSid } = s;
-  const { cClass, cOff, cKey, cLo, cHi, cSid, recordEntries } = s;
+  const { outKey, outLo, outHi, outStatus, outSid, outCount, outProgress, outRawLo, outRawHi, outPos, classOf, memBase, memSid } = s;
+  const { cClass, cOff, cKey, cLo, cHi, cSid, cMb, recordEntries } = s;
   const fold = s.fold;
-  let n = state >> 1;
-  let prevFoldable = (state & 1) !== 0;
+  let stretch = s.stretch;
   for (let i = from; i < to; i++) {
     const c = code[i];
     if ((c & 3) !== 0) {
@@ -487,13 +567,15 @@ function scanBlock(s: ColumnScan, from: number, to: number, state: number): numb
       outKey[n] = 0;
       outLo[n] = 0;
       outHi[n] = 0;
+      outRawLo[n] = 0;
+      outRawHi[n] = 0;
       outStatus[n] = 0;
       outSid[n] = 0;
       outCount[n] = 1;
       outPos[n] = i;
       recordEntries.push(n);
       n++;
-      prevFoldable = false;
+      stretch = n;
       continue;
     }
     // Class index: space, region, op and width bits of the packed code (see CLASSES_PER_NODE).
@@ -503,8 +585,10 @@ function scanBlock(s: ColumnScan, from: number, to: number, state: number): numb
     const off = offset[i];
     let k: number;
     let sid: number;
-    let lo = valueLo[i];
-    let hi = valueHi[i];
+    const rawLo = valueLo[i];
+    const rawHi = valueHi[i];
+    let lo = rawLo;
+    let hi = rawHi;
     const mb = memBase[cls];
     if (mb === -1) {
       const h = (Math.imul(cls + 1, 0x9e3779b1) ^ Math.imul(off | 0, 0x85ebca6b)) >>> SLOT_CACHE_SHIFT;
@@ -513,27 +597,41 @@ function scanBlock(s: ColumnScan, from: number, to: number, state: number): numb
       sid = cSid[h];
       lo = (lo & cLo[h]) >>> 0;
       hi = (hi & cHi[h]) >>> 0;
+      const role = cMb[h];
+      if (role !== 0) {
+        lo = s.mailbox(role, rawLo, lo);
+        hi = s.payloadHi(role, hi);
+      }
     } else {
       // The memory path: key = class × 2^40 + address (key-table.ts), computed; no mask.
       k = mb >= 0 && off >= 0 && off < SPLIT && Math.floor(off) === off ? mb + off : s.memKey(cls, off);
       sid = memSid[cls];
     }
     const st = (c >> 9) & 7;
-    // A poll loop: a read equal (key, value, status) to the read just before it folds into that entry.
-    const foldable = fold && (c & 0x100) === 0;
-    if (foldable && prevFoldable && outKey[n - 1] === k && outLo[n - 1] === lo && outHi[n - 1] === hi && outStatus[n - 1] === st) {
-      outCount[n - 1]++;
-      continue;
+    const isRead = (c & 0x100) === 0;
+    // A poll loop: a read equal (key, masked value, status) to its register's latest entry in the window.
+    if (fold && isRead) {
+      const stop = n - POLL_WINDOW > stretch ? n - POLL_WINDOW : stretch;
+      let e = n - 1;
+      while (e >= stop && outKey[e] !== k) e--;
+      if (e >= stop && outLo[e] === lo && outHi[e] === hi && outStatus[e] === st) {
+        outCount[e]++;
+        if (outRawLo[e] !== rawLo || outRawHi[e] !== rawHi) outProgress[e] = 1;
+        continue;
+      }
     }
     outKey[n] = k;
     outLo[n] = lo;
     outHi[n] = hi;
+    outRawLo[n] = rawLo;
+    outRawHi[n] = rawHi;
     outStatus[n] = st;
     outSid[n] = sid;
     outCount[n] = 1;
     outPos[n] = i;
     n++;
-    prevFoldable = foldable;
+    if (!isRead) stretch = n;
   }
-  return n * 2 + (prevFoldable ? 1 : 0);
+  s.stretch = stretch;
+  return n;
 }
