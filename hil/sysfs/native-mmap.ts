@@ -36,16 +36,21 @@ export const SYSFS_ADDON_BUILD_HINT =
 
 const ADDON = 'sysfs_mmap.node';
 
-/** Where the .node may be: from this source file, and from the bundle in out/main (electron-vite). */
+/**
+ * Where the .node may be: $CXL_BENCH_SYSFS_ADDON; beside this source file (tsx, vitest); or, from a bundle
+ * (electron-vite puts this code in out/main/*.js or a chunk below it), hil/sysfs/native/... in an ancestor.
+ */
 export function sysfsAddonCandidates(): string[] {
   const list: string[] = [];
   const env = process.env[SYSFS_ADDON_ENV];
   if (env) list.push(env);
-  for (const rel of [`./native/build/Release/${ADDON}`, `../../hil/sysfs/native/build/Release/${ADDON}`]) {
+  const rels = [`./native/build/Release/${ADDON}`];
+  for (let up = 1; up <= 4; up++) rels.push(`${'../'.repeat(up)}hil/sysfs/native/build/Release/${ADDON}`);
+  for (const rel of rels) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
     // In a packaged app native files live beside the asar archive (electron-builder.yml asarUnpack).
     if (p.includes('.asar/')) list.push(p.replace('.asar/', '.asar.unpacked/'));
-    list.push(p);
+    if (!list.includes(p)) list.push(p);
   }
   return list;
 }

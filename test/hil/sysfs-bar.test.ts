@@ -30,7 +30,7 @@ async function openFake(opts: { readOnly?: boolean; root?: string } = {}): Promi
   return link;
 }
 const bar0 = (): Uint8Array => new Uint8Array(readFileSync(join(fake.dir, 'resource0')));
-const failure = <T>(p: Promise<T>): Promise<unknown> => p.then(() => new Error('did not fail'), (e: unknown) => e);
+const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('did not fail'), (e: unknown) => e);
 
 describe.skipIf(!native.ok && !inCi)('SysfsPciLink memory BAR (mmap of resource0)', () => {
   it('the sysfs_mmap addon is built and loads', () => {
