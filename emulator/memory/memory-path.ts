@@ -35,7 +35,8 @@ export class MemoryPath {
   private readonly nodeIds = new Map<string, number>();
 
   constructor(
-    private readonly h: MemHierarchy,
+    /** What routes HPAs (read-only for callers: a hardware platform walks it to find hardware endpoints). */
+    readonly h: MemHierarchy,
     private readonly sink: TraceSink | null = null,
   ) {
     this.routes = new RouteCache(h);
@@ -174,18 +175,28 @@ export class MemoryPath {
   }
 
   private tracePiece(path: string, hpa: number, part: Uint8Array, isWrite: boolean, status: number): void {
-    const w = part.length >= 8 ? 8 : part.length >= 4 ? 4 : part.length >= 2 ? 2 : 1;
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < Math.min(4, w); i++) lo |= part[i] << (8 * i);
-    for (let i = 4; i < w; i++) hi |= part[i] << (8 * (i - 4));
-    this.sink!.access(this.node(path), SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, lo >>> 0, hi >>> 0, status);
+    traceMemPiece(this.sink!, this.node(path), hpa, part, isWrite, status);
   }
 
   private traceFailure(hpa: number, length: number, isWrite: boolean, detail: string): void {
-    const w = length >= 8 ? 8 : length >= 4 ? 4 : length >= 2 ? 2 : 1;
-    const ones = w >= 4 ? 0xffff_ffff : (1 << (8 * w)) - 1;
-    this.sink!.access(this.node(PLATFORM_NODE), SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, isWrite ? 0 : ones, !isWrite && w === 8 ? ones : 0, ST_UNCLAIMED);
-    this.sink!.step({ sequence: 'memory', name: isWrite ? 'write unroutable' : 'read unroutable', verdict: 'fail', reason: detail });
+    traceMemFailure(this.sink!, this.node(PLATFORM_NODE), hpa, length, isWrite, detail);
   }
+}
+
+/** One piece of a memory access as a trace event (the header's rules); shared with platforms that route elsewhere. */
+export function traceMemPiece(sink: TraceSink, node: number, hpa: number, part: Uint8Array, isWrite: boolean, status: number): void {
+  const w = part.length >= 8 ? 8 : part.length >= 4 ? 4 : part.length >= 2 ? 2 : 1;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < Math.min(4, w); i++) lo |= part[i] << (8 * i);
+  for (let i = 4; i < w; i++) hi |= part[i] << (8 * (i - 4));
+  sink.access(node, SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, lo >>> 0, hi >>> 0, status);
+}
+
+/** An unroutable access as the trace shows it: an unclaimed access on the platform node, then an error step. */
+export function traceMemFailure(sink: TraceSink, platformNode: number, hpa: number, length: number, isWrite: boolean, detail: string): void {
+  const w = length >= 8 ? 8 : length >= 4 ? 4 : length >= 2 ? 2 : 1;
+  const ones = w >= 4 ? 0xffff_ffff : (1 << (8 * w)) - 1;
+  sink.access(platformNode, SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, isWrite ? 0 : ones, !isWrite && w === 8 ? ones : 0, ST_UNCLAIMED);
+  sink.step({ sequence: 'memory', name: isWrite ? 'write unroutable' : 'read unroutable', verdict: 'fail', reason: detail });
 }

@@ -210,6 +210,31 @@ export class EmulatedPlatform implements Platform {
     return t;
   }
 
+  /**
+   * Which function's BAR (and offset in it) an MMIO access hits, as the emulated bus decodes it — for a
+   * platform that sends some functions' accesses elsewhere (main/runs/hardware-platform.ts). Null: not a BAR.
+   */
+  resolveMmio(addr: number, width: number): { path: string; bar: number; offset: number } | null {
+    const e = this.decode(addr, width);
+    return e?.rec ? { path: e.rec.path, bar: e.bar, offset: addr - e.lo } : null;
+  }
+
+  /**
+   * Keep a function's emulated header in step with a config write that went to another device standing in for
+   * it (a hardware endpoint): untraced, only what the bus decode depends on — Command (Memory Space Enable,
+   * PCI 3.0 6.2.2) and the BARs (6.2.5.1) — so MMIO by address still finds the function where the host put it.
+   */
+  shadowCfgWrite(path: string, offset: number, width: CfgWidth, value: number): void {
+    const f = this.byPath.get(path);
+    if (!f) return;
+    const end = offset + width;
+    const touchesCommand = offset < 0x06 && end > 0x04;
+    const touchesBars = offset < 0x28 && end > 0x10;
+    if (!touchesCommand && !touchesBars) return;
+    f.model.cfgWrite(offset, width, value);
+    this.mmioTable = null;
+  }
+
   private decode(addr: number, width: number): MmioEntry | undefined {
     return this.decodeTable().find((e) => addr >= e.lo && addr + width <= e.hi);
   }
