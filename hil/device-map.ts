@@ -159,7 +159,7 @@ export function sysfsDeviceMap(barSizes: readonly number[] = [0x10000, 0, 0x1000
 }
 
 /** A compact default map for bridges built for this project: 4 KiB cfg, then each BAR, 64 KiB aligned. */
-export function packedDeviceMap(barSizes: readonly number[], base = 0x4000_0000): DeviceMap {
+export function packedDeviceMap(barSizes: readonly number[], base = 0x4000_0000, memBytes = 0): DeviceMap {
   const m: Record<string, BusWindow> = { cfg: { base, size: 0x1000 } };
   let next = base + 0x10000;
   barSizes.forEach((size, n) => {
@@ -169,6 +169,14 @@ export function packedDeviceMap(barSizes: readonly number[], base = 0x4000_0000)
     m[`bar${n}`] = { base: next, size };
     next += size;
   });
+  // The memory window, naturally aligned after the BARs; a device larger than the rest of the 32-bit bus gets
+  // what fits (DPAs above it read as unrouted through this map).
+  if (memBytes > 0) {
+    const align = Math.min(2 ** 31, 2 ** Math.ceil(Math.log2(memBytes)));
+    const at = Math.ceil(next / align) * align;
+    const size = Math.min(memBytes, 2 ** 32 - at);
+    if (size >= 4) m.mem = { base: at, size: size - (size % 4) };
+  }
   return parseDeviceMap(m);
 }
 

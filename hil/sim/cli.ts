@@ -36,16 +36,19 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const dev = createType3(defaultType3Config(), new WallClock());
-  const map = packedDeviceMap(dev.fn.barSizes());
+  const cfg = dev.config;
+  const map = packedDeviceMap(dev.fn.barSizes(), undefined, cfg.volatileBytes + cfg.persistentBytes + cfg.partitionableBytes);
+  const be = dev.backend;
+  const memory = { mediaAccess: be.mediaAccess.bind(be), read: be.media.read.bind(be.media), write: be.media.write.bind(be.media) };
   let uri: string;
   let close: () => Promise<void>;
   if (kind === 'uartbone') {
     const baud = Number(values.baud);
-    const sim = await startUartboneSim({ model: dev.fn, map, pty: true, baud, paced: values.paced, profile: values.profile });
+    const sim = await startUartboneSim({ model: dev.fn, memory, map, pty: true, baud, paced: values.paced, profile: values.profile });
     uri = `uartbone:${sim.path}@${baud}`;
     close = () => sim.close();
   } else {
-    const sim = await startEtherboneSim({ model: dev.fn, map, port: Number(values.port), transport: values.udp ? 'udp' : 'tcp', profile: values.profile });
+    const sim = await startEtherboneSim({ model: dev.fn, memory, map, port: Number(values.port), transport: values.udp ? 'udp' : 'tcp', profile: values.profile });
     uri = sim.uri;
     close = () => sim.close();
   }

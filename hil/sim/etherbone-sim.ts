@@ -8,13 +8,15 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import type { FunctionModel } from '../../common/function-model.js';
 import type { DeviceMap } from '../device-map.js';
 import { decodeEbPacket, ebPacket, ebRecord, ebTcpFrameLength, encodeEbPacket, type EbPacket } from '../etherbone/etherbone-codec.js';
-import { busModel, type BusModel } from './bus-model.js';
+import { busModel, type BusMemory, type BusModel } from './bus-model.js';
 import { withSiliconProfile, type SiliconProfile } from './profiles.js';
 import { SimFaultState, type SimFault } from './sim-faults.js';
 
 export interface EtherboneSimOptions {
   model: FunctionModel;
   map: DeviceMap;
+  /** The device's memory, served through the map's 'mem' window (bus-model.ts); absent: that window reads all-ones. */
+  memory?: BusMemory;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -50,7 +52,7 @@ export async function startEtherboneSim(o: EtherboneSimOptions): Promise<Etherbo
   const host = o.host ?? '127.0.0.1';
   const transport = o.transport ?? 'tcp';
   const model = o.profile ? withSiliconProfile(o.model, o.profile) : o.model;
-  const bus = busModel(model, o.map);
+  const bus = busModel(model, o.map, o.memory);
   const faults = new SimFaultState();
   const counters = { requests: 0 };
 

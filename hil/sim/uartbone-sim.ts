@@ -11,7 +11,7 @@ import { SerialPort } from 'serialport';
 import type { FunctionModel } from '../../common/function-model.js';
 import type { DeviceMap } from '../device-map.js';
 import { UB_GATEWARE_TIMEOUT_MS, UB_HEADER_BYTES, encodeUbWords, isUbRead, isUbWrite, UB_CMD_READ_INCR, UB_CMD_WRITE_INCR } from '../uartbone/uartbone-codec.js';
-import { busModel, type BusModel } from './bus-model.js';
+import { busModel, type BusMemory, type BusModel } from './bus-model.js';
 import { openPtyPair, type PtyPair } from './pty-pair.js';
 import { withSiliconProfile, type SiliconProfile } from './profiles.js';
 import { SimFaultState, type SimFault } from './sim-faults.js';
@@ -22,6 +22,8 @@ export const PACE_QUANTUM_MS = 2;
 export interface UartboneSimOptions {
   model: FunctionModel;
   map: DeviceMap;
+  /** The device's memory, served through the map's 'mem' window (bus-model.ts); absent: that window reads all-ones. */
+  memory?: BusMemory;
   /** Device-side port to open; or pty: true for a fresh socat pair (the other end is returned). */
   path?: string;
   pty?: boolean;
@@ -205,7 +207,7 @@ export async function startUartboneSim(o: UartboneSimOptions): Promise<UartboneS
   };
 
   const fsm = new UartboneFsm(
-    busModel(model, o.map),
+    busModel(model, o.map, o.memory),
     o.gatewareTimeoutMs ?? UB_GATEWARE_TIMEOUT_MS,
     schedule,
     () => {

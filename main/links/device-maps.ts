@@ -6,13 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { VirtualClock } from '../../common/clock.js';
 import { loadDeviceMap, packedDeviceMap, type DeviceMap } from '../../hil/device-map.js';
-import { simEndpointModel } from './sim-endpoint.js';
+import { simEndpoint } from './sim-endpoint.js';
 
 let fallback: DeviceMap | null = null;
 
-/** The default map: config space then each BAR of the emulated Type 3 endpoint, packed (hil packedDeviceMap). */
+/**
+ * The default map: config space, then each BAR of the emulated Type 3 endpoint, then its memory by DPA, packed
+ * (hil packedDeviceMap).
+ */
 export function defaultEndpointMap(): DeviceMap {
-  fallback ??= packedDeviceMap(simEndpointModel(new VirtualClock()).barSizes());
+  if (!fallback) {
+    const ep = simEndpoint(new VirtualClock());
+    fallback = packedDeviceMap(ep.fn.barSizes(), undefined, ep.capacityBytes);
+  }
   return fallback;
 }
 

@@ -1,6 +1,6 @@
 // Simulated silicon for the CLI and the demo (DESIGN.md 3): the topology's Type 3 endpoint (sim-endpoint.ts)
 // with a silicon profile, served over UARTBone on a socat pty pair or over Etherbone on a loopback TCP port,
-// with the default device map — so `uartbone:<path>@<baud>` or `etherbone+tcp://127.0.0.1:<port>` reaches it
+// with the default device map (config, BARs, and the device's memory by DPA) — so `uartbone:<path>@<baud>` or `etherbone+tcp://127.0.0.1:<port>` reaches it
 // with no map file.
 
 import { WallClock } from '../../common/clock.js';
@@ -9,7 +9,7 @@ import { startEtherboneSim } from '../../hil/sim/etherbone-sim.js';
 import type { SimFault } from '../../hil/sim/sim-faults.js';
 import { startUartboneSim } from '../../hil/sim/uartbone-sim.js';
 import { defaultEndpointMap } from './device-maps.js';
-import { simEndpointModel } from './sim-endpoint.js';
+import { simEndpoint } from './sim-endpoint.js';
 
 export const SIM_PROFILES = (): string[] => Object.keys(SILICON_PROFILES);
 
@@ -37,13 +37,13 @@ export interface RunningSim {
 export async function startSim(req: SimRequest): Promise<RunningSim> {
   const profile = req.profile ?? 'ideal';
   if (!Object.hasOwn(SILICON_PROFILES, profile)) throw new Error(`unknown silicon profile "${profile}" (known: ${SIM_PROFILES().join(', ')})`);
-  const model = simEndpointModel(new WallClock(), req.topology, req.node);
+  const { fn: model, memory } = simEndpoint(new WallClock(), req.topology, req.node);
   const map = defaultEndpointMap();
   if (req.kind === 'uartbone') {
     const baud = req.baud ?? 115_200;
-    const sim = await startUartboneSim({ model, map, pty: true, baud, paced: req.paced ?? false, profile });
+    const sim = await startUartboneSim({ model, memory, map, pty: true, baud, paced: req.paced ?? false, profile });
     return { uri: `uartbone:${sim.path}@${baud}`, where: sim.path, profile, inject: (f) => sim.inject(f), close: () => sim.close() };
   }
-  const sim = await startEtherboneSim({ model, map, port: req.port ?? 0, host: '127.0.0.1', transport: 'tcp', profile });
+  const sim = await startEtherboneSim({ model, memory, map, port: req.port ?? 0, host: '127.0.0.1', transport: 'tcp', profile });
   return { uri: sim.uri, where: `${sim.host}:${sim.port}`, profile, inject: (f) => sim.inject(f), close: () => sim.close() };
 }
