@@ -18,6 +18,7 @@
 import { allOnesNum, barRegion, regionCode, spaceCode, statusCode, type AccessStatus, type CfgWidth, type Region } from '../common/access.js';
 import { LinkFault, type Target } from '../common/target.js';
 import type { TraceSink } from '../common/trace-sink.js';
+import type { Dpa } from '../common/units.js';
 import type { DeviceMap, DeviceMapSpace } from './device-map.js';
 import { LinkError, type Link } from './link.js';
 
@@ -86,6 +87,65 @@ export class HardwareEndpoint implements Target {
     }
   }
 
+  // ---- the memory window (DPA-addressed) ----
+
+  /**
+   * Bytes of the board's memory at `dpa` through the map's `mem` window, which holds the device's memory as the
+   * CXL.mem path sees it after its HDM decode: byte DPA d at mem.base + d. Untraced here — the platform traces
+   * the HPA access, as the emulated memory path does. 'unclaimed' (nothing read: `out` all-ones) when the map
+   * has no memory window or the span runs past it. Rejects with LinkFault when the link fails.
+   */
+  async memRead(dpa: Dpa, out: Uint8Array): Promise<'ok' | 'unclaimed'> {
+    const span = this.memSpan(dpa, out.length);
+    if (!span) {
+      out.fill(0xff);
+      return 'unclaimed';
+    }
+    try {
+      const words = await this.link.readBurst(span.addr, span.words);
+      const bytes = wordsToBytes(words);
+      out.set(bytes.subarray(span.skew, span.skew + out.length));
+      return 'ok';
+    } catch (e) {
+      throw this.fault(e);
+    }
+  }
+
+  /** Write `data` at `dpa` through the memory window; partial words at either end are read-modify-written. */
+  async memWrite(dpa: Dpa, data: Uint8Array): Promise<'ok' | 'unclaimed'> {
+    const span = this.memSpan(dpa, data.length);
+    if (!span) return 'unclaimed';
+    try {
+      const bytes = new Uint8Array(span.words * 4);
+      const view = new DataView(bytes.buffer);
+      const endByte = span.skew + data.length;
+      if (span.skew !== 0) view.setUint32(0, await this.link.read32(span.addr), true);
+      if (endByte % 4 !== 0 && (span.words > 1 || span.skew === 0)) view.setUint32(4 * (span.words - 1), await this.link.read32(span.addr + 4 * (span.words - 1)), true);
+      bytes.set(data, span.skew);
+      const words = new Uint32Array(span.words);
+      for (let i = 0; i < span.words; i++) words[i] = view.getUint32(4 * i, true);
+      await this.link.writeBurst(span.addr, words);
+      return 'ok';
+    } catch (e) {
+      throw this.fault(e);
+    }
+  }
+
+  private memSpan(dpa: Dpa, length: number): { addr: number; words: number; skew: number } | null {
+    const w = this.map.mem;
+    const d = dpa as number;
+    if (!w || length <= 0 || d < 0 || d + length > w.size) return null;
+    const first = Math.floor(d / 4);
+    const last = Math.ceil((d + length) / 4);
+    return { addr: w.base + 4 * first, words: last - first, skew: d - 4 * first };
+  }
+
+  private fault(e: unknown): LinkFault {
+    if (e instanceof LinkFault) return e;
+    const kind = e instanceof LinkError ? e.kind : 'link-error';
+    return new LinkFault(kind, `${this.node}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
   // ---- internals ----
 
   private busAddr(space: DeviceMapSpace | null, offset: number, width: number): number | null {
@@ -152,5 +212,12 @@ export class HardwareEndpoint implements Target {
     return new LinkFault(kind, `${this.node}: ${msg}`);
   }
 }
+
+const wordsToBytes = (words: ArrayLike<number>): Uint8Array => {
+  const out = new Uint8Array(words.length * 4);
+  const v = new DataView(out.buffer);
+  for (let i = 0; i < words.length; i++) v.setUint32(4 * i, words[i] >>> 0, true); // bus words are little-endian
+  return out;
+};
 
 const barSpace = (bar: number): DeviceMapSpace | null => (Number.isInteger(bar) && bar >= 0 && bar <= 5 ? (`bar${bar}` as DeviceMapSpace) : null);

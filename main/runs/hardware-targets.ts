@@ -16,7 +16,7 @@ import { openLink, parseLinkUri, type Link } from '../../hil/link.js';
 import { ProxiedLink } from '../links/link-proxy.js';
 import { endpointDeviceMap } from '../links/device-maps.js';
 import type { RunEnvironment } from './environment.js';
-import { HardwarePlatform } from './hardware-platform.js';
+import { HardwarePlatform, type HardwareNode } from './hardware-platform.js';
 import type { HardwareBinding } from './messages.js';
 
 /**
@@ -50,7 +50,10 @@ export async function attachHardware(
   const closeAll = async (): Promise<void> => {
     await Promise.all(links.map((l) => l.close().catch(() => {})));
   };
-  const hardware = new Map<string, Target>();
+  const hardware = new Map<string, HardwareNode>();
+  // The platform drops a board's cached decode state whenever the host writes to that board (decoders, DVSEC).
+  let platform: HardwarePlatform | null = null;
+  const onWrite = (node: string): void => platform?.noteWrite(node);
   try {
     for (const [node, b] of Object.entries(bindings)) {
       if (!env.targets.has(node)) throw new Error(`no node "${node}" in this topology (nodes: ${[...env.targets.keys()].join(', ')})`);
@@ -65,18 +68,19 @@ export async function attachHardware(
       }
       links.push(link);
       if (env.platform instanceof EmulatedPlatform) await replayFirmware(env.platform, node, new HardwareEndpoint(link, map, node, null));
-      hardware.set(node, new FaultWatch(new HardwareEndpoint(link, map, node, sink), b.link, onFault));
+      const watch = new FaultWatch(new HardwareEndpoint(link, map, node, sink), b.link, onFault, () => onWrite(node));
+      hardware.set(node, { target: watch, board: new HardwareEndpoint(link, map, node, null), guard: (f) => watch.guard(f) });
     }
   } catch (e) {
     await closeAll();
     throw e;
   }
   const targets = new Map(env.targets);
-  for (const [node, t] of hardware) targets.set(node, t);
-  const platform = env.platform instanceof EmulatedPlatform ? new HardwarePlatform(env.platform, hardware) : env.platform;
+  for (const [node, n] of hardware) targets.set(node, n.target);
+  if (env.platform instanceof EmulatedPlatform) platform = new HardwarePlatform(env.platform, hardware, sink);
   return {
     targets,
-    platform,
+    platform: platform ?? env.platform,
     // The emulated layout stays: the device map puts the same CXL spaces at the same offsets, so the hardware
     // trace decodes with the same register declarations (what the host finds differently is the comparison).
     layout: env.layout,
@@ -102,12 +106,14 @@ class FaultWatch implements Target {
     private readonly inner: Target,
     private readonly uri: string,
     private readonly onFault: (e: Error) => void,
+    private readonly onWrite: () => void = () => {},
   ) {
     this.node = inner.node;
     this.backend = inner.backend;
   }
 
-  private async guard<T>(f: () => Promise<T>): Promise<T> {
+  /** Run a link operation under this watch (also the platform's memory accesses to the same board). */
+  async guard<T>(f: () => Promise<T>): Promise<T> {
     if (this.fault) throw this.fault;
     try {
       return await f();
@@ -124,18 +130,18 @@ class FaultWatch implements Target {
     return this.guard(() => this.inner.cfgRead(offset, width));
   }
   cfgWrite(offset: number, width: CfgWidth, value: number): Promise<void> {
-    return this.guard(() => this.inner.cfgWrite(offset, width, value));
+    return this.guard(() => this.inner.cfgWrite(offset, width, value)).finally(this.onWrite);
   }
   barRead(bar: number, offset: number, width: CfgWidth): Promise<number> {
     return this.guard(() => this.inner.barRead(bar, offset, width));
   }
   barWrite(bar: number, offset: number, width: CfgWidth, value: number): Promise<void> {
-    return this.guard(() => this.inner.barWrite(bar, offset, width, value));
+    return this.guard(() => this.inner.barWrite(bar, offset, width, value)).finally(this.onWrite);
   }
   barRead64(bar: number, offset: number): Promise<bigint> {
     return this.guard(() => this.inner.barRead64(bar, offset));
   }
   barWrite64(bar: number, offset: number, value: bigint): Promise<void> {
-    return this.guard(() => this.inner.barWrite64(bar, offset, value));
+    return this.guard(() => this.inner.barWrite64(bar, offset, value)).finally(this.onWrite);
   }
 }

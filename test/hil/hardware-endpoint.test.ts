@@ -170,3 +170,65 @@ describe.skipIf(!socat)('HardwareEndpoint over UARTBone', () => {
     }
   });
 });
+
+describe('HardwareEndpoint memory window (DPA-addressed)', () => {
+  /** A 64 KiB byte array behind the map's 'mem' window, as a board's memory seen by a debug bridge. */
+  function ram(bytes = 0x10000) {
+    const mem = new Uint8Array(bytes);
+    return {
+      mem,
+      memory: {
+        mediaAccess: (d: number, n: number) => (d + n <= bytes ? ('ok' as const) : ('out-of-range' as const)),
+        read: (d: number, out: Uint8Array) => out.set(mem.subarray(d, d + out.length)),
+        write: (d: number, data: Uint8Array) => mem.set(data, d),
+      },
+    };
+  }
+  const MEM_MAP: DeviceMap = { ...TEST_MAP, mem: { base: 0x8000_0000, size: 0x10000 } };
+
+  async function memEndpoint() {
+    const r = ram();
+    sim = await startEtherboneSim({ model: fakeModel(), map: MEM_MAP, memory: r.memory });
+    link = new EtherboneTcpLink({ host: sim.host, port: sim.port, timeoutMs: 500 });
+    await link.open();
+    const sink = recordingSink();
+    return { ep: new HardwareEndpoint(link, MEM_MAP, 'hb0.rp0.ep0', sink), sink, mem: r.mem };
+  }
+
+  it('unaligned writes keep the neighbouring bytes of their first and last words (read-modify-write), reads return the bytes', async () => {
+    const { ep, sink, mem } = await memEndpoint();
+    mem.fill(0xa5);
+    for (const [at, len] of [[0x101, 2], [0x203, 1], [0x302, 9], [0x400, 8], [0x1001, 700]] as const) {
+      const data = Uint8Array.from({ length: len }, (_, i) => (at + i * 13) & 0xff);
+      expect(await ep.memWrite(at as never, data)).toBe('ok');
+      // Etherbone writes are posted: the read back through the same link orders after them.
+      const back = new Uint8Array(len);
+      expect(await ep.memRead(at as never, back)).toBe('ok');
+      expect([...back]).toEqual([...data]);
+      expect([...mem.subarray(at, at + len)], `write at 0x${at.toString(16)}+${len}`).toEqual([...data]);
+      expect(mem[at - 1]).toBe(0xa5);
+      expect(mem[at + len]).toBe(0xa5);
+    }
+    // Memory accesses are the platform's to trace (by HPA), not the endpoint's.
+    expect(sink.recs).toEqual([]);
+  });
+
+  it('no window, or a span past its end, is unclaimed: reads all-ones, nothing written', async () => {
+    const { ep, mem } = await memEndpoint();
+    const out = new Uint8Array(8);
+    expect(await ep.memRead(0xfffc as never, out)).toBe('unclaimed');
+    expect([...out]).toEqual(new Array(8).fill(0xff));
+    expect(await ep.memWrite(0xfffe as never, new Uint8Array(4).fill(1))).toBe('unclaimed');
+    expect(await ep.memRead(0 as never, out)).toBe('ok'); // orders after any posted write
+    expect(mem.subarray(0xfff0).every((b) => b === 0)).toBe(true);
+    const bare = new HardwareEndpoint(link!, TEST_MAP, 'hb0.rp0.ep0', null);
+    expect(await bare.memRead(0 as never, out)).toBe('unclaimed');
+  });
+
+  it('a link that fails rejects with LinkFault', async () => {
+    const { ep } = await memEndpoint();
+    await sim!.close();
+    sim = null;
+    await expect(ep.memRead(0 as never, new Uint8Array(4))).rejects.toBeInstanceOf(LinkFault);
+  });
+});
