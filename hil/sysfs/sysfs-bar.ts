@@ -82,7 +82,7 @@ function openError(e: unknown, uri: string, bar: number, path: string): SysfsBar
     case 'EACCES':
       return new SysfsBarError('permission', bar, null, `${at}: permission denied; resourceN files are root-only (mode 0600): run as root`);
     case 'EPERM':
-      return new SysfsBarError('locked-down', bar, null, `${at}: operation not permitted; kernel lockdown forbids PCI BAR access (see /sys/kernel/security/lockdown), or the process lacks CAP_SYS_ADMIN`);
+      return new SysfsBarError('locked-down', bar, null, `${at}: operation not permitted; kernel lockdown forbids user-space PCI BAR access (LOCKDOWN_PCI_ACCESS; see /sys/kernel/security/lockdown)`);
     case 'EINVAL':
       return new SysfsBarError('refused', bar, null, `${at}: the kernel refused the mapping (EINVAL); with iomem=strict a BAR claimed by a driver is exclusive: unbind cxl_pci first (echo <BDF> > /sys/bus/pci/drivers/cxl_pci/unbind), or the BAR is unassigned`);
     case 'ENOENT':
@@ -178,7 +178,9 @@ class IoBar extends BarBase implements SysfsBar {
     try {
       n = write ? writeSync(this.fd, buf, 0, width, offset) : readSync(this.fd, buf, 0, width, offset);
     } catch (e) {
-      throw this.err('os-error', offset, `${write ? 'write' : 'read'} of ${width} bytes failed: ${(e as Error).message}`);
+      // Kernel lockdown refuses I/O port writes with EPERM (pci-sysfs.c pci_write_resource_io).
+      const locked = errnoName(e) === 'EPERM';
+      throw this.err(locked ? 'locked-down' : 'os-error', offset, `${write ? 'write' : 'read'} of ${width} bytes failed: ${(e as Error).message}${locked ? ' (kernel lockdown forbids PCI I/O access)' : ''}`);
     }
     if (n !== width) throw this.err('os-error', offset, `${write ? 'wrote' : 'read'} ${n} of ${width} bytes`);
   }

@@ -54,7 +54,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (argc > 1) napi_get_value_bool(env, argv[1], &writable);
-  // O_SYNC: for resourceN the kernel then maps the BAR uncached (pci_mmap_resource honours it on most arches).
+  // resourceN is mapped uncached by the kernel whatever the flags (resourceN_wc would write-combine); O_SYNC
+  // keeps the same open as a /dev/mem user would do, where it is what selects an uncached mapping.
   int fd = open(path, writable ? O_RDWR | O_SYNC : O_RDONLY);
   if (fd < 0) return throw_errno(env, "open", path, errno);
   struct stat st;
