@@ -3,6 +3,7 @@
 // (unit, integration, end-to-end). Extra arguments are passed to vitest (e.g. `npm test -- test/emulator`);
 // with arguments the typecheck is skipped and the renderer is built only when the selection includes e2e.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const run = (cmd, cmdArgs) => {
@@ -18,5 +19,13 @@ if (args.length === 0) {
 }
 if (needsRenderer) {
   run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+}
+// The sysfs BAR tests need the addon (hil/sysfs/native): build it when missing (under CI=true they fail without it).
+if (paths.length === 0 || paths.some((p) => /(^|\/)test\/?$|hil/.test(p))) {
+  const { ADDON_PATH, buildSysfsNative } = await import('../hil/sysfs/native/build.mjs');
+  if (!existsSync(ADDON_PATH)) {
+    const r = buildSysfsNative();
+    console.log(r.ok ? 'cxl-bench: built the sysfs BAR addon.' : `cxl-bench: the sysfs BAR addon did not build (${r.why}).`);
+  }
 }
 run('npx', ['vitest', 'run', ...args]);
