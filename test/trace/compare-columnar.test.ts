@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.js';
 import { regionCode, spaceCode, statusCode, type Region, type Space } from '../../common/access.js';
+import type { Layout } from '../../common/layout.js';
+import { resolveBlock } from '../../emulator/spec/blocks.js';
 import { compareTraces, type CompareOptions, type CompareResult } from '../../trace/compare/index.js';
 import type { TraceEvent } from '../../trace/event.js';
 import { TraceBuffer } from '../../trace/trace-buffer.js';
@@ -12,6 +14,12 @@ import { layoutFor, resolve } from './fixtures.js';
 
 const NODES = ['hb0.rp0.ep0', 'hb0.rp1.ep1'];
 const layout = NODES.flatMap((n) => layoutFor(n));
+/** The same with a CXL mailbox (registers at bar2 +0x200, payload at +0x220): Command Register / payload roles. */
+const cxlLayout: Layout = layout.map((n) => ({
+  ...n,
+  blocks: [...n.blocks, { region: 'bar2', base: 0x200, block: 'cxl-mailbox' }, { region: 'bar2', base: 0x220, block: 'cxl-mailbox-payload' }],
+}));
+const cxlResolve: typeof resolve = (id, p) => resolve(id, p) ?? resolveBlock(id, p);
 
 const placeArb = fc.constantFrom<[Space, Region, number]>(
   ['cfg', 'cfg', 0],
@@ -21,6 +29,10 @@ const placeArb = fc.constantFrom<[Space, Region, number]>(
   ['mmio', 'bar2', 0x90],
   ['mmio', 'bar2', 0x94],
   ['mmio', 'bar0', 0x1010],
+  ['mmio', 'bar2', 0x208],
+  ['mmio', 'bar2', 0x210],
+  ['mmio', 'bar2', 0x220],
+  ['mmio', 'bar2', 0x224],
   ['mem', 'hpa', 0x10_0000_0000],
   ['mem', 'hpa', 0x10_0000_0040],
   ['mem', 'hpa', 2 ** 45 + 64],
@@ -33,7 +45,7 @@ const accessArb = fc
     place: placeArb,
     width: fc.constantFrom<4 | 8>(4, 8),
     op: fc.constantFrom<'R' | 'W'>('R', 'R', 'W'),
-    value: fc.constantFrom(0n, 1n, 0x600n, 0xffff_ffffn, 0x1_0000_0001n, 0xdead_beef_0000_0010n),
+    value: fc.constantFrom(0n, 1n, 0x300n, 0x600n, 0xffff_ffffn, 0x1_0000_0001n, 0xdead_beef_0000_0010n),
     status: fc.constantFrom('ok', 'ok', 'ok', 'unclaimed' as const),
   })
   .map(({ place: [space, region, offset], width, value, ...a }): TraceEvent => ({
@@ -114,6 +126,8 @@ const optionsArb = fc.constantFrom<CompareOptions>(
   { layoutA: layout, layoutB: layout, resolve },
   { layoutA: layout, layoutB: layout, resolve, masks: ['Mailbox.Control.Doorbell', 'mailbox.0x4000'], defaultMasks: false },
   { nodeMap: { 'hb0.rp0.ep0': 'hb0.rp1.ep1', 'hb0.rp1.ep1': 'hb0.rp0.ep0' }, layoutB: layout, resolve },
+  { layoutA: cxlLayout, layoutB: cxlLayout, resolve: cxlResolve },
+  { layoutA: cxlLayout, layoutB: cxlLayout, resolve: cxlResolve, masks: ['mailbox.0x0001', 'Mailbox Status.Return Code'] },
 );
 
 const everything = (r: CompareResult) => ({
