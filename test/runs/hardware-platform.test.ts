@@ -102,6 +102,26 @@ describe('HardwarePlatform: memory by HPA through the region sequence', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('the board dropping the link in the memory test ends the run error with the reason; the failed piece is the last mem event', async () => {
+    const node = 'hb0.rp0.ep0';
+    const dev = simEndpoint(new VirtualClock(), 'single', node);
+    let sim: EtherboneSim | null = null;
+    // The first byte written into the board's memory cuts the connection after that request.
+    const memory = { ...dev.memory, write: (d: Parameters<typeof dev.memory.write>[0], data: Uint8Array) => (sim!.inject({ disconnectAfter: 0 }), dev.memory.write(d, data)) };
+    sim = await startEtherboneSim({ model: dev.fn, memory, map: defaultEndpointMap(), port: 0, host: '127.0.0.1' });
+    sims.push(sim);
+    const run = await callApi(s, 'runs.start', { sessionId, sequence: 'region', topology: 'single', targets: { [node]: sim.uri } });
+    expect(await s.runs.wait(run.id)).toBe('error');
+    const d = await callApi(s, 'runs.get', { id: run.id });
+    expect(d.summary).toMatch(/hb0\.rp0\.ep0: link etherbone\+tcp:\/\/127\.0\.0\.1:\d+ failed/);
+    const page = await callApi(s, 'trace.page', { runId: run.id, offset: 0, limit: 5000, filter: { space: 'mem' } });
+    const mem = page.rows;
+    expect(page.total).toBe(mem.length);
+    expect(mem.length).toBeGreaterThan(0);
+    expect(mem.at(-1)!.status).toMatch(/link-error|timeout/);
+    expect(mem.slice(0, -1).every((r) => r.status === 'ok')).toBe(true);
+  }, 60_000);
+
   async function region(topology: string, targets: Record<string, string>): Promise<void> {
     const run = await callApi(s, 'runs.start', { sessionId, sequence: 'region', topology, targets });
     const status = await s.runs.wait(run.id);
