@@ -5,7 +5,7 @@
 
 import { parseLinkUri } from '../../hil/link.js';
 import type { LinkTestResult } from '../../main/api/contract.js';
-import { deviceIdAddress } from '../../main/links/device-id-address.js';
+import { linkTestAddresses } from '../../main/links/device-id-address.js';
 import { testLink } from '../../main/links/link-test.js';
 import { listSerialPorts } from '../../main/links/serial-ports.js';
 import { int, parse, str } from '../args.js';
@@ -23,14 +23,14 @@ export async function linkCommand(args: string[], io: CliIo): Promise<number> {
   } catch (e) {
     throw new UsageError(`link test: ${(e as Error).message}`);
   }
-  let idAddress: number;
+  let where: ReturnType<typeof linkTestAddresses>;
   try {
-    idAddress = await deviceIdAddress(str(p, 'map'));
+    where = linkTestAddresses(str(p, 'map'));
   } catch (e) {
     throw new UsageError(`link test: --map: ${(e as Error).message}`);
   }
   const reads = int('link test', p, 'reads', 1, 1000);
-  const r = await testLink(uri, { idAddress, ...(reads ? { reads } : {}) });
+  const r = await testLink(uri, { ...where, ...(reads ? { reads } : {}) });
   await write(io.stdout, p.values.json ? JSON.stringify(r) + '\n' : linkText(r));
   return r.ok ? EXIT.ok : EXIT.failed;
 }
@@ -42,6 +42,7 @@ function linkText(r: LinkTestResult): string {
     `link ${r.uri}: OK — Vendor/Device ID ${r.id}`,
     `  latency µs: min ${l.minUs}, mean ${l.meanUs}, p50 ${l.p50Us}, p99 ${l.p99Us}, max ${l.maxUs} (${l.samples} reads)`,
     `  ${r.readsPerSecond ?? '?'} reads/s; burst ${r.bytesPerSecond ?? '?'} bytes/s`,
+    `  memory window: ${r.memory ?? 'none in the device map (memory by HPA on this node is unroutable)'}`,
   ].join('\n') + '\n';
 }
 

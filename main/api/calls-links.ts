@@ -2,7 +2,7 @@
 // (open, time a few ID reads, close), and the links used in this app session. Spread into table.ts.
 
 import { z } from 'zod';
-import { deviceIdAddress } from '../links/device-id-address.js';
+import { linkTestAddresses } from '../links/device-id-address.js';
 import { linkRegistryOf } from '../links/link-registry.js';
 import { testLink } from '../links/link-test.js';
 import { listSerialPorts } from '../links/serial-ports.js';
@@ -29,13 +29,13 @@ export const LINK_CALLS: CallTable<'links.serialPorts' | 'links.test' | 'links.l
       } catch (e) {
         throw new ApiError('bad-input', `links.test: uri: ${(e as Error).message}`, 'uri');
       }
-      let idAddress: number;
+      let where: ReturnType<typeof linkTestAddresses>;
       try {
-        idAddress = await deviceIdAddress(i.map);
+        where = linkTestAddresses(i.map);
       } catch (e) {
         throw new ApiError('bad-input', `links.test: map: ${(e as Error).message}`, 'map');
       }
-      const r = await testLink(i.uri, { idAddress, ...(i.reads ? { reads: i.reads } : {}) });
+      const r = await testLink(i.uri, { ...where, ...(i.reads ? { reads: i.reads } : {}) });
       linkRegistryOf(s).record(i.uri, { state: r.ok ? 'idle' : 'failed', usedBy: 'test', error: r.error, latency: r.latency });
       s.log(r.ok ? 'info' : 'warn', `link test ${i.uri}: ${r.ok ? `id ${r.id}, mean ${r.latency?.meanUs} µs` : r.error}`);
       return r;

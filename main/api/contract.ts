@@ -251,6 +251,12 @@ export interface LinkTestResult {
   /** Register reads per second and payload bytes per second over the test. */
   readsPerSecond: number | null;
   bytesPerSecond: number | null;
+  /**
+   * The device map's memory window (the device's memory by DPA, what memory by HPA on a hardware node goes
+   * through) and its first word as read: "512 MiB at 0x60000000, DPA 0 reads 0x00000000"; null when the map has
+   * none (memory accesses to that node are then unroutable).
+   */
+  memory: string | null;
   error: string | null;
 }
 

@@ -6,3 +6,9 @@ import { endpointDeviceMap } from './device-maps.js';
 export async function deviceIdAddress(mapFile?: string): Promise<number> {
   return endpointDeviceMap(mapFile).cfg.base;
 }
+
+/** What a link test needs of the endpoint's device map: the ID register's address and the memory window. */
+export function linkTestAddresses(mapFile?: string): { idAddress: number; memWindow?: { base: number; size: number } } {
+  const m = endpointDeviceMap(mapFile);
+  return { idAddress: m.cfg.base, ...(m.mem ? { memWindow: m.mem } : {}) };
+}

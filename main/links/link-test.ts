@@ -11,6 +11,8 @@ import { latencyStats } from './latency.js';
 export interface LinkTestOptions {
   /** Bus address of config space offset 0 (Vendor ID / Device ID) on the bridge. */
   idAddress: number;
+  /** The device map's memory window, if it has one: its first word is read and reported. */
+  memWindow?: { base: number; size: number };
   /** Timed single reads (default 8). */
   reads?: number;
   /** Words in the throughput burst (default 64). */
@@ -20,6 +22,8 @@ export interface LinkTestOptions {
   open?: (uri: string, timeoutMs: number) => Promise<Link>;
 }
 
+const sizeText = (n: number): string =>
+  n % 2 ** 30 === 0 ? `${n / 2 ** 30} GiB` : n % 2 ** 20 === 0 ? `${n / 2 ** 20} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} B`;
 const nowUs = (): number => performance.now() * 1000;
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -27,7 +31,7 @@ export async function testLink(uri: string, opts: LinkTestOptions): Promise<Link
   const reads = opts.reads ?? 8;
   const timeoutMs = opts.timeoutMs ?? 1000;
   const open = opts.open ?? ((u: string, t: number) => openLink(u, { timeoutMs: t }));
-  const result: LinkTestResult = { uri, ok: false, id: null, latency: null, readsPerSecond: null, bytesPerSecond: null, error: null };
+  const result: LinkTestResult = { uri, ok: false, id: null, latency: null, readsPerSecond: null, bytesPerSecond: null, memory: null, error: null };
   let link: Link;
   try {
     link = await open(uri, timeoutMs);
@@ -51,6 +55,11 @@ export async function testLink(uri: string, opts: LinkTestOptions): Promise<Link
     await link.readBurst(opts.idAddress, words);
     const burstUs = nowUs() - tb;
     result.bytesPerSecond = burstUs > 0 ? Math.round((words * 4 * 1e6) / burstUs) : null;
+    if (opts.memWindow) {
+      const w = opts.memWindow;
+      const first = await link.read32(w.base);
+      result.memory = `${sizeText(w.size)} at 0x${w.base.toString(16)}, DPA 0 reads 0x${(first >>> 0).toString(16).padStart(8, '0')}`;
+    }
     // All-ones is what an absent device answers (PCI: no function at that address).
     result.ok = result.id !== '0xffffffff';
     if (!result.ok) result.error = 'the Vendor/Device ID reads all-ones: no function at the mapped config space';

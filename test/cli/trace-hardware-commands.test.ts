@@ -93,6 +93,7 @@ describe('cxl-bench link / sim / run --target', () => {
       const ok = await runCli(['link', 'test', sim.uri, '--reads', '3']);
       expect(ok.code).toBe(0);
       expect(ok.stdout).toMatch(/OK — Vendor\/Device ID 0x[0-9a-f]{8}\n {2}latency µs: min [\d.]+, mean/);
+      expect(ok.stdout).toMatch(/\n {2}memory window: 512 MiB at 0x[0-9a-f]+, DPA 0 reads 0x[0-9a-f]{8}\n/);
     } finally {
       await sim.close();
     }

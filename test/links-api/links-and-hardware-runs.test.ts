@@ -72,6 +72,8 @@ describe('links.test / links.list / links.serialPorts', () => {
     expect(r.latency!.minUs).toBeGreaterThan(0);
     expect(r.latency!.p99Us).toBeGreaterThanOrEqual(r.latency!.p50Us);
     expect(r.bytesPerSecond).toBeGreaterThan(0);
+    // The default map has the device's memory window (512 MiB for 'single'); the simulator serves it.
+    expect(r.memory).toMatch(/^512 MiB at 0x[0-9a-f]+, DPA 0 reads 0x[0-9a-f]{8}$/);
     const listed = await callApi(s, 'links.list', {});
     expect(listed[0]).toMatchObject({ uri: x.uri, transport: 'etherbone+tcp', state: 'idle', usedBy: 'test', lastError: null });
   });
@@ -87,6 +89,10 @@ describe('links.test / links.list / links.serialPorts', () => {
     const wrong = join(dir, 'wrong.map.json');
     writeFileSync(wrong, JSON.stringify({ ...map, cfg: { base: 0x1000_0000, size: 0x1000 } }));
     const w = await callApi(s, 'links.test', { uri: x.uri, map: wrong, reads: 2 });
+    // A map without a memory window says so (null), rather than failing the test.
+    const noMem = join(dir, 'nomem.map.json');
+    writeFileSync(noMem, JSON.stringify({ ...map, mem: undefined }));
+    expect(await callApi(s, 'links.test', { uri: x.uri, map: noMem, reads: 1 })).toMatchObject({ ok: true, memory: null });
     expect([w.ok, w.id]).toEqual([false, '0xffffffff']);
     expect(w.error).toMatch(/all-ones/);
   });
