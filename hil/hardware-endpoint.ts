@@ -10,6 +10,7 @@
 // dword then high dword (the order CXL 2.0 8.2.2 allows for 64-bit registers accessed as two halves), carried
 // as one 2-word incrementing burst: one Etherbone record / one UARTBone command instead of two round trips,
 // with the same bus accesses in the same order (a record's reads and a burst's words are issued in sequence).
+// A link with native 64-bit access (a mapped sysfs BAR: Link.read64/write64) does one 64-bit load or store.
 //
 // Tracing: one sink.access per Target access (the access the host asked for, not the bus words), status ok,
 // or unclaimed (the map has no window there: reads all-ones, writes dropped), bad-access (crosses a dword), or
@@ -60,6 +61,11 @@ export class HardwareEndpoint implements Target {
       return 0xffff_ffff_ffff_ffffn;
     }
     try {
+      if (this.link.read64) {
+        const v = await this.link.read64(addr);
+        this.trace(region, offset, 8, OP_R, Number(v & 0xffff_ffffn), Number(v >> 32n), 'ok');
+        return v;
+      }
       const w = await this.link.readBurst(addr, 2);
       const lo = w[0];
       const hi = w[1];
@@ -80,7 +86,8 @@ export class HardwareEndpoint implements Target {
       return;
     }
     try {
-      await this.link.writeBurst(addr, [lo >>> 0, hi >>> 0]);
+      if (this.link.write64) await this.link.write64(addr, value & 0xffff_ffff_ffff_ffffn);
+      else await this.link.writeBurst(addr, [lo >>> 0, hi >>> 0]);
       this.trace(region, offset, 8, OP_W, lo, hi, 'ok');
     } catch (e) {
       throw this.fail(e, region, offset, 8, OP_W, lo, hi);

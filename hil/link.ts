@@ -55,6 +55,12 @@ export interface Link {
    */
   readSub?(addr: number, width: 1 | 2): Promise<number>;
   writeSub?(addr: number, width: 1 | 2, value: number): Promise<void>;
+  /**
+   * One native 64-bit access, when the transport has it (a mapped sysfs BAR). Bus bridges leave these undefined
+   * and HardwareEndpoint moves a 64-bit register as two dwords, low first.
+   */
+  read64?(addr: number): Promise<bigint>;
+  write64?(addr: number, value: bigint): Promise<void>;
 
   on(event: LinkEvent, listener: LinkListener): () => void;
 }

@@ -25,7 +25,7 @@ export async function linkCommand(args: string[], io: CliIo): Promise<number> {
   }
   let where: ReturnType<typeof linkTestAddresses>;
   try {
-    where = linkTestAddresses(str(p, 'map'));
+    where = linkTestAddresses(str(p, 'map'), uri);
   } catch (e) {
     throw new UsageError(`link test: --map: ${(e as Error).message}`);
   }

@@ -31,7 +31,7 @@ export const LINK_CALLS: CallTable<'links.serialPorts' | 'links.test' | 'links.l
       }
       let where: ReturnType<typeof linkTestAddresses>;
       try {
-        where = linkTestAddresses(i.map);
+        where = linkTestAddresses(i.map, i.uri);
       } catch (e) {
         throw new ApiError('bad-input', `links.test: map: ${(e as Error).message}`, 'map');
       }

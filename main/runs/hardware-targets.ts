@@ -10,7 +10,8 @@ import { LinkFault, type Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { EmulatedPlatform } from '../../emulator/topology/platform.js';
 import { HardwareEndpoint } from '../../hil/hardware-endpoint.js';
-import { loadDeviceMap } from '../../hil/device-map.js';
+import { loadDeviceMap, sysfsDeviceMap } from '../../hil/device-map.js';
+import { SysfsPciLink } from '../../hil/sysfs/sysfs-pci-link.js';
 import type { MessagePort } from 'node:worker_threads';
 import { openLink, parseLinkUri, type Link } from '../../hil/link.js';
 import { ProxiedLink } from '../links/link-proxy.js';
@@ -57,7 +58,9 @@ export async function attachHardware(
   try {
     for (const [node, b] of Object.entries(bindings)) {
       if (!env.targets.has(node)) throw new Error(`no node "${node}" in this topology (nodes: ${[...env.targets.keys()].join(', ')})`);
-      const map = b.mapText !== undefined ? loadDeviceMap(b.mapText) : endpointDeviceMap(b.map);
+      // A sysfs function with no map named gets the sysfs layout sized from its own `resource` list.
+      const isSysfs = parseLinkUri(b.link).transport === 'sysfs';
+      const named = b.mapText !== undefined ? loadDeviceMap(b.mapText) : b.map !== undefined || !isSysfs ? endpointDeviceMap(b.map) : null;
       let link: Link;
       try {
         const port = linkPorts[node];
@@ -67,7 +70,10 @@ export async function attachHardware(
         throw new Error(`${node}: link ${b.link} did not open: ${(e as Error).message}`);
       }
       links.push(link);
-      if (env.platform instanceof EmulatedPlatform) await replayFirmware(env.platform, node, new HardwareEndpoint(link, map, node, null));
+      const map = named ?? sysfsDeviceMap(link instanceof SysfsPciLink ? link.barSizes() : undefined);
+      // A function in this machine's PCIe tree (sysfs) was enumerated by this machine's firmware and kernel: its
+      // BARs hold real addresses, which the emulated firmware's must never overwrite.
+      if (env.platform instanceof EmulatedPlatform && !isSysfs) await replayFirmware(env.platform, node, new HardwareEndpoint(link, map, node, null));
       const watch = new FaultWatch(new HardwareEndpoint(link, map, node, sink), b.link, onFault, () => onWrite(node));
       hardware.set(node, { target: watch, board: new HardwareEndpoint(link, map, node, null), guard: (f) => watch.guard(f) });
     }
