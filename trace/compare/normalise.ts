@@ -1,8 +1,16 @@
 // Normalise one side of a comparison (DESIGN.md 5) into columns the aligner can run over: time dropped, node
 // names mapped A→B, absolute addresses rebased onto BARs, masked bits cleared (a masked mailbox command's
-// payload reads entirely), and poll loops folded: within a run of reads, a read equal after masks to the latest
-// entry of its register among the last POLL_WINDOW entries adds to that entry's count (one register polled, or
-// a few polled in turn); the read that differs is kept as a new entry.
+// payload reads entirely), and poll loops folded.
+//
+// A poll loop reads one register, or a few (up to POLL_WINDOW) in turn, with no write or record between. Within
+// such a run of reads, a read equal (key, masked value, status) to the latest entry of its register d entries
+// back starts a candidate iteration; when the next d - 1 reads repeat the d entries after it too, the iteration
+// folds into them (counts added), otherwise its reads stay entries of their own. d = 1 is N identical reads of
+// one register and always folds; an iteration of several registers folds only when the loop waited on masked
+// state (a raw value changed in masked bits: Percentage Complete, Background Operation), since software reading
+// a few registers twice (a BIOS probing a header) is not polling. The read that differs is kept as a new entry.
+// A loop whose folded reads differed in masked bits (on any of its registers) is marked `progress`: it waited
+// on masked state, so compare.ts does not compare its count.
 
 import { allOnes, type AccessStatus, type Region, type Space } from '../../common/access.js';
 import { REGIONS, SPACES } from '../../common/access.js';
@@ -96,10 +104,7 @@ const PAGE = 8192;
 const SPACE_LIST = SPACES;
 const REGION_LIST = REGIONS;
 
-/**
- * Collects entries, folding poll loops: a read equal (key, masked value, status) to the latest entry of its key
- * among the last POLL_WINDOW entries, all reads since the last write or record.
- */
+/** Collects entries, folding poll loops (see the top of the file). */
 class Builder {
   key: Float64Array;
   valueLo: Uint32Array;
@@ -114,6 +119,9 @@ class Builder {
   n = 0;
   /** First entry of the current run of reads. */
   private stretch = 0;
+  /** First entry of a candidate iteration (-1: none) and its period. */
+  private loop = -1;
+  private period = 0;
 
   constructor(
     private readonly cap: number,
@@ -133,17 +141,36 @@ class Builder {
 
   /** One entry: key, summary id, masked value (lo, hi), raw value (rawLo, rawHi), status code. */
   push(k: number, sid: number, lo: number, hi: number, rawLo: number, rawHi: number, st: number, isRead: boolean, at: number): void {
+    if (!this.fold || !isRead) {
+      this.loop = -1;
+      this.append(k, sid, lo, hi, rawLo, rawHi, st, at);
+      if (!isRead) this.stretch = this.n;
+      return;
+    }
     const n = this.n;
-    if (this.fold && isRead) {
-      const stop = Math.max(this.stretch, n - POLL_WINDOW);
-      let e = n - 1;
-      while (e >= stop && this.key[e] !== k) e--;
-      if (e >= stop && this.valueLo[e] === lo && this.valueHi[e] === hi && this.status[e] === st) {
-        this.count[e]++;
-        if (this.rawLo[e] !== rawLo || this.rawHi[e] !== rawHi) this.progress[e] = 1;
+    if (this.loop >= 0) {
+      // A candidate iteration: the read must repeat the entry one period back.
+      const e = n - this.period;
+      if (this.key[e] === k && this.valueLo[e] === lo && this.valueHi[e] === hi && this.status[e] === st) {
+        this.append(k, sid, lo, hi, rawLo, rawHi, st, at);
+        if (this.n - this.loop === this.period) this.closeIteration();
         return;
       }
+      this.loop = -1; // not a loop: its reads stay entries
     }
+    const stop = Math.max(this.stretch, n - POLL_WINDOW);
+    let e = n - 1;
+    while (e >= stop && this.key[e] !== k) e--;
+    if (e >= stop && this.valueLo[e] === lo && this.valueHi[e] === hi && this.status[e] === st) {
+      this.loop = n;
+      this.period = n - e;
+    }
+    this.append(k, sid, lo, hi, rawLo, rawHi, st, at);
+    if (this.loop >= 0 && this.n - this.loop === this.period) this.closeIteration();
+  }
+
+  private append(k: number, sid: number, lo: number, hi: number, rawLo: number, rawHi: number, st: number, at: number): void {
+    const n = this.n;
     this.key[n] = k;
     this.valueLo[n] = lo;
     this.valueHi[n] = hi;
@@ -152,9 +179,26 @@ class Builder {
     this.status[n] = st;
     this.sid[n] = sid;
     this.count[n] = 1;
+    this.progress[n] = 0;
     this.pos[n] = at;
     this.n = n + 1;
-    if (!isRead) this.stretch = n + 1;
+  }
+
+  /** Fold the candidate iteration [loop, n) into the period before it. */
+  private closeIteration(): void {
+    const from = this.loop;
+    const d = this.period;
+    let changed = false;
+    for (let t = from - d; t < from; t++)
+      if (this.progress[t] === 1 || this.rawLo[t] !== this.rawLo[t + d] || this.rawHi[t] !== this.rawHi[t + d]) changed = true;
+    this.loop = -1;
+    if (d > 1 && !changed) return; // several registers read again, nothing waited on: not a poll loop
+    for (let t = from - d; t < from; t++) {
+      this.count[t] += this.count[t + d];
+      if (changed) this.progress[t] = 1;
+    }
+    this.n = from;
+    this.loop = -1;
   }
 
   finish(): NormalisedTrace {
@@ -434,8 +478,11 @@ class ColumnScan {
   readonly cHi: Uint32Array;
   readonly cSid: Int32Array;
   readonly cMb: Int32Array;
-  /** First entry of the current run of reads (carried from one block to the next). */
+  /** Poll-fold state carried from one block to the next: first entry of the current run of reads, first entry
+   *  of a candidate iteration (-1: none) and its period. */
   stretch = 0;
+  loop = -1;
+  period = 0;
   /** Entries reserved for mailbox/step records (filled by fillRecords). */
   readonly recordEntries: number[] = [];
   /** Entries written (set after the scan). */
@@ -551,8 +598,8 @@ class ColumnScan {
 
 /**
  * Normalise rows [from, to) into the scan's output (the hot loop: only typed-array work and rare calls out).
- * `n` is the number of entries so far, passed in and returned; the run of reads in progress is carried in
- * s.stretch (one store per block).
+ * `n` is the number of entries so far, passed in and returned; the poll-fold state (run of reads, candidate
+ * iteration) is carried in s.stretch / s.loop / s.period (stores once per block).
  */
 function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
   const { code, node, offset, valueLo, valueHi } = s.cols;
@@ -560,6 +607,8 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
   const { cClass, cOff, cKey, cLo, cHi, cSid, cMb, recordEntries } = s;
   const fold = s.fold;
   let stretch = s.stretch;
+  let loop = s.loop;
+  let period = s.period;
   for (let i = from; i < to; i++) {
     const c = code[i];
     if ((c & 3) !== 0) {
@@ -572,10 +621,12 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
       outStatus[n] = 0;
       outSid[n] = 0;
       outCount[n] = 1;
+      outProgress[n] = 0;
       outPos[n] = i;
       recordEntries.push(n);
       n++;
       stretch = n;
+      loop = -1;
       continue;
     }
     // Class index: space, region, op and width bits of the packed code (see CLASSES_PER_NODE).
@@ -609,15 +660,21 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
     }
     const st = (c >> 9) & 7;
     const isRead = (c & 0x100) === 0;
-    // A poll loop: a read equal (key, masked value, status) to its register's latest entry in the window.
-    if (fold && isRead) {
-      const stop = n - POLL_WINDOW > stretch ? n - POLL_WINDOW : stretch;
-      let e = n - 1;
-      while (e >= stop && outKey[e] !== k) e--;
-      if (e >= stop && outLo[e] === lo && outHi[e] === hi && outStatus[e] === st) {
-        outCount[e]++;
-        if (outRawLo[e] !== rawLo || outRawHi[e] !== rawHi) outProgress[e] = 1;
-        continue;
+    // Poll loops (Builder.push, the same rules).
+    if (!fold || !isRead) loop = -1;
+    else {
+      if (loop >= 0) {
+        const e = n - period;
+        if (!(outKey[e] === k && outLo[e] === lo && outHi[e] === hi && outStatus[e] === st)) loop = -1;
+      }
+      if (loop < 0) {
+        const stop = n - POLL_WINDOW > stretch ? n - POLL_WINDOW : stretch;
+        let e = n - 1;
+        while (e >= stop && outKey[e] !== k) e--;
+        if (e >= stop && outLo[e] === lo && outHi[e] === hi && outStatus[e] === st) {
+          loop = n;
+          period = n - e;
+        }
       }
     }
     outKey[n] = k;
@@ -628,10 +685,27 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
     outStatus[n] = st;
     outSid[n] = sid;
     outCount[n] = 1;
+    outProgress[n] = 0;
     outPos[n] = i;
     n++;
     if (!isRead) stretch = n;
+    else if (loop >= 0 && n - loop === period) {
+      // The candidate iteration [loop, n) repeats the period before it: fold it in.
+      let changed = false;
+      for (let t = loop - period; t < loop; t++)
+        if (outProgress[t] === 1 || outRawLo[t] !== outRawLo[t + period] || outRawHi[t] !== outRawHi[t + period]) changed = true;
+      if (period === 1 || changed) {
+        for (let t = loop - period; t < loop; t++) {
+          outCount[t] += outCount[t + period];
+          if (changed) outProgress[t] = 1;
+        }
+        n = loop;
+      }
+      loop = -1;
+    }
   }
   s.stretch = stretch;
+  s.loop = loop;
+  s.period = period;
   return n;
 }
