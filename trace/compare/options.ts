@@ -38,9 +38,9 @@ export interface CompareOptions {
   /** Apply DEFAULT_FIELD_MASKS / DEFAULT_MAILBOX_OUTPUT_MASKS (default true). */
   defaultMasks?: boolean;
   /**
-   * Fold poll loops (default true): within a run of reads (no write or record between), a read equal after
-   * masks to the latest entry of its register among the last POLL_WINDOW entries folds into that entry, with a
-   * count. Counts are compared (a mailbox busy for 3 more polls is a difference), except for a loop whose reads
+   * Fold poll loops (default true; normalise.ts has the rules): N identical reads of one register become one
+   * entry with count N, and a loop reading up to POLL_WINDOW registers in turn folds when it waited on masked
+   * state. Counts are compared (a mailbox busy for 3 more polls is a difference), except for a loop whose reads
    * differed only in masked bits: it waited on masked, timing-dependent state (Percentage Complete, Background
    * Operation), so it stands for "poll until done" and its length is as timing-dependent as that state.
    */
