@@ -6,7 +6,7 @@
 // the emulated device a virtual clock that only moves when the host sleeps): mbox.background-status's 64-byte
 // Scan Media is still running at the first MB Status poll in the emulated run and done on silicon — the
 // default masks treat Background Operation like Percentage Complete and fold the background wait into one
-// "poll until done" whatever its length (trace/compare/options.ts); mbox.timestamp-round-trip's Get Timestamp
+// "poll until done" whatever its length (trace/compare/normalise.ts); mbox.timestamp-round-trip's Get Timestamp
 // output differs — the default mask 'mailbox.0x0300' reaches the Command Payload reads that returned it
 // (trace/compare/mailbox-payload.ts).
 //
