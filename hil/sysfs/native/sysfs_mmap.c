@@ -25,6 +25,7 @@
 typedef struct {
   volatile uint8_t *base; // NULL once closed
   size_t size;
+  bool writable; // a store into a PROT_READ mapping would kill the process (SIGSEGV), not throw
 } mapping;
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "ERR_SYSFS_NAPI", #call " failed"); return NULL; } } while (0)
@@ -67,7 +68,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (p == MAP_FAILED) return throw_errno(env, "mmap", path, e);
   mapping *m = malloc(sizeof *m);
   if (!m) { munmap(p, (size_t)st.st_size); return throw_errno(env, "malloc for", path, ENOMEM); }
-  m->base = p; m->size = (size_t)st.st_size;
+  m->base = p; m->size = (size_t)st.st_size; m->writable = writable;
   napi_value h;
   if (napi_create_external(env, m, finalize, NULL, &h) != napi_ok) { finalize(env, m, NULL); CHECK(napi_generic_failure); }
   return h;
@@ -97,6 +98,7 @@ static mapping *access_args(napi_env env, napi_callback_info info, size_t width,
     return NULL;
   }
   if (value) {
+    if (!m->writable) { napi_throw_error(env, "ERR_SYSFS_READONLY", "mapping was opened read-only"); return NULL; }
     if (argc < 3) { napi_throw_type_error(env, "ERR_SYSFS_ARG", "missing value"); return NULL; }
     *value = argv[2];
   }
