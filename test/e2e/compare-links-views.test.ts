@@ -275,6 +275,7 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     expect(cells[1]).toBe('ok');
     expect(cells[2]).toMatch(/^0x[0-9a-f]{8}$/i); // Vendor/Device ID read over the link
     expect(cells[3]).toMatch(/^\d+\.\d µs$/); // mean latency
+    expect(cells[7]).toMatch(/^512 MiB at 0x[0-9a-f]+, DPA 0 reads 0x[0-9a-f]{8}$/); // the default map's memory window
 
     await uri.fill('etherbone://127.0.0.1:9');
     await page.getByRole('button', { name: 'Open & test' }).click();
