@@ -32,7 +32,7 @@ const MAX_PLANS = 4096;
 
 export class MemoryPath {
   readonly routes: RouteCache;
-  private readonly nodeIds = new Map<string, number>();
+  private readonly trace: MemTrace | null;
 
   constructor(
     /** What routes HPAs (read-only for callers: a hardware platform walks it to find hardware endpoints). */
@@ -40,6 +40,7 @@ export class MemoryPath {
     private readonly sink: TraceSink | null = null,
   ) {
     this.routes = new RouteCache(h);
+    this.trace = sink ? new MemTrace(sink) : null;
   }
 
   read(hpa: number, out: Uint8Array): MemAccessResult {
@@ -152,7 +153,7 @@ export class MemoryPath {
         firstHops = hops;
         firstDpa = dpa;
       }
-      if (this.sink) this.tracePiece(ep.path, at, part, isWrite, verdict === 'ok' ? ST_OK : ST_BAD);
+      this.trace?.piece(ep.path, at, part, isWrite, verdict === 'ok' ? ST_OK : ST_BAD);
       done += n;
     }
     if (poison !== undefined && !isWrite) return { status: 'poison', detail: poison };
@@ -160,43 +161,50 @@ export class MemoryPath {
   }
 
   private fail(at: number, buf: Uint8Array, done: number, isWrite: boolean, detail: string): MemAccessResult {
-    if (!isWrite) buf.fill(0xff, done);
-    if (this.sink) this.traceFailure(at, buf.length - done, isWrite, detail);
-    return { status: 'unroutable', detail };
+    return unroutable(this.trace, at, buf, done, isWrite, detail);
   }
+}
+
+/**
+ * How memory accesses appear in a trace (the header's rules), with the sink's node ids cached: shared by every
+ * platform that moves memory (main/runs/hardware-platform.ts traces a board's pieces the same way).
+ */
+export class MemTrace {
+  private readonly nodeIds = new Map<string, number>();
+
+  constructor(private readonly sink: TraceSink) {}
 
   private node(path: string): number {
     let id = this.nodeIds.get(path);
     if (id === undefined) {
-      id = this.sink!.nodeId(path);
+      id = this.sink.nodeId(path);
       this.nodeIds.set(path, id);
     }
     return id;
   }
 
-  private tracePiece(path: string, hpa: number, part: Uint8Array, isWrite: boolean, status: number): void {
-    traceMemPiece(this.sink!, this.node(path), hpa, part, isWrite, status);
+  /** One piece on the endpoint `path`: width = the largest of 1/2/4/8 not above it, value = its first bytes. */
+  piece(path: string, hpa: number, part: Uint8Array, isWrite: boolean, status: number): void {
+    const w = part.length >= 8 ? 8 : part.length >= 4 ? 4 : part.length >= 2 ? 2 : 1;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < Math.min(4, w); i++) lo |= part[i] << (8 * i);
+    for (let i = 4; i < w; i++) hi |= part[i] << (8 * (i - 4));
+    this.sink.access(this.node(path), SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, lo >>> 0, hi >>> 0, status);
   }
 
-  private traceFailure(hpa: number, length: number, isWrite: boolean, detail: string): void {
-    traceMemFailure(this.sink!, this.node(PLATFORM_NODE), hpa, length, isWrite, detail);
+  /** An unroutable access: an unclaimed access on the platform node, then an error step with the reason. */
+  failure(hpa: number, length: number, isWrite: boolean, detail: string): void {
+    const w = length >= 8 ? 8 : length >= 4 ? 4 : length >= 2 ? 2 : 1;
+    const ones = w >= 4 ? 0xffff_ffff : (1 << (8 * w)) - 1;
+    this.sink.access(this.node(PLATFORM_NODE), SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, isWrite ? 0 : ones, !isWrite && w === 8 ? ones : 0, ST_UNCLAIMED);
+    this.sink.step({ sequence: 'memory', name: isWrite ? 'write unroutable' : 'read unroutable', verdict: 'fail', reason: detail });
   }
 }
 
-/** One piece of a memory access as a trace event (the header's rules); shared with platforms that route elsewhere. */
-export function traceMemPiece(sink: TraceSink, node: number, hpa: number, part: Uint8Array, isWrite: boolean, status: number): void {
-  const w = part.length >= 8 ? 8 : part.length >= 4 ? 4 : part.length >= 2 ? 2 : 1;
-  let lo = 0;
-  let hi = 0;
-  for (let i = 0; i < Math.min(4, w); i++) lo |= part[i] << (8 * i);
-  for (let i = 4; i < w; i++) hi |= part[i] << (8 * (i - 4));
-  sink.access(node, SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, lo >>> 0, hi >>> 0, status);
-}
-
-/** An unroutable access as the trace shows it: an unclaimed access on the platform node, then an error step. */
-export function traceMemFailure(sink: TraceSink, platformNode: number, hpa: number, length: number, isWrite: boolean, detail: string): void {
-  const w = length >= 8 ? 8 : length >= 4 ? 4 : length >= 2 ? 2 : 1;
-  const ones = w >= 4 ? 0xffff_ffff : (1 << (8 * w)) - 1;
-  sink.access(platformNode, SPACE_MEM, REGION_HPA, hpa, w, isWrite ? 1 : 0, isWrite ? 0 : ones, !isWrite && w === 8 ? ones : 0, ST_UNCLAIMED);
-  sink.step({ sequence: 'memory', name: isWrite ? 'write unroutable' : 'read unroutable', verdict: 'fail', reason: detail });
+/** Stop an access at `done` as unroutable: the rest of a read is all-ones, the failure traced. */
+export function unroutable(trace: MemTrace | null, at: number, buf: Uint8Array, done: number, isWrite: boolean, detail: string): MemAccessResult {
+  if (!isWrite) buf.fill(0xff, done);
+  trace?.failure(at, buf.length - done, isWrite, detail);
+  return { status: 'unroutable', detail };
 }

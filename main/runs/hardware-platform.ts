@@ -16,7 +16,7 @@ import type { MemAccessResult, Platform } from '../../common/platform.js';
 import { LinkFault, type Target } from '../../common/target.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { dpa as asDpa, type Bdf, type Hpa } from '../../common/units.js';
-import { PLATFORM_NODE, traceMemFailure, traceMemPiece } from '../../emulator/memory/memory-path.js';
+import { MemTrace, unroutable } from '../../emulator/memory/memory-path.js';
 import { LANE_BYTES } from '../../emulator/memory/route-cache.js';
 import { decodeAtEndpoint, walkToEndpoint } from '../../emulator/memory/route-walk.js';
 import type { EmulatedPlatform } from '../../emulator/topology/platform.js';
@@ -40,17 +40,18 @@ export class HardwarePlatform implements Platform {
   private readonly readers = new Map<string, BoardDecodeReader>();
   /** Each board's decode state, read on first use and dropped whenever the host writes to that board. */
   private readonly decodes = new Map<string, BoardDecode>();
-  private readonly nodeIds = new Map<string, number>();
+  private readonly trace: MemTrace | null;
   private readonly guards: ReadonlyMap<string, HardwareNode['guard']>;
 
   constructor(
     private readonly emu: EmulatedPlatform,
     private readonly hardware: ReadonlyMap<string, HardwareNode>,
-    private readonly sink: TraceSink | null = null,
+    sink: TraceSink | null = null,
   ) {
     const m = new Map(emu.targets());
     for (const [path, n] of hardware) m.set(path, n.target);
     this.merged = m;
+    this.trace = sink ? new MemTrace(sink) : null;
     for (const [path, n] of hardware) this.readers.set(path, new BoardDecodeReader(n.board));
     this.guards = new Map([...hardware].map(([p, n]) => [p, n.guard]));
   }
@@ -164,11 +165,11 @@ export class HardwarePlatform implements Platform {
         got = await node.guard(() => (isWrite ? node.board.memWrite(asDpa(d.dpa), part) : node.board.memRead(asDpa(d.dpa), part)));
       } catch (e) {
         // The piece that failed is the trace's last event, with the link's status (as HardwareEndpoint traces).
-        if (this.sink) traceMemPiece(this.sink, this.node(path), at, isWrite ? part : part.fill(0xff), isWrite, statusCode(e instanceof LinkFault ? e.kind : 'link-error'));
+        this.trace?.piece(path, at, isWrite ? part : part.fill(0xff), isWrite, statusCode(e instanceof LinkFault ? e.kind : 'link-error'));
         throw e;
       }
       if (got === 'unclaimed') return this.fail(at, buf, done, isWrite, `${d.hops} DPA ${hex(d.dpa)}: beyond the memory window of ${path}'s device map ("mem")`);
-      if (this.sink) traceMemPiece(this.sink, this.node(path), at, part, isWrite, statusCode('ok'));
+      this.trace?.piece(path, at, part, isWrite, statusCode('ok'));
       first ??= `${d.hops} DPA ${hex(d.dpa)}`;
       done += n;
     }
@@ -176,19 +177,8 @@ export class HardwarePlatform implements Platform {
     return first === undefined ? { status: 'ok' } : { status: 'ok', detail: first };
   }
 
-  private node(path: string): number {
-    let id = this.nodeIds.get(path);
-    if (id === undefined) {
-      id = this.sink!.nodeId(path);
-      this.nodeIds.set(path, id);
-    }
-    return id;
-  }
-
   /** A board's decode refused the HPA: the failure the emulated path records (platform node, error step). */
   private fail(at: number, buf: Uint8Array, done: number, isWrite: boolean, detail: string): MemAccessResult {
-    if (!isWrite) buf.fill(0xff, done);
-    if (this.sink) traceMemFailure(this.sink, this.node(PLATFORM_NODE), at, buf.length - done, isWrite, detail);
-    return { status: 'unroutable', detail };
+    return unroutable(this.trace, at, buf, done, isWrite, detail);
   }
 }
