@@ -12,6 +12,8 @@ import { UartboneLink } from '../hil/uartbone/uartbone-link.js';
 import { EtherboneTcpLink } from '../hil/etherbone/etherbone-tcp-link.js';
 import { parseLinkUri } from '../hil/link.js';
 import type { DeviceMap } from '../hil/device-map.js';
+import { HardwareEndpoint } from '../hil/hardware-endpoint.js';
+import { dpa } from '../common/units.js';
 
 export interface Benchmark {
   name: string;
@@ -97,6 +99,31 @@ function etherboneReadRate(n: number): Promise<number> {
   });
 }
 
+/**
+ * Device memory through the map's memory window (what `region`'s memory test moves on a hardware node): MB/s of
+ * 4 KiB HardwareEndpoint.memWrite / memRead chunks, each awaited, as the host's memory test issues them.
+ */
+function etherboneMemRate(op: 'read' | 'write', totalBytes: number): Promise<number> {
+  return withSimProcess(['etherbone', '--port', '0'], async (uri, map) => {
+    const u = parseLinkUri(uri);
+    if (u.transport !== 'etherbone+tcp') throw new Error(`unexpected ${uri}`);
+    if (!map.mem) throw new Error('the simulator map has no memory window');
+    const link = new EtherboneTcpLink({ host: u.host, port: u.port, timeoutMs: 2000 });
+    await link.open();
+    try {
+      const ep = new HardwareEndpoint(link, map, 'bench', null);
+      const chunk = new Uint8Array(4096).map((_, i) => i & 0xff);
+      const go = (at: number): Promise<unknown> => (op === 'write' ? ep.memWrite(dpa(at), chunk) : ep.memRead(dpa(at), chunk));
+      for (let i = 0; i < 16; i++) await go(i * 4096); // warm-up
+      const t0 = performance.now();
+      for (let at = 0; at < totalBytes; at += 4096) await go(at);
+      return totalBytes / 1e6 / ((performance.now() - t0) / 1000);
+    } finally {
+      await link.close();
+    }
+  });
+}
+
 /** Fraction of the byte-rate limit reached by register burst reads at this baud rate (best of 3). */
 function efficiency(baud: number, seconds: number): Promise<number> {
   return withLink(baud, async (link, base) => {
@@ -131,4 +158,6 @@ export const benchmarks: Benchmark[] = [
   { name: 'uartbone.read_rate.1M', unit: 'reads/s', run: () => readRate(1_000_000, 1000) },
   { name: 'etherbone.read_latency_us', unit: 'us (mean, single 32-bit read, TCP loopback)', run: () => etherboneReadLatency(10_000) },
   { name: 'etherbone.read_rate', unit: 'reads/s (one outstanding, TCP loopback)', run: () => etherboneReadRate(20_000) },
+  { name: 'etherbone.mem_write_mbps', unit: 'MB/s (4 KiB chunks by DPA through the memory window, TCP loopback)', run: () => etherboneMemRate('write', 8 << 20) },
+  { name: 'etherbone.mem_read_mbps', unit: 'MB/s (4 KiB chunks by DPA through the memory window, TCP loopback)', run: () => etherboneMemRate('read', 8 << 20) },
 ];
