@@ -73,6 +73,10 @@ export class HardwarePlatform implements Platform {
   cedt(): Uint8Array {
     return this.emu.cedt();
   }
+  /** Where a host bridge's CHBCR is (host bridges stay emulated); replay addresses CHBCR events through it. */
+  chbcrBase(hbPath: string): number | undefined {
+    return this.emu.chbcrBase(hbPath);
+  }
   cfgRead(b: Bdf, offset: number, width: CfgWidth): Promise<number> {
     const p = this.hwPath(b);
     return p ? this.hardware.get(p)!.target.cfgRead(offset, width) : this.emu.cfgRead(b, offset, width);
