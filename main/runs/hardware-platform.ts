@@ -8,7 +8,9 @@
 //  - memory by HPA: CFMWS, host bridge and switch decoders route as emulated; at a hardware endpoint the board's
 //    own Mem_Enable, HDM decoders (or DVSEC ranges) decode it (hil/endpoint-decode.ts), and the bytes move by
 //    DPA through the device map's memory window (HardwareEndpoint.memRead/memWrite). Traced like the emulated
-//    path: one event per piece on the endpoint's node, space 'mem', region 'hpa', offset = HPA.
+//    path: one event per piece on the endpoint's node, space 'mem', region 'hpa', offset = HPA. Poison cannot
+//    be seen this way (a Wishbone bridge carries data, not poison), so a board read reports 'ok'; a board's
+//    decode state is read once and re-read after any host write to that board (or while a commit is pending).
 // A board that fails its link rejects with LinkFault (the run ends 'error' with everything before it kept).
 
 import { statusCode, type CfgWidth } from '../../common/access.js';

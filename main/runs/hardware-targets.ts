@@ -1,6 +1,6 @@
 // Hardware endpoints in a run (issue 7): each topology node named in the run's `hardware` bindings is replaced,
-// for this run only, by a HardwareEndpoint (hil/) over the bound link and device map; config accesses by BDF to
-// that node go to the hardware too (hardware-platform.ts). Links open before the sequence starts — one that does
+// for this run only, by a HardwareEndpoint (hil/) over the bound link and device map; config accesses by BDF,
+// MMIO by address and memory by HPA that reach that node go to the hardware too (hardware-platform.ts). Links open before the sequence starts — one that does
 // not open fails the run 'error' with the reason — and close when the run ends. A link that fails mid-run
 // rejects the sequence's access with a LinkFault after the access was traced, so the run ends 'error' with
 // every event before it kept (run-executor.ts).
