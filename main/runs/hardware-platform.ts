@@ -174,7 +174,11 @@ export class HardwarePlatform implements Platform {
         this.trace?.piece(path, at, isWrite ? part : part.fill(0xff), isWrite, statusCode(e instanceof LinkFault ? e.kind : 'link-error'));
         throw e;
       }
-      if (got === 'unclaimed') return this.fail(at, buf, done, isWrite, `${d.hops} DPA ${hex(d.dpa)}: beyond the memory window of ${path}'s device map ("mem")`);
+      if (got === 'unclaimed') {
+        const w = node.board.map.mem;
+        const why = w ? `beyond ${path}'s memory window (device map "mem", ${hex(w.size)} bytes)` : `${path}'s device map has no memory window ("mem", LiteX region cxl_mem), so its memory cannot be reached over the link`;
+        return this.fail(at, buf, done, isWrite, `${d.hops} DPA ${hex(d.dpa)}: ${why}`);
+      }
       this.trace?.piece(path, at, part, isWrite, statusCode('ok'));
       first ??= `${d.hops} DPA ${hex(d.dpa)}`;
       done += n;

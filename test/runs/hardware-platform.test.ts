@@ -4,7 +4,7 @@
 // its memory window by DPA). The board is simulated silicon over loopback Etherbone whose media the test holds,
 // so it sees which bytes really landed on the board.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,19 @@ describe('HardwarePlatform: memory by HPA through the region sequence', () => {
     expect(mem.length).toBeGreaterThan(0);
     expect(mem.at(-1)!.status).toMatch(/link-error|timeout/);
     expect(mem.slice(0, -1).every((r) => r.status === 'ok')).toBe(true);
+  }, 60_000);
+
+  it('a device map without a memory window: the memory test fails with that reason, the register steps pass', async () => {
+    const { sim } = await board('single', 'hb0.rp0.ep0');
+    const mapFile = join(dir, 'no-mem.map.json');
+    writeFileSync(mapFile, JSON.stringify({ ...defaultEndpointMap(), mem: undefined }));
+    const run = await callApi(s, 'runs.start', { sessionId, sequence: 'region', topology: 'single', targets: { 'hb0.rp0.ep0': { link: sim.uri, map: mapFile } } });
+    expect(await s.runs.wait(run.id)).toBe('failed');
+    const d = await callApi(s, 'runs.get', { id: run.id });
+    const failed = d.steps.filter((x) => x.verdict === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.map((x) => `${x.name}: ${x.reason}`).join('\n')).toMatch(/has no memory window \("mem", LiteX region cxl_mem\)/);
+    expect(d.steps.some((x) => /commit/i.test(x.name) && x.verdict === 'pass')).toBe(true);
   }, 60_000);
 
   async function region(topology: string, targets: Record<string, string>): Promise<void> {
