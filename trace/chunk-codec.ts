@@ -466,6 +466,13 @@ export function decodeChunkColumns(
   }
 }
 
+/** The mailbox/step record whose length-prefixed JSON starts at byte `at` of a chunk (ChunkColumns.recordAt). */
+export function chunkRecordAt(bytes: Uint8Array, at: number): MailboxTraceRecord | StepTraceRecord {
+  const r = new ByteReader(bytes);
+  r.pos = at;
+  return JSON.parse(r.str()) as MailboxTraceRecord | StepTraceRecord;
+}
+
 /** The mailbox/step record of row i of decoded columns (its JSON parsed now). */
 export function chunkRecord(cols: ChunkColumns, i: number): MailboxTraceRecord | StepTraceRecord {
   const r = new ByteReader(cols.bytes);
