@@ -32,9 +32,17 @@ export const endpointSchema = z.strictObject({
   backend: z
     .strictObject({
       link: z.string({ error: 'must be a link URI string' }).min(1, { error: 'must not be empty' }),
-      map: z.union([z.string().min(1), z.record(z.string(), z.unknown())], {
-        error: 'must be a file name or a map object',
-      }),
+      map: z
+        .union([z.string().min(1), z.record(z.string(), z.unknown())], {
+          error: 'must be a file name or a map object',
+        })
+        .optional(),
+    })
+    // A bridge's bus layout is the board's own (its csr.json); a sysfs function's is fixed (hil/sysfs), so only
+    // a sysfs link may leave the map out.
+    .refine((b) => b.map !== undefined || b.link.startsWith('sysfs:'), {
+      message: 'required for a bridge link (uartbone, etherbone): where the endpoint sits on the board\'s bus; only a sysfs: link has a fixed layout',
+      path: ['map'],
     })
     .optional(),
 });

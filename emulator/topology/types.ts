@@ -8,8 +8,8 @@ import type { DeviceProfile } from '../type3/config.js';
 export interface EndpointBackend {
   /** Link URI, e.g. "uartbone:/dev/ttyUSB0@115200". */
   link: string;
-  /** Device map: a file name (LiteX csr.json/csv or a map file) or an inline map object. */
-  map: string | Readonly<Record<string, unknown>>;
+  /** Device map: a file name (LiteX csr.json/csv or a map file) or an inline map object; absent for sysfs links. */
+  map?: string | Readonly<Record<string, unknown>>;
 }
 
 export interface EndpointNode {

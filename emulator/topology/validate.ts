@@ -91,7 +91,7 @@ export const validateTopology = (raw: RawTopology): { topology: Topology; errors
       decoders,
       profile: e.profile ?? 'spec',
     };
-    if (e.backend) node.backend = { link: e.backend.link, map: e.backend.map };
+    if (e.backend) node.backend = { link: e.backend.link, ...(e.backend.map !== undefined ? { map: e.backend.map } : {}) };
     if (e.nonCxlFunctions !== undefined) {
       // CXL 2.0 8.1.4: a 256-bit map, bit n = function n; function 0 is this CXL device itself.
       const seen = new Set<number>();

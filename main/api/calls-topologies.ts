@@ -21,7 +21,7 @@ const topologyName = z.string({ error: 'must be a topology name' }).min(1, { err
 const json = z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' });
 
 const backendsOf = (t: Topology): Record<string, TopologyBackend> =>
-  Object.fromEntries(topologyEndpoints(t).flatMap((e) => (e.backend ? [[e.path, { link: e.backend.link, map: e.backend.map as TopologyBackend['map'] }]] : [])));
+  Object.fromEntries(topologyEndpoints(t).flatMap((e) => (e.backend ? [[e.path, { link: e.backend.link, ...(e.backend.map !== undefined ? { map: e.backend.map as TopologyBackend['map'] } : {}) }]] : [])));
 
 function entry(name: string, kind: TopologyEntry['kind'], t: Topology, saved?: SavedTopology): TopologyEntry {
   return {

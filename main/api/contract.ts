@@ -313,10 +313,10 @@ export interface TopologyEntry {
   updatedAt: string | null;
 }
 
-/** An endpoint's `backend` in a topology file: link URI and device map (file path, or an inline map). */
+/** An endpoint's `backend` in a topology file: link URI and device map (file path, or an inline map; absent for sysfs links). */
 export interface TopologyBackend {
   link: string;
-  map: string | Record<string, unknown>;
+  map?: string | Record<string, unknown>;
 }
 
 /** topologies.get: the JSON text, its tree and nodes, and each endpoint's backend by node path. */

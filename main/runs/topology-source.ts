@@ -99,6 +99,7 @@ export function endpointFieldPaths(raw: unknown): Map<string, string> {
 
 /** One endpoint's `backend` as a run binding: map paths resolved against `baseDir`, inline maps as JSON text. */
 export function backendBinding(b: EndpointBackend, baseDir: string): HardwareBinding {
+  if (b.map === undefined) return { link: b.link }; // a sysfs function: its layout comes from the link
   if (typeof b.map !== 'string') return { link: b.link, mapText: JSON.stringify(b.map) };
   if (b.map.trim().startsWith('{')) return { link: b.link, mapText: b.map };
   return { link: b.link, map: isAbsolute(b.map) ? b.map : resolve(baseDir, b.map) };

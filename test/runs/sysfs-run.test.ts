@@ -88,4 +88,16 @@ describe.skipIf(!native.ok && !inCi)('a run against a sysfs function', () => {
     const after = new Uint8Array(readFileSync(join(dir, 'config')));
     expect([...after.subarray(0x10, 0x28)]).toEqual([...cfgBefore.subarray(0x10, 0x28)]);
   }, 60_000);
+
+  it('a topology file whose endpoint backend is a sysfs link with no device map runs the same way', async () => {
+    const { DEFAULT_TOPOLOGIES } = await import('../../emulator/topology/defaults/index.js');
+    const file = structuredClone(DEFAULT_TOPOLOGIES.single) as { name: string; hostBridges: { rootPorts: { endpoint: Record<string, unknown> }[] }[] };
+    file.name = 'bench-box';
+    file.hostBridges[0].rootPorts[0].endpoint.backend = { link: `sysfs:${BDF}` };
+    const run = await callApi(s, 'runs.start', { sessionId, sequence: 'enumerate', topologyJson: JSON.stringify(file) });
+    const status = await s.runs.wait(run.id);
+    const d = await callApi(s, 'runs.get', { id: run.id });
+    expect(status, d.summary ?? '').toBe('passed');
+    expect(d.targets).toContain(`sysfs:${BDF}`);
+  }, 60_000);
 });

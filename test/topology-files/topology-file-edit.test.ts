@@ -43,4 +43,15 @@ describe('topology file edits from the topology view', () => {
     expect(sameAsFile({ 'hb0.rp0.ep0': { kind: 'link', uri: 'etherbone+tcp://127.0.0.1:10', map: '' } }, file, paths)).toBe(false);
     expect(sameAsFile({}, file, paths)).toBe(false);
   });
+
+  it('a sysfs link with no map is written without one, and reads back with an empty map', () => {
+    const json = JSON.stringify({ name: 't', hostBridges: [{ uid: 0, rootPorts: [{ endpoint: { capacity: { volatile: '256MiB' } } }] }] });
+    const [path] = [...endpointEntries(JSON.parse(json)).keys()];
+    const edited = JSON.parse(withBackends(json, { [path!]: { kind: 'link', uri: ' sysfs:0000:3b:00.0 ', map: ' ' } }));
+    expect(edited.hostBridges[0].rootPorts[0].endpoint.backend).toEqual({ link: 'sysfs:0000:3b:00.0' });
+    expect(choicesFromBackends({ [path!]: { link: 'sysfs:0000:3b:00.0' } })[path!]).toEqual({ kind: 'link', uri: 'sysfs:0000:3b:00.0', map: '' });
+    // A bridge link keeps whatever map text was typed (the server names a missing one).
+    const bridge = JSON.parse(withBackends(json, { [path!]: { kind: 'link', uri: 'uartbone:/dev/ttyUSB0@115200', map: '' } }));
+    expect(bridge.hostBridges[0].rootPorts[0].endpoint.backend).toEqual({ link: 'uartbone:/dev/ttyUSB0@115200', map: '' });
+  });
 });

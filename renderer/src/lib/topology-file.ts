@@ -22,6 +22,9 @@ export function endpointEntries(raw: unknown): Map<string, Record<string, unknow
   return out;
 }
 
+/** A function in this machine's PCIe tree: its bus layout is fixed (hil/sysfs), no device map needed. */
+export const isSysfsUri = (uri: string): boolean => uri.trim().startsWith('sysfs:');
+
 /** A map the user typed: inline JSON text stays an inline object in the file, anything else is a file name. */
 const mapValue = (text: string): string | Record<string, unknown> => {
   const t = text.trim();
@@ -46,7 +49,7 @@ export function withBackends(json: string, choices: Readonly<Record<string, Back
     const c = choices[path];
     if (!c) continue;
     if (c.kind === 'emulated') delete ep.backend;
-    else ep.backend = { link: c.uri.trim(), map: mapValue(c.map) };
+    else ep.backend = c.map.trim() === '' && isSysfsUri(c.uri) ? { link: c.uri.trim() } : { link: c.uri.trim(), map: mapValue(c.map) };
   }
   return JSON.stringify(raw, null, 2);
 }
@@ -54,7 +57,7 @@ export function withBackends(json: string, choices: Readonly<Record<string, Back
 /** The backend choices a saved file carries (map objects shown as JSON text). */
 export function choicesFromBackends(backends: Readonly<Record<string, TopologyBackend>>): Record<string, BackendChoice> {
   const out: Record<string, BackendChoice> = {};
-  for (const [path, b] of Object.entries(backends)) out[path] = { kind: 'link', uri: b.link, map: typeof b.map === 'string' ? b.map : JSON.stringify(b.map) };
+  for (const [path, b] of Object.entries(backends)) out[path] = { kind: 'link', uri: b.link, map: b.map === undefined ? '' : typeof b.map === 'string' ? b.map : JSON.stringify(b.map) };
   return out;
 }
 

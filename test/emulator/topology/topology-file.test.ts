@@ -151,4 +151,13 @@ describe('loadTopology rejects malformed files, naming the field', () => {
     Object.assign(f.hostBridges[0].rootPorts[0].endpoint, { backend: { map: 'x.json' } });
     expect(errorsOf(f)).toContain('hostBridges[0].rootPorts[0].endpoint.backend.link: must be a link URI string');
   });
+  it('a bridge link without a device map; a sysfs link needs none', () => {
+    const f = base();
+    Object.assign(f.hostBridges[0].rootPorts[0].endpoint, { backend: { link: 'uartbone:/dev/ttyUSB0@115200' } });
+    expect(errorsOf(f).join('\n')).toMatch(/hostBridges\[0\]\.rootPorts\[0\]\.endpoint\.backend\.map: required for a bridge link/);
+    Object.assign(f.hostBridges[0].rootPorts[0].endpoint, { backend: { link: 'sysfs:0000:3b:00.0' } });
+    const r = loadTopology(f);
+    expect(r.ok && r.topology.hostBridges[0].rootPorts[0].child).toMatchObject({ backend: { link: 'sysfs:0000:3b:00.0' } });
+    expect(r.ok && (r.topology.hostBridges[0].rootPorts[0].child as { backend: object }).backend).not.toHaveProperty('map');
+  });
 });
