@@ -3,12 +3,18 @@
 // recorded through the run worker's real path — ChunkingSink -> TraceBuffer.sealChunk -> RunTraceWriter
 // (batched transactions, prepared statements) — into a fresh file database. Timing covers generating,
 // recording, encoding and committing, so the rate is a lower bound on what the store alone sustains.
+// compare_stored: compare.run (CompareService.run, on its thread) of two stored 1 M-event runs with 1 % divergence,
+// the trace bench's workload (DESIGN.md 7: ≤ 2 s, RSS ≤ 1 GiB), in a child process that only opens the file
+// database and compares, so its peak RSS is the comparison's and not the recording's.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../common/clock.js';
 import type { Sequence } from '../host/sequence.js';
+import { CompareService } from '../main/compare/compare-service.js';
 import { RunRecorder } from '../main/runs/run-recorder.js';
 import { createServices } from '../main/services/services.js';
 import { layoutDecoder } from '../main/store/row-decoder.js';
@@ -103,6 +109,75 @@ async function workerRunRate(): Promise<number> {
   }
 }
 
+const COMPARE_EVENTS = 1_000_000;
+/** As bench/trace.ts: the shared machine makes every timing the best of ROUNDS. */
+const ROUNDS = 3;
+/** Set in the child process: "<db path>,<run A>,<run B>". */
+const CHILD_ENV = 'CXL_BENCH_COMPARE_STORED';
+
+interface CompareFigures {
+  seconds: number;
+  peakRssMib: number;
+}
+
+/** Child side: compare.run of the two runs ROUNDS times (best time), then the process's peak RSS. */
+function compareInThisProcess(path: string, runA: number, runB: number): CompareFigures {
+  const store = openStore(path, { migrate: false, recover: false, readonly: true });
+  try {
+    const service = new CompareService(store);
+    let best = Infinity;
+    for (let i = 0; i < ROUNDS; i++) {
+      const t = performance.now();
+      // What compare.run computes (CompareService.evaluate: no row saved, the database is opened read-only) and
+      // the first page of hunks the UI asks for.
+      const { summary } = service.evaluate({ runA, runB }, 0, 100);
+      best = Math.min(best, (performance.now() - t) / 1000);
+      if (summary.equal || summary.events.a !== COMPARE_EVENTS) throw new Error('unexpected comparison');
+    }
+    return { seconds: best, peakRssMib: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    store.close();
+  }
+}
+
+if (process.env[CHILD_ENV]) {
+  const [path, a, b] = process.env[CHILD_ENV].split(',');
+  process.stdout.write(JSON.stringify(compareInThisProcess(path, Number(a), Number(b))) + '\n');
+}
+
+/** Record the two runs (trace bench workload: seed 42, B 1 % divergent) into a file database, compare in a child. */
+function compareStored(): CompareFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'cxl-bench-compare-'));
+  try {
+    const path = join(dir, 'bench.sqlite');
+    const writer = openStore(path);
+    const session = writer.sessions.create('bench');
+    const ids = [0, 0.01].map((divergence) => {
+      const run = writer.runs.create({ sessionId: session.id, sequence: 'synthetic', topology: 'none' });
+      const clock = new VirtualClock();
+      const rec = new RunRecorder(clock, new RunTraceWriter(writer.db, run.id));
+      emitSyntheticTrace(rec.sink, clock, { events: COMPARE_EVENTS, seed: 42, divergence });
+      rec.flush();
+      return run.id;
+    });
+    writer.db.pragma('wal_checkpoint(TRUNCATE)');
+    writer.close();
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', self], {
+      cwd: dirname(dirname(self)),
+      env: { ...process.env, [CHILD_ENV]: `${path},${ids[0]},${ids[1]}` },
+      encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(`compare child failed: ${child.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as CompareFigures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let compared: CompareFigures | undefined;
+const comparedStored = (): CompareFigures => (compared ??= compareStored());
+
 let once: Measured | undefined;
 const measured = (): Measured => (once ??= measure());
 
@@ -117,4 +192,6 @@ export const benchmarks: Benchmark[] = [
   { name: 'store.trace_page_ms', unit: 'ms', run: () => measured().pageMs },
   { name: 'store.trace_filter_first_page_ms', unit: 'ms', run: () => measured().filterMs },
   { name: 'store.trace_filter_next_page_ms', unit: 'ms', run: () => measured().filterNextMs },
+  { name: 'store.compare_stored_1m_seconds', unit: 's', run: () => comparedStored().seconds },
+  { name: 'store.compare_stored_1m_peak_rss_mib', unit: 'MiB', run: () => comparedStored().peakRssMib },
 ];
