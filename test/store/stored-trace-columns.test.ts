@@ -7,6 +7,9 @@ import { regionCode, spaceCode, statusCode, type Region, type Space } from '../.
 import { VirtualClock, type Clock } from '../../common/clock.js';
 import type { Layout } from '../../common/layout.js';
 import { resolveBlock } from '../../emulator/spec/blocks.js';
+import { defaultType3Config } from '../../emulator/type3/config.js';
+import { createType3 } from '../../emulator/type3/index.js';
+import { CompareService } from '../../main/compare/compare-service.js';
 import { RunRecorder } from '../../main/runs/run-recorder.js';
 import { openStore, type Store } from '../../main/store/store.js';
 import { StoredTraceSource } from '../../main/store/stored-trace.js';
@@ -263,5 +266,33 @@ describe('compare over stored runs (columnar path)', () => {
     expect(r.equal).toBe(true);
     expect(r.events.a).toBe(5_000);
     expect(calls).toBe(0);
+  });
+
+  it('compare.run (CompareService) over two stored runs with emulated type3 layouts counts what the event path counts', () => {
+    const blocks = createType3(defaultType3Config(), new VirtualClock()).layout();
+    const typeLayout: Layout = NODES.map((node) => ({ node, kind: 'type3', blocks }));
+    const a = storeRun(emitted(8_000), 1024).src;
+    const b = storeRun(emitted(8_000, 0.02), 1024).src;
+    const ids = [a, b].map((s) => (s as unknown as { runId: number }).runId);
+    for (const id of ids) store.runs.setLayout(id, typeLayout);
+    const service = new CompareService(store);
+    for (const masks of [undefined, ['Mailbox Control.Doorbell', 'mailbox.0x4000']]) {
+      const summary = service.run({ runA: ids[0], runB: ids[1], ...(masks ? { masks } : {}) });
+      const slow = compareTraces(arraySource(a.events(0, a.count)), arraySource(b.events(0, b.count)), {
+        layoutA: typeLayout,
+        layoutB: typeLayout,
+        resolve: resolveBlock,
+        ...(masks ? { masks } : {}),
+      });
+      expect(summary.equal).toBe(false);
+      expect({ counts: summary.counts, events: summary.events, hunkCount: summary.hunkCount, registers: summary.registers }).toEqual({
+        counts: slow.counts,
+        events: slow.events,
+        hunkCount: slow.hunkCount,
+        registers: slow.registers,
+      });
+      expect(summary.firstDivergence?.text).toBe(slow.firstDivergence?.text);
+      expect(summary.registers.some((r) => !/\+0x|memory/.test(r.register) && /·.*·/.test(r.register))).toBe(true);
+    }
   });
 });
