@@ -19,7 +19,8 @@ import { arraySource, isColumnar, type TraceEvent } from '../../trace/event.js';
 import { emitSyntheticTrace } from '../../trace/synthetic.js';
 import type { TraceBuffer } from '../../trace/trace-buffer.js';
 import { eventsArb } from '../trace/arbitraries.js';
-import { layoutFor, resolve } from '../trace/fixtures.js';
+import { resolve } from '../trace/fixtures.js';
+import { cxlLayout, cxlResolve, layout, NODES } from '../trace/compare-inputs.js';
 
 let store: Store;
 let sessionId = 0;
@@ -117,13 +118,6 @@ function emitted(events: number, divergence = 0): TraceEvent[] {
 }
 
 // Compare inputs shaped to collide (few places and values, poll loops), as test/trace/compare-columnar.test.ts.
-const NODES = ['hb0.rp0.ep0', 'hb0.rp1.ep1'];
-const layout = NODES.flatMap((n) => layoutFor(n));
-const cxlLayout: Layout = layout.map((n) => ({
-  ...n,
-  blocks: [...n.blocks, { region: 'bar2', base: 0x200, block: 'cxl-mailbox' }, { region: 'bar2', base: 0x220, block: 'cxl-mailbox-payload' }],
-}));
-const cxlResolve: typeof resolve = (id, p) => resolve(id, p) ?? resolveBlock(id, p);
 
 const placeArb = fc.constantFrom<[Space, Region, number]>(
   ['cfg', 'cfg', 0],

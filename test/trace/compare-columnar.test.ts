@@ -5,21 +5,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.js';
 import { regionCode, spaceCode, statusCode, type Region, type Space } from '../../common/access.js';
-import type { Layout } from '../../common/layout.js';
-import { resolveBlock } from '../../emulator/spec/blocks.js';
 import { compareTraces, type CompareOptions, type CompareResult } from '../../trace/compare/index.js';
 import type { TraceEvent } from '../../trace/event.js';
 import { TraceBuffer } from '../../trace/trace-buffer.js';
-import { layoutFor, resolve } from './fixtures.js';
+import { resolve } from './fixtures.js';
+import { cxlLayout, cxlResolve, layout, NODES } from './compare-inputs.js';
 
-const NODES = ['hb0.rp0.ep0', 'hb0.rp1.ep1'];
-const layout = NODES.flatMap((n) => layoutFor(n));
-/** The same with a CXL mailbox (registers at bar2 +0x200, payload at +0x220): Command Register / payload roles. */
-const cxlLayout: Layout = layout.map((n) => ({
-  ...n,
-  blocks: [...n.blocks, { region: 'bar2', base: 0x200, block: 'cxl-mailbox' }, { region: 'bar2', base: 0x220, block: 'cxl-mailbox-payload' }],
-}));
-const cxlResolve: typeof resolve = (id, p) => resolve(id, p) ?? resolveBlock(id, p);
 
 const placeArb = fc.constantFrom<[Space, Region, number]>(
   ['cfg', 'cfg', 0],
