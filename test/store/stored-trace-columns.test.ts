@@ -19,8 +19,7 @@ import { arraySource, isColumnar, type TraceEvent } from '../../trace/event.js';
 import { emitSyntheticTrace } from '../../trace/synthetic.js';
 import type { TraceBuffer } from '../../trace/trace-buffer.js';
 import { eventsArb } from '../trace/arbitraries.js';
-import { resolve } from '../trace/fixtures.js';
-import { cxlLayout, cxlResolve, layout, NODES } from '../trace/compare-inputs.js';
+import { COMPARE_OPTION_SETS, NODES } from '../trace/compare-inputs.js';
 
 let store: Store;
 let sessionId = 0;
@@ -198,17 +197,7 @@ function applyEdits(evs: TraceEvent[], edits: [string, number, TraceEvent][]): T
   return out.map((e, seq) => ({ ...e, seq }));
 }
 
-const OPTIONS: CompareOptions[] = [
-  {},
-  { foldPolls: false },
-  { defaultMasks: false },
-  { layoutA: layout, layoutB: layout, resolve },
-  { layoutA: layout, layoutB: layout, resolve, foldPolls: false },
-  { layoutA: layout, layoutB: layout, resolve, masks: ['Mailbox.Control.Doorbell', 'mailbox.0x4000'], defaultMasks: false },
-  { nodeMap: { 'hb0.rp0.ep0': 'hb0.rp1.ep1', 'hb0.rp1.ep1': 'hb0.rp0.ep0' }, layoutB: layout, resolve },
-  { layoutA: cxlLayout, layoutB: cxlLayout, resolve: cxlResolve },
-  { layoutA: cxlLayout, layoutB: cxlLayout, resolve: cxlResolve, masks: ['mailbox.0x0001', 'Mailbox Status.Return Code'] },
-];
+const OPTIONS = COMPARE_OPTION_SETS;
 
 /** Everything a result says, hunks included (with each side's event and decode). */
 const everything = (r: CompareResult) => ({

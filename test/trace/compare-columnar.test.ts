@@ -8,9 +8,7 @@ import { regionCode, spaceCode, statusCode, type Region, type Space } from '../.
 import { compareTraces, type CompareOptions, type CompareResult } from '../../trace/compare/index.js';
 import type { TraceEvent } from '../../trace/event.js';
 import { TraceBuffer } from '../../trace/trace-buffer.js';
-import { resolve } from './fixtures.js';
-import { cxlLayout, cxlResolve, layout, NODES } from './compare-inputs.js';
-
+import { COMPARE_OPTION_SETS, NODES } from './compare-inputs.js';
 
 const placeArb = fc.constantFrom<[Space, Region, number]>(
   ['cfg', 'cfg', 0],
@@ -111,15 +109,7 @@ function buffer(evs: TraceEvent[]): TraceBuffer {
   return buf;
 }
 
-const optionsArb = fc.constantFrom<CompareOptions>(
-  {},
-  { foldPolls: false },
-  { layoutA: layout, layoutB: layout, resolve },
-  { layoutA: layout, layoutB: layout, resolve, masks: ['Mailbox.Control.Doorbell', 'mailbox.0x4000'], defaultMasks: false },
-  { nodeMap: { 'hb0.rp0.ep0': 'hb0.rp1.ep1', 'hb0.rp1.ep1': 'hb0.rp0.ep0' }, layoutB: layout, resolve },
-  { layoutA: cxlLayout, layoutB: cxlLayout, resolve: cxlResolve },
-  { layoutA: cxlLayout, layoutB: cxlLayout, resolve: cxlResolve, masks: ['mailbox.0x0001', 'Mailbox Status.Return Code'] },
-);
+const optionsArb = fc.constantFrom<CompareOptions>(...COMPARE_OPTION_SETS);
 
 const everything = (r: CompareResult) => ({
   equal: r.equal,
