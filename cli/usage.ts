@@ -15,8 +15,9 @@ export const USAGE = `usage: cxl-bench <command> [options]
 commands:
   demo   [--db FILE] [--json] [--sequence ID] [--topology NAME|FILE]
          run the default sequence on the default emulated topology and print a summary
-  serve  [--port N] [--host 127.0.0.1] [--db FILE] [--static DIR]
-         serve the API (WebSocket) and the browser UI; prints the URL with its token
+  serve  [--port N] [--host 127.0.0.1 [--allow-remote] [--allow-host NAME ...]] [--db FILE] [--static DIR]
+         serve the API (WebSocket) and the browser UI; prints a one-time sign-in link (Enter: another);
+         an address other than loopback needs --allow-remote (see README for an SSH tunnel or TLS)
   runs list [--db FILE] [--session N] [--json]
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
   import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--db FILE] [--json]

@@ -94,9 +94,10 @@ async function startBrowser() {
   mkdirSync(dirname(dbPath), { recursive: true });
   const services = await createServices({ dbPath, shell: 'browser' });
   const port = Number(opt('--port') ?? process.env.CXL_BENCH_PORT ?? 0);
-  const server = await startServer({ services, host: '127.0.0.1', port, staticDir });
+  const server = await startServer({ services, host: '127.0.0.1', port, staticDir, log: (line) => console.error(`cxl-bench: ${line}`) });
   console.log(`CXL Bench is serving on 127.0.0.1 (database ${dbPath}).`);
   console.log(`Open ${server.url}`);
+  console.log('(the link works once: it signs in one browser)');
 
   let stopping = false;
   const stop = async () => {

@@ -1,7 +1,9 @@
-// Serving the built renderer over HTTP for the browser-served UI: files under one root only (no traversal),
-// index.html for '/' and for unknown paths without an extension (client-side routes), a restrictive CSP.
+// Serving the built renderer over HTTP for the browser-served UI: files under one root only (no traversal, and
+// no symbolic link leading out of it: the real path must stay under the root's real path), index.html for '/'
+// and for unknown paths without an extension (client-side routes), a restrictive CSP. Who may fetch at all is
+// ws-server.ts's business (a session cookie).
 
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -33,13 +35,24 @@ export function staticPath(root: string, urlPath: string): string | null {
   const base = resolve(root);
   const full = resolve(join(base, normalize(rel)));
   if (full !== base && !full.startsWith(base + sep)) return null;
-  if (existsSync(full) && statSync(full).isFile()) return full;
+  if (existsSync(full) && statSync(full).isFile()) return insideReal(base, full);
   // Client-side routes fall back to the app shell.
   if (!extname(full)) {
     const index = join(base, 'index.html');
-    if (existsSync(index)) return index;
+    if (existsSync(index)) return insideReal(base, index);
   }
   return null;
+}
+
+/** `file` when its real path (symbolic links resolved) is under the real path of `root`, else null. */
+function insideReal(root: string, file: string): string | null {
+  try {
+    const realRoot = realpathSync(root);
+    const real = realpathSync(file);
+    return real.startsWith(realRoot + sep) ? real : null;
+  } catch {
+    return null;
+  }
 }
 
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
@@ -57,7 +70,12 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'content-security-policy': CSP,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-cache',
+    'referrer-policy': 'no-referrer',
   });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  else
+    createReadStream(file)
+      // A file that vanished or became unreadable after the check ends the response, never the server.
+      .on('error', () => res.destroy())
+      .pipe(res);
 }

@@ -1,18 +1,21 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ServerEvent } from '../../main/api/contract.js';
 import { startServer, type RunningServer } from '../../main/server/ws-server.js';
 import { tempServices } from './helpers.js';
+import { connectClient, rawGet, signIn, upgradeStatus } from './ws-test-client.js';
 
 let env: Awaited<ReturnType<typeof tempServices>>;
 let server: RunningServer;
+let staticDir: string;
 beforeAll(async () => {
   env = await tempServices();
-  const staticDir = join(env.dir, 'renderer');
+  staticDir = join(env.dir, 'renderer');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>CXL Bench</title>');
+  writeFileSync(join(env.dir, 'secret.txt'), 'outside the root');
+  symlinkSync(join(env.dir, 'secret.txt'), join(staticDir, 'leak.txt'));
+  symlinkSync(env.dir, join(staticDir, 'up'));
   server = await startServer({ services: env.services, host: '127.0.0.1', port: 0, staticDir });
 });
 afterAll(async () => {
@@ -20,73 +23,98 @@ afterAll(async () => {
   await env.dispose();
 });
 
-const wsUrl = (token: string | null): string => `ws://127.0.0.1:${server.port}/api${token === null ? '' : `?token=${token}`}`;
+const base = (): string => `http://127.0.0.1:${server.port}`;
 
-/** Resolves with the HTTP status of a refused upgrade, or 101 when it opened. */
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => resolve(-1));
-  });
-}
-
-interface Client {
-  call(call: string, input?: unknown): Promise<{ id: number; ok: boolean; result?: any; error?: any }>;
-  events: ServerEvent[];
-  close(): void;
-}
-
-async function connect(): Promise<Client> {
-  const ws = new WebSocket(wsUrl(server.token));
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  const pending = new Map<number, (m: any) => void>();
-  const events: ServerEvent[] = [];
-  ws.on('message', (d) => {
-    const m = JSON.parse(d.toString());
-    if ('event' in m) events.push(m.event);
-    else pending.get(m.id)?.(m);
-  });
-  let next = 1;
-  return {
-    events,
-    call: (call, input) =>
-      new Promise((resolve) => {
-        const id = next++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ id, call, input }));
-      }),
-    close: () => ws.close(),
-  };
-}
-
-describe('WebSocket binding', () => {
-  it('binds 127.0.0.1 and prints a URL carrying a random token', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
-    expect(server.token).toMatch(/^[0-9a-f]{48}$/);
+describe('WebSocket binding: who gets in', () => {
+  it('binds 127.0.0.1 and prints a one-time launch link; the API URL carries no credential', () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[0-9a-f]{48}$`));
+    expect(server.wsUrl).toBe(`ws://127.0.0.1:${server.port}/api`);
   });
 
-  it('refuses a missing or wrong token with 401 and accepts the right one', async () => {
-    expect(await upgradeStatus(wsUrl(null))).toBe(401);
-    expect(await upgradeStatus(wsUrl('0'.repeat(48)))).toBe(401);
-    expect(await upgradeStatus(wsUrl(server.token))).toBe(101);
-  });
-
-  it('serves the renderer at / and nothing outside its directory', async () => {
-    const page = await fetch(`http://127.0.0.1:${server.port}/`);
+  it('the launch link sets an HttpOnly SameSite=Strict cookie named for the port and redirects to the page without the code', async () => {
+    const link = server.newLaunchUrl();
+    const res = await fetch(link, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(new RegExp(`^cxl_bench_${server.port}=[0-9a-f]{48}; HttpOnly; SameSite=Strict; Path=/$`));
+    expect(cookie).not.toContain(new URL(link).searchParams.get('token')!);
+    const page = await fetch(`${base()}/`, { headers: { cookie: cookie.split(';')[0] } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('CXL Bench');
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const escape = await fetch(`http://127.0.0.1:${server.port}/..%2f..%2fbench.sqlite`);
-    expect(escape.status).toBe(404);
   });
 
+  it('a launch link works once: opening it again is refused and says why', async () => {
+    const link = server.newLaunchUrl();
+    await signIn(link);
+    const again = await fetch(link, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(await again.text()).toContain('already used');
+    const unknown = await fetch(`${base()}/?token=${'0'.repeat(48)}`, { redirect: 'manual' });
+    expect(unknown.status).toBe(401);
+    expect(await unknown.text()).toContain('not signed in');
+  });
+
+  it('the upgrade needs the session cookie; a token in the URL (fresh or spent) is not a credential', async () => {
+    const link = server.newLaunchUrl();
+    const code = new URL(link).searchParams.get('token')!;
+    expect((await upgradeStatus(`${server.wsUrl}?token=${code}`)).status).toBe(401);
+    const cookie = await signIn(link);
+    expect((await upgradeStatus(`${server.wsUrl}?token=${code}`)).status).toBe(401);
+    const refused = await upgradeStatus(server.wsUrl, { cookie: `cxl_bench_${server.port}=${'0'.repeat(48)}` });
+    expect(refused).toEqual({ status: 401, body: expect.stringContaining('not signed in') });
+    expect((await upgradeStatus(server.wsUrl, { cookie })).status).toBe(101);
+  });
+
+  it('/api/session says whether the page has a session (the UI tells "not authorised" from "server down")', async () => {
+    expect((await fetch(`${base()}/api/session`)).status).toBe(401);
+    expect((await fetch(`${base()}/api/session`, { headers: { cookie: server.newSessionCookie() } })).status).toBe(204);
+  });
+
+  it('refuses a foreign Origin or Host with 403, even with a valid session (DNS rebinding, cross-site pages)', async () => {
+    const cookie = server.newSessionCookie();
+    expect((await upgradeStatus(server.wsUrl, { cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upgradeStatus(server.wsUrl, { cookie, origin: `http://localhost:${server.port}` })).status).toBe(403);
+    expect((await upgradeStatus(server.wsUrl, { cookie, host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await upgradeStatus(server.wsUrl, { cookie, origin: `http://127.0.0.1:${server.port}` })).status).toBe(101);
+    expect((await upgradeStatus(server.wsUrl.replace('127.0.0.1', 'localhost'), { cookie, origin: `http://localhost:${server.port}` })).status).toBe(101);
+    const page = await rawGet(server.port, '/', { cookie, host: 'rebound.example' });
+    expect(page).toMatchObject({ status: 403, body: 'host not allowed: rebound.example\n' });
+    expect((await rawGet(server.port, '/', { cookie, host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('serves nothing without a session, and nothing outside its directory (traversal or symbolic links)', async () => {
+    expect((await fetch(`${base()}/`)).status).toBe(401);
+    expect((await fetch(`${base()}/index.html`)).status).toBe(401);
+    const cookie = server.newSessionCookie();
+    const get = (path: string) => fetch(`${base()}${path}`, { headers: { cookie } });
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await get('/..%2f..%2fbench.sqlite')).status).toBe(404);
+    expect((await get('/leak.txt')).status).toBe(404);
+    expect((await get('/up/secret.txt')).status).toBe(404);
+  });
+
+  it('refuses to bind a non-loopback address unless told to', async () => {
+    await expect(startServer({ services: env.services, host: '0.0.0.0', port: 0, staticDir })).rejects.toThrow(/not a loopback address.*--allow-remote/);
+    const remote = await startServer({ services: env.services, host: '0.0.0.0', port: 0, staticDir, allowRemote: true });
+    try {
+      expect(remote.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const cookie = await signIn(remote.url);
+      // Any IP literal of this machine is accepted as Host on a wildcard bind, never a DNS name.
+      expect((await upgradeStatus(remote.wsUrl, { cookie, host: `192.0.2.7:${remote.port}` })).status).toBe(101);
+      expect((await upgradeStatus(remote.wsUrl, { cookie, host: `bench.example:${remote.port}` })).status).toBe(403);
+    } finally {
+      await remote.close();
+    }
+  });
+});
+
+describe('WebSocket binding: calls and events', () => {
   it('round-trips a call, and returns validation errors with the request id', async () => {
-    const c = await connect();
+    const c = await connectClient(server.wsUrl, await signIn(server.newLaunchUrl()));
     const created = await c.call('sessions.create', { name: 'over ws' });
     expect(created).toMatchObject({ id: 1, ok: true, result: { name: 'over ws' } });
     const list = await c.call('sessions.list', {});
@@ -98,8 +126,8 @@ describe('WebSocket binding', () => {
   });
 
   it('pushes run events to every connected client', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await connectClient(server.wsUrl, server.newSessionCookie());
+    const b = await connectClient(server.wsUrl, server.newSessionCookie());
     const sess = await a.call('sessions.create', { name: 'events' });
     const run = await a.call('runs.start', { sessionId: sess.result.id, sequence: 'test-pass', topology: 'none' });
     expect(run.ok).toBe(true);

@@ -7,7 +7,8 @@ import { startServer } from '../../main/server/ws-server.js';
 import { rendererDir, resultsDir } from './harness.js';
 
 export interface ServerUnderTest {
-  url: string;
+  /** A new one-time launch link each time it is read (each page signs in once, as a user's browser does). */
+  readonly url: string;
   dbPath: string;
   close(): Promise<void>;
 }
@@ -19,7 +20,9 @@ export async function startServerUnderTest(): Promise<ServerUnderTest> {
   const services = await createServices({ dbPath, shell: 'browser' });
   const server = await startServer({ services, host: '127.0.0.1', port: 0, staticDir: rendererDir });
   return {
-    url: server.url,
+    get url() {
+      return server.newLaunchUrl();
+    },
     dbPath,
     async close() {
       await server.close();

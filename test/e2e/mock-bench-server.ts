@@ -14,6 +14,7 @@ import type {
   TraceFilter,
   TraceRow,
 } from '../../main/api/contract.js';
+import { LAUNCH_PARAM, SessionAuth } from '../../main/server/session-auth.js';
 import { staticHandler } from './static-files.js';
 
 type Handler<N extends ApiName> = (input: ApiCalls[N][0]) => ApiCalls[N][1];
@@ -59,8 +60,8 @@ function matches(r: TraceRow, f: TraceFilter | undefined): boolean {
 }
 
 export interface MockServer {
-  url: string;
-  token: string;
+  /** A new one-time launch link each time it is read (signs a page in, as main/server does). */
+  readonly url: string;
   /** Add a finished run with `events` synthetic trace rows to a new session; returns its ids. */
   seedRun(events: number, sessionName?: string): { sessionId: number; runId: number };
   /** Every call the UI made, in order (name only). */
@@ -69,7 +70,6 @@ export interface MockServer {
 }
 
 export async function startMockServer(staticDir: string, opts: { runMs?: number; runEvents?: number } = {}): Promise<MockServer> {
-  const token = 'mock-' + Math.random().toString(36).slice(2);
   const sessions = new Map<number, Session>();
   const runs = new Map<number, Run & { steps: Step[] }>();
   const sockets = new Set<WebSocket>();
@@ -190,11 +190,20 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
     'logs.page': ({ offset }) => ({ total: 0, offset, rows: [] }),
   };
 
-  const http: Server = createServer(staticHandler(staticDir));
+  // Sign-in as the real server does it (main/server/session-auth.ts): launch link -> session cookie -> upgrade.
+  let auth: SessionAuth | undefined;
+  const serveFile = staticHandler(staticDir);
+  const http: Server = createServer((req, res) => {
+    const code = new URL(req.url ?? '/', 'http://x').searchParams.get(LAUNCH_PARAM);
+    if (code === null) return void serveFile(req, res);
+    const r = auth!.exchange(code);
+    if (!r.ok) return void res.writeHead(401).end();
+    res.writeHead(303, { location: '/', 'set-cookie': auth!.setCookie(r.session) }).end();
+  });
   const wss = new WebSocketServer({ noServer: true });
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/api' || url.searchParams.get('token') !== token) {
+    if (url.pathname !== '/api' || !auth?.authorised(req)) {
       socket.destroy();
       return;
     }
@@ -217,10 +226,13 @@ export async function startMockServer(staticDir: string, opts: { runMs?: number;
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
+  auth = new SessionAuth(port);
+  const signIn = auth;
 
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
-    token,
+    get url() {
+      return `http://127.0.0.1:${port}/?${LAUNCH_PARAM}=${signIn.newLaunchCode()}`;
+    },
     calls,
     seedRun(events, sessionName = 'big trace') {
       const s = table['sessions.create']!({ name: sessionName });

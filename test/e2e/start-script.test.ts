@@ -1,11 +1,13 @@
 // `npm start` on a machine without Electron's binary says so plainly and serves the UI on 127.0.0.1 with a
-// token; the page it serves carries the CSP and the API answers over the token-gated WebSocket.
+// one-time link; the page it serves carries the CSP and the API answers over the session-gated WebSocket
+// (the link's code itself is no WebSocket credential).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
+import { signIn } from '../api/ws-test-client.js';
 import { ensureRendererBuilt, repoRoot, resultsDir } from './harness.js';
 
 function electronInstalled(): boolean {
@@ -49,14 +51,15 @@ describe('npm start without the Electron binary', () => {
       expect(out).toContain("Electron's desktop shell is not available on this machine (binary not installed); serving the same UI in your browser instead");
     }
 
-    const page = await fetch(url);
+    const cookie = await signIn(url);
+    const u = new URL(url);
+    const page = await fetch(`http://${u.host}/`, { headers: { cookie } });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Content-Security-Policy');
     expect(html).not.toMatch(/unsafe-eval/);
 
-    const u = new URL(url);
-    const ws = new WebSocket(`ws://${u.host}/api?token=${u.searchParams.get('token')}`);
+    const ws = new WebSocket(`ws://${u.host}/api`, { headers: { cookie } });
     const reply = await new Promise<{ ok: boolean; result: { name: string } }>((resolve, reject) => {
       ws.on('error', reject);
       ws.on('open', () => ws.send(JSON.stringify({ id: 1, call: 'app.info', input: {} })));
@@ -66,7 +69,7 @@ describe('npm start without the Electron binary', () => {
     expect(reply.ok).toBe(true);
     expect(reply.result.name).toBe('cxl-bench');
 
-    const bad = new WebSocket(`ws://${u.host}/api?token=wrong`);
+    const bad = new WebSocket(`ws://${u.host}/api?token=${u.searchParams.get('token')}`);
     const refused = await new Promise<boolean>((resolve) => {
       bad.on('open', () => resolve(false));
       bad.on('error', () => resolve(true));

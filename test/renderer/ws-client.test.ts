@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../renderer/src/api/api-error.js';
-import { apiUrlFromLocation, createWsClient, type ConnectionState } from '../../renderer/src/api/ws-client.js';
+import { MAX_FRAME_BYTES } from '../../main/server/ws-server.js';
+import { apiUrlFromLocation, createWsClient, MAX_REQUEST_BYTES, utf8Bytes, type ConnectionState } from '../../renderer/src/api/ws-client.js';
 import { fromPreload } from '../../renderer/src/api/bench-api.js';
 import type { BenchApi, ServerEvent } from '../../main/api/contract.js';
 
@@ -12,16 +13,16 @@ class FakeSocket {
   sent: string[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((ev: { code: number }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
   }
   send(text: string) {
     this.sent.push(text);
   }
-  close() {
+  close(code = 1006) {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
   open() {
     this.readyState = 1;
@@ -32,13 +33,15 @@ class FakeSocket {
   }
 }
 
-function client() {
+function client(opts: { authorised?: () => Promise<boolean>; maxRequestBytes?: number } = {}) {
   FakeSocket.all = [];
   const states: ConnectionState[] = [];
   const api = createWsClient({
-    url: 'ws://127.0.0.1:1/api?token=t',
+    url: 'ws://127.0.0.1:1/api',
     onState: (s) => states.push(s),
     WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+    authorised: opts.authorised ?? (() => Promise.resolve(true)),
+    ...(opts.maxRequestBytes ? { maxRequestBytes: opts.maxRequestBytes } : {}),
   });
   return { api, states, socket: () => FakeSocket.all.at(-1)! };
 }
@@ -99,11 +102,74 @@ describe('WebSocket BenchApi', () => {
     api.close();
   });
 
-  test('the API URL comes from the page: same host, token from ?token=', () => {
-    expect(apiUrlFromLocation({ protocol: 'http:', host: '127.0.0.1:5000', search: '?token=a%2Bb' })).toBe(
-      'ws://127.0.0.1:5000/api?token=a%2Bb',
-    );
-    expect(apiUrlFromLocation({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/api?token=');
+  test('calls made while reconnecting wait for the next socket instead of failing', async () => {
+    const { api, socket } = client();
+    socket().open();
+    socket().close();
+    const p = api.call('sessions.list', {});
+    await new Promise((r) => setTimeout(r, 300));
+    socket().open();
+    const { id } = JSON.parse(socket().sent[0]!) as { id: number };
+    socket().reply({ id, ok: true, result: [] });
+    await expect(p).resolves.toEqual([]);
+    api.close();
+  });
+
+  test('the API URL is the page\'s host and carries no credential (the session cookie does)', () => {
+    expect(apiUrlFromLocation({ protocol: 'http:', host: '127.0.0.1:5000' })).toBe('ws://127.0.0.1:5000/api');
+    expect(apiUrlFromLocation({ protocol: 'https:', host: 'h' })).toBe('wss://h/api');
+  });
+
+  test('a handshake refused for want of a session says "unauthorised" and fails calls at once with that code', async () => {
+    let probes = 0;
+    const { api, socket, states } = client({ authorised: async () => (probes++, false) });
+    const queued = api.call('sessions.list', {});
+    socket().close();
+    await expect(queued).rejects.toMatchObject({ code: 'unauthorised', message: expect.stringContaining('cxl-bench serve') });
+    expect(states).toEqual(['connecting', 'unauthorised']);
+    expect(probes).toBe(1);
+    await expect(api.call('sessions.list', {})).rejects.toMatchObject({ code: 'unauthorised' });
+    // A session found later (a new link opened in another tab) reconnects.
+    await new Promise((r) => setTimeout(r, 300));
+    socket().open();
+    expect(states.at(-1)).toBe('open');
+    api.close();
+  });
+
+  test('a handshake refused while the session is fine is a plain "closed" (server down)', async () => {
+    const { api, socket, states } = client({ authorised: async () => true });
+    socket().close();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(states).toEqual(['connecting', 'closed']);
+    api.close();
+  });
+
+  test('a request over the frame cap fails alone, named, and is not sent; the cap is the server\'s', async () => {
+    expect(MAX_REQUEST_BYTES).toBe(MAX_FRAME_BYTES);
+    const { api, socket } = client({ maxRequestBytes: 1000 });
+    socket().open();
+    // 400 characters of 3-byte UTF-8: under 1000 characters, over 1000 bytes.
+    const big = api.call('trace.import', { sessionId: 1, text: '€'.repeat(400), format: 'qemu' } as never);
+    await expect(big).rejects.toMatchObject({ code: 'bad-input', message: expect.stringMatching(/^trace\.import: the request is 0\.0 MiB; the server accepts at most 0 MiB/) });
+    expect(socket().sent).toEqual([]);
+    const small = api.call('sessions.list', {});
+    expect(socket().sent).toHaveLength(1);
+    socket().reply({ id: (JSON.parse(socket().sent[0]!) as { id: number }).id, ok: true, result: [] });
+    await expect(small).resolves.toEqual([]);
+    api.close();
+  });
+
+  test('a close with 1009 (message too big) fails the calls in flight as bad input, not "disconnected"', async () => {
+    const { api, socket } = client();
+    socket().open();
+    const p = api.call('sessions.list', {});
+    socket().close(1009);
+    await expect(p).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining('larger than it accepts') });
+    api.close();
+  });
+
+  test('utf8Bytes counts like TextEncoder', () => {
+    for (const s of ['', 'abc', 'é', '€', '😀', 'a😀b€é', '\ud800x', '\udc00']) expect(utf8Bytes(s)).toBe(new TextEncoder().encode(s).length);
   });
 });
 

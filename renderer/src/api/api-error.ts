@@ -2,7 +2,7 @@
 import type { ApiErrorBody } from '../../../main/api/contract.js';
 
 export class ApiError extends Error {
-  readonly code: ApiErrorBody['code'] | 'disconnected';
+  readonly code: ApiErrorBody['code'] | 'disconnected' | 'unauthorised';
   readonly field: string | undefined;
 
   constructor(body: { code: ApiError['code']; message: string; field?: string }) {
