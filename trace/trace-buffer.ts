@@ -2,7 +2,8 @@
 // into columnar typed arrays that grow by doubling, so recording allocates nothing per event; mailbox and step
 // records (rare) are kept aside in a list, their row's valueLo holding the index. `sealChunk` hands the store
 // everything since the last seal in the chunk-codec.ts form; `events(from, to)` materialises objects for
-// in-memory use (compare, export, the UI).
+// in-memory use (compare, export, the UI). A run that stores its chunks calls `dropSealed` after each write, so
+// its memory stays at about one chunk however long it runs (issue 16: ~32 B per event otherwise).
 
 import { OPS, REGIONS, SPACES, STATUSES, type Width } from '../common/access.js';
 import type { Clock } from '../common/clock.js';
@@ -45,17 +46,31 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   private valueLo = new Uint32Array(INITIAL_CAPACITY);
   private valueHi = new Uint32Array(INITIAL_CAPACITY);
   /** Mailbox/step records; a record row's valueLo is its index here (no Map lookup by seq). */
-  private readonly side: SideRecord[] = [];
+  private side: SideRecord[] = [];
   private readonly nodeIds = new Map<string, number>();
   private readonly nodeList: string[] = [];
+  /** Rows held in the arrays; row r is event seq `base + r`. */
   private n = 0;
+  /** seq of row 0: events before it were sealed and dropped (dropSealed). */
+  private base = 0;
+  /** seq of the first event not yet sealed. */
   private sealed = 0;
 
   constructor(private readonly clock: Clock) {}
 
-  /** Number of events recorded (the next event's seq). */
+  /** Number of events recorded (the next event's seq), dropped ones included. */
   get count(): number {
-    return this.n;
+    return this.base + this.n;
+  }
+
+  /** Rows the arrays can hold before they grow (what a long run's memory is made of). */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** seq of the first event still held (0 unless dropSealed dropped some). */
+  get firstHeld(): number {
+    return this.base;
   }
 
   /** Node id → topology path. */
@@ -79,24 +94,29 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   }
 
   private grow(): void {
-    const cap = this.cap * 2;
+    this.resize(this.cap * 2);
+  }
+
+  /** New arrays of `cap` rows holding the first min(n, cap) rows. */
+  private resize(cap: number): void {
+    const keep = (a: Float64Array | Uint16Array | Uint32Array) => a.subarray(0, Math.min(this.n, cap));
     const t = new Float64Array(cap);
-    t.set(this.time);
+    t.set(keep(this.time));
     this.time = t;
     const nd = new Uint16Array(cap);
-    nd.set(this.node);
+    nd.set(keep(this.node));
     this.node = nd;
     const c = new Uint16Array(cap);
-    c.set(this.code);
+    c.set(keep(this.code));
     this.code = c;
     const o = new Float64Array(cap);
-    o.set(this.offset);
+    o.set(keep(this.offset));
     this.offset = o;
     const lo = new Uint32Array(cap);
-    lo.set(this.valueLo);
+    lo.set(keep(this.valueLo));
     this.valueLo = lo;
     const hi = new Uint32Array(cap);
-    hi.set(this.valueHi);
+    hi.set(keep(this.valueHi));
     this.valueHi = hi;
     this.cap = cap;
   }
@@ -147,10 +167,10 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
   /** Everything recorded since the last seal, encoded; null when nothing new. */
   sealChunk(): EncodedChunk | null {
     const from = this.sealed;
-    const to = this.n;
+    const to = this.base + this.n;
     if (to === from) return null;
     const enc = new ChunkEncoder(to - from);
-    for (let i = from; i < to; i++) {
+    for (let i = from - this.base; i < this.n; i++) {
       const c = this.code[i];
       if ((c & 3) === KIND_ACCESS_CODE) enc.access(this.time[i], this.node[i], c, this.offset[i], this.valueLo[i], this.valueHi[i]);
       else {
@@ -163,8 +183,38 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
     return { firstSeq: from, count: to - from, bytes: enc.finish() };
   }
 
+  /**
+   * Forget every sealed event (the caller has stored them): the rows not yet sealed move to the front and the
+   * arrays shrink back when they had grown past what is left. `count` and seq numbers are unchanged; `events`
+   * and `columns` then cover only what is still held.
+   */
+  dropSealed(): void {
+    const drop = this.sealed - this.base;
+    if (drop === 0) return;
+    const keep = this.n - drop;
+    const side: SideRecord[] = [];
+    for (let r = 0; r < keep; r++) {
+      const from = r + drop;
+      this.time[r] = this.time[from];
+      this.node[r] = this.node[from];
+      this.code[r] = this.code[from];
+      this.offset[r] = this.offset[from];
+      this.valueHi[r] = this.valueHi[from];
+      if ((this.code[from] & 3) !== KIND_ACCESS_CODE) {
+        this.valueLo[r] = side.length;
+        side.push(this.side[this.valueLo[from]]);
+      } else this.valueLo[r] = this.valueLo[from];
+    }
+    this.side = side;
+    this.base = this.sealed;
+    this.n = keep;
+    if (this.cap > INITIAL_CAPACITY && keep <= this.cap / 4) this.resize(Math.max(INITIAL_CAPACITY, this.cap / 2));
+  }
+
   /** Views of the recorded columns (valid until the next recorded event grows the buffer). */
   columns(): BufferColumns {
+    // Column index = seq; a buffer that dropped its first events cannot offer that.
+    if (this.base !== 0) throw new Error(`trace buffer: events before seq ${this.base} were dropped (stored); read them from the store`);
     const n = this.n;
     return new BufferColumnsView(
       this,
@@ -178,10 +228,10 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
     );
   }
 
-  /** Events with seq in [from, to), clamped to what was recorded. */
+  /** Events with seq in [from, to), clamped to what is held. */
   events(from: number, to: number): TraceEvent[] {
-    const lo = Math.max(0, from);
-    const hi = Math.min(this.n, to);
+    const lo = Math.max(this.base, from);
+    const hi = Math.min(this.base + this.n, to);
     const out: TraceEvent[] = [];
     for (let i = lo; i < hi; i++) out.push(this.eventAt(i));
     return out;
@@ -189,6 +239,7 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
 
   /** @internal BufferColumnsView: the mailbox/step record at seq i, its fields listed (no spread of the record). */
   recordAt(i: number): MailboxEvent | StepEvent {
+    // Only reachable through columns(), which needs base 0: seq = row.
     const rec = this.side[this.valueLo[i]];
     const m = rec.mailbox;
     if (m) {
@@ -211,18 +262,19 @@ export class TraceBuffer implements TraceSink, ColumnarSource {
     return ev;
   }
 
-  private eventAt(i: number): TraceEvent {
+  private eventAt(seq: number): TraceEvent {
+    const i = seq - this.base;
     const c = this.code[i];
     if ((c & 3) !== 0) {
       const rec = this.side[this.valueLo[i]];
-      if (rec.mailbox) return { kind: 'mailbox', seq: i, timeNs: this.time[i], node: this.nodeList[rec.node], ...rec.mailbox };
-      return { kind: 'step', seq: i, timeNs: this.time[i], ...rec.step! };
+      if (rec.mailbox) return { kind: 'mailbox', seq, timeNs: this.time[i], node: this.nodeList[rec.node], ...rec.mailbox };
+      return { kind: 'step', seq, timeNs: this.time[i], ...rec.step! };
     }
     const hi = this.valueHi[i];
     const lo = this.valueLo[i];
     return {
       kind: 'access',
-      seq: i,
+      seq,
       timeNs: this.time[i],
       node: this.nodeList[this.node[i]],
       // Field layout: packed-codes.ts.

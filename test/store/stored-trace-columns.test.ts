@@ -41,7 +41,7 @@ class SetClock implements Clock {
 function storeRun(evs: readonly TraceEvent[], chunkEvents: number): { src: StoredTraceSource; buf: TraceBuffer } {
   const run = store.runs.create({ sessionId, sequence: 'columns', topology: 'none' });
   const clock = new SetClock();
-  const rec = new RunRecorder(clock, new RunTraceWriter(store.db, run.id), chunkEvents);
+  const rec = new RunRecorder(clock, new RunTraceWriter(store.db, run.id), chunkEvents, { retain: true });
   const sink = rec.sink;
   for (const e of evs) {
     clock.t = e.timeNs;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.js';
 import { decodeChunk, encodeEvents } from '../../trace/chunk-codec.js';
+import type { TraceEvent } from '../../trace/event.js';
 import { TraceBuffer } from '../../trace/trace-buffer.js';
 import { NODES, eventsArb } from './arbitraries.js';
 
@@ -110,4 +111,74 @@ describe('TraceBuffer', () => {
     const [e] = buf.events(4321, 4322);
     expect(e).toMatchObject({ seq: 4321, offset: 4321 * 4, value: 4321n, op: 'W', timeNs: 4322 * 3 });
   });
+
+  it('dropSealed keeps count, seq numbers and every chunk the same, and holds only the unsealed rest', () => {
+    fc.assert(
+      fc.property(eventsArb, fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 6 }), (events, cuts) => {
+        const clock = new VirtualClock();
+        const buf = new TraceBuffer(clock);
+        const chunks: TraceEvent[] = [];
+        events.forEach((e, i) => {
+          record(buf, clock, e);
+          if (cuts.includes(i)) {
+            const c = buf.sealChunk();
+            if (c) chunks.push(...decodeChunk(c.bytes, buf.nodes, c.firstSeq));
+            buf.dropSealed();
+            expect(buf.firstHeld).toBe(i + 1);
+            expect(buf.events(0, i + 1)).toEqual([]);
+          }
+        });
+        expect(buf.count).toBe(events.length);
+        expect(buf.events(0, events.length)).toEqual(events.slice(buf.firstHeld));
+        const rest = buf.sealChunk();
+        if (rest) chunks.push(...decodeChunk(rest.bytes, buf.nodes, rest.firstSeq));
+        expect(chunks).toEqual(events);
+        if (buf.firstHeld > 0) expect(() => buf.columns()).toThrow(/dropped/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('sealing and dropping every 4096 events keeps the arrays at a few thousand rows for a million events', () => {
+    const clock = new VirtualClock();
+    const buf = new TraceBuffer(clock);
+    const n = buf.nodeId('ep0');
+    let most = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      buf.access(n, 1, 1, i * 4, 4, i & 1, i, 0, 0);
+      if ((i & 4095) === 4095) {
+        buf.sealChunk();
+        buf.dropSealed();
+      }
+      most = Math.max(most, buf.capacity);
+    }
+    expect(buf.count).toBe(1_000_000);
+    expect(most).toBeLessThanOrEqual(8192);
+    expect(buf.events(999_999, 1_000_000)[0]).toMatchObject({ seq: 999_999, value: 999_999n });
+  });
 });
+
+/** Record one generated event into `buf` at its time. */
+function record(buf: TraceBuffer, clock: VirtualClock, e: TraceEvent): void {
+  clock.set(e.timeNs);
+  if (e.kind === 'access') {
+    const v = e.value;
+    buf.access(
+      buf.nodeId(e.node),
+      ['cfg', 'mmio', 'mem'].indexOf(e.space),
+      ['cfg', 'bar0', 'bar1', 'bar2', 'bar3', 'bar4', 'bar5', 'chbcr', 'hpa'].indexOf(e.region),
+      e.offset,
+      e.width,
+      e.op === 'W' ? 1 : 0,
+      Number(v & 0xffffffffn),
+      Number(v >> 32n),
+      ['ok', 'unclaimed', 'bad-access', 'timeout', 'link-error'].indexOf(e.status),
+    );
+  } else if (e.kind === 'mailbox') {
+    const { kind, seq, timeNs, node, ...rec } = e;
+    buf.mailbox(buf.nodeId(node), rec);
+  } else {
+    const { kind, seq, timeNs, ...rec } = e;
+    buf.step(rec);
+  }
+}
