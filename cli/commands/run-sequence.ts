@@ -12,8 +12,10 @@ import { UsageError } from '../usage.js';
 export async function runSequence(services: Services, io: CliIo, command: string, input: ApiInput<'runs.start'>): Promise<RunDetail> {
   const bar = new ProgressBar(io.stderr);
   let runId = -1;
+  let finished: { status: RunDetail['status']; summary: string } | undefined;
   const off = services.hub.subscribe((e) => {
     if (e.type === 'run.progress' && e.runId === runId) bar.update(e.done, e.total, `${e.phase} · ${e.events} events`);
+    if (e.type === 'run.finished' && e.runId === runId) finished = { status: e.status, summary: e.summary };
   });
   try {
     let run;
@@ -25,7 +27,11 @@ export async function runSequence(services: Services, io: CliIo, command: string
     }
     runId = run.id;
     await services.runs.wait(run.id);
-    return await callApi(services, 'runs.get', { id: run.id });
+    const detail = await callApi(services, 'runs.get', { id: run.id });
+    // The store refused the outcome (disk full): say what happened all the same, and that it is not stored.
+    if (detail.status === 'running' && finished)
+      return { ...detail, status: finished.status, summary: `${finished.summary} (not recorded: the database refused the write)` };
+    return detail;
   } finally {
     off();
     bar.clear();

@@ -1,6 +1,8 @@
 // `cxl-bench runs list`: the runs in the database, as a table or JSON.
 
 import { existsSync } from 'node:fs';
+import { orphanedRuns } from '../../main/store/open-db.js';
+import { readPendingOutcomes } from '../../main/store/pending-outcomes.js';
 import { openStore } from '../../main/store/store.js';
 import { DEFAULT_DB, int, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
@@ -15,7 +17,17 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
   // Reading only: do not mark another process's running runs as interrupted.
   const store = openStore(dbPath, { recover: false });
   try {
-    const runs = store.runs.list(int('runs list', p, 'session', 1, Number.MAX_SAFE_INTEGER));
+    // A run whose process is gone shows as what it is, though nothing has written that yet (open-db.ts recovers
+    // it on the next read-write open): the outcome its process kept (pending-outcomes.ts), else interrupted.
+    const orphans = new Set(orphanedRuns(store.db));
+    const kept = orphans.size ? readPendingOutcomes(dbPath) : new Map();
+    const runs = store.runs.list(int('runs list', p, 'session', 1, Number.MAX_SAFE_INTEGER)).map((r) => {
+      if (!orphans.has(r.id)) return r;
+      const o = kept.get(r.id);
+      return o
+        ? { ...r, status: o.status, summary: o.summary, endedAt: o.endedAt }
+        : { ...r, status: 'interrupted' as const, summary: r.summary ?? 'interrupted: the process running it stopped' };
+    });
     if (p.values.json) {
       await write(io.stdout, JSON.stringify(runs) + '\n');
       return EXIT.ok;

@@ -1,9 +1,11 @@
 // `cxl-bench trace RUN --format csv|jsonl|vcd [--out FILE]`: a stored run's trace, decoded with its layout,
 // streamed chunk by chunk (trace/formats, via main/compare/trace-export.ts as trace.export) to a file or stdout.
+// A file appears whole or not at all (main/store/file-output.ts).
 
-import { createWriteStream, existsSync } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { EXPORT_FORMATS, exportLines, writeLines } from '../../main/compare/trace-export.js';
+import { fileStream, OutputError, writeFileWhole } from '../../main/store/file-output.js';
 import { openStore } from '../../main/store/store.js';
 import { DEFAULT_DB, oneOf, parse, str } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -22,9 +24,25 @@ export async function traceCommand(args: string[], io: CliIo): Promise<number> {
     if (!store.runs.get(runId)) throw new UsageError(`trace: run ${runId} does not exist in ${dbPath}`);
     const lines = exportLines(store, runId, format);
     const outPath = str(p, 'out');
-    const out: Writable = outPath ? createWriteStream(outPath) : io.stdout;
-    await writeLines(lines, out);
-    if (outPath) await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+    if (!outPath) {
+      await writeLines(lines, io.stdout);
+      return EXIT.ok;
+    }
+    // Whole or nothing: a full or read-only folder leaves no partial file and one line naming why.
+    try {
+      await writeFileWhole(resolve(outPath), async (tmp) => {
+        const file = fileStream(tmp);
+        try {
+          await writeLines(lines, file.out);
+          await file.finished();
+        } catch (e) {
+          file.out.destroy();
+          throw e;
+        }
+      });
+    } catch (e) {
+      throw e instanceof OutputError ? new Error(`trace: ${e.message}`) : e;
+    }
     return EXIT.ok;
   } finally {
     store.close();

@@ -392,9 +392,12 @@ export interface BenchApi {
   subscribe(listener: (ev: ServerEvent) => void): () => void;
 }
 
-/** Errors cross the boundary as this shape; `field` names the bad input path when validation failed. */
+/**
+ * Errors cross the boundary as this shape; `field` names the bad input path when validation failed. 'storage':
+ * the disk refused (full, read-only, permissions), with the reason and the file named in `message`.
+ */
 export interface ApiErrorBody {
-  code: 'bad-input' | 'not-found' | 'conflict' | 'internal';
+  code: 'bad-input' | 'not-found' | 'conflict' | 'internal' | 'storage';
   message: string;
   field?: string;
 }

@@ -35,7 +35,8 @@ export const isApiName = (n: unknown): n is ApiName => typeof n === 'string' && 
 
 /**
  * Validate `rawInput` against the call's schema and run its handler. Throws ApiError: 'not-found' for an
- * unknown call, 'bad-input' naming the field, or the handler's own; anything else becomes 'internal'.
+ * unknown call, 'bad-input' naming the field, or the handler's own; what the disk refused becomes 'storage'
+ * (api-error.ts toErrorBody); anything else 'internal'.
  */
 export async function callApi<N extends ApiName>(services: Services, name: N, rawInput: unknown): Promise<ApiOutput<N>>;
 export async function callApi(services: Services, name: string, rawInput: unknown): Promise<unknown>;
@@ -49,6 +50,6 @@ export async function callApi(services: Services, name: string, rawInput: unknow
   } catch (e) {
     if (e instanceof ApiError) throw e;
     const body = toErrorBody(e);
-    throw new ApiError('internal', `${name}: ${body.message}`);
+    throw new ApiError(body.code === 'storage' ? 'storage' : 'internal', `${name}: ${body.message}`);
   }
 }

@@ -3,7 +3,7 @@
 // The API writes a file (not text) because exports are routinely tens of MB: under CXL_BENCH_EXPORT_DIR, else
 // "exports/" beside the database, named run-<id>.<format>.
 
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { resolveBlock } from '../../emulator/spec/blocks.js';
@@ -12,6 +12,7 @@ import { exportJsonl } from '../../trace/formats/jsonl.js';
 import { exportVcd } from '../../trace/formats/vcd.js';
 import { iterateSource } from '../../trace/event.js';
 import type { TraceExportFormat, TraceExportResult } from '../api/contract.js';
+import { fileStream, OutputError, writeFileWhole } from '../store/file-output.js';
 import { StoredTraceSource } from '../store/stored-trace.js';
 import type { Store } from '../store/store.js';
 
@@ -27,21 +28,46 @@ export function exportLines(store: Store, runId: number, format: TraceExportForm
   return format === 'csv' ? exportCsv(iterateSource(src), opts) : exportJsonl(iterateSource(src), opts);
 }
 
-/** Write lines to `out` in 64 KiB batches, waiting for drain; returns the bytes written. */
+/**
+ * Write lines to `out` in 64 KiB batches, waiting for drain; returns the bytes written. A stream error (disk
+ * full, closed pipe) rejects at the next batch instead of being thrown as an unhandled 'error' event.
+ */
 export async function writeLines(lines: Iterable<string>, out: Writable): Promise<number> {
   let batch = '';
   let bytes = 0;
+  let failed: Error | undefined;
+  const onError = (e: Error): void => void (failed ??= e);
+  out.on('error', onError);
   const flush = async (): Promise<void> => {
+    if (failed) throw failed;
     bytes += Buffer.byteLength(batch);
-    if (!out.write(batch)) await new Promise<void>((r) => out.once('drain', () => r()));
+    const more = out.write(batch);
     batch = '';
+    if (!more)
+      await new Promise<void>((resolve, reject) => {
+        const done = (e?: Error): void => {
+          out.off('drain', done);
+          out.off('error', done);
+          out.off('close', done);
+          if (e || failed) reject(e ?? failed);
+          else resolve();
+        };
+        out.once('drain', done);
+        out.once('error', done);
+        out.once('close', done);
+      });
   };
-  for (const line of lines) {
-    batch += line;
-    if (batch.length >= 1 << 16) await flush();
+  try {
+    for (const line of lines) {
+      batch += line;
+      if (batch.length >= 1 << 16) await flush();
+    }
+    if (batch) await flush();
+    if (failed) throw failed;
+    return bytes;
+  } finally {
+    out.off('error', onError);
   }
-  if (batch) await flush();
-  return bytes;
 }
 
 /** Where trace.export writes: $CXL_BENCH_EXPORT_DIR, else "exports" beside the database file. */
@@ -49,16 +75,24 @@ export function exportDir(dbPath: string): string {
   return resolve(process.env.CXL_BENCH_EXPORT_DIR || join(dirname(resolve(dbPath)), 'exports'));
 }
 
+/** Write run `runId` as `format` to `path`, whole or not at all (file-output.ts: OutputError names why). */
 export async function exportRunToFile(store: Store, runId: number, format: TraceExportFormat, path: string): Promise<TraceExportResult> {
   const lines = exportLines(store, runId, format);
-  mkdirSync(dirname(path), { recursive: true });
-  const out = createWriteStream(path);
   try {
-    const bytes = await writeLines(lines, out);
-    await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
-    return { path, bytes, events: store.runs.get(runId)!.eventCount };
+    mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
-    out.destroy();
-    throw e;
+    throw new OutputError(path, e);
   }
+  const bytes = await writeFileWhole(path, async (tmp) => {
+    const file = fileStream(tmp);
+    try {
+      const n = await writeLines(lines, file.out);
+      await file.finished();
+      return n;
+    } catch (e) {
+      file.out.destroy();
+      throw e;
+    }
+  });
+  return { path, bytes, events: store.runs.get(runId)!.eventCount };
 }

@@ -41,6 +41,7 @@ export interface HardwareBinding {
 export type WorkerMessage =
   | { type: 'progress'; done: number; total: number; phase: string; events: number }
   | { type: 'log'; row: LogRow }
-  | { type: 'finished'; status: RunStatus; summary: string };
+  /** `recorded`: the worker wrote status and summary itself (false: the store refused; the main thread retries). */
+  | { type: 'finished'; status: RunStatus; summary: string; recorded?: boolean };
 
 export type MainMessage = { type: 'cancel' };

@@ -2,6 +2,9 @@
 // duration: builds the topology around a virtual clock and the recorder, runs the Sequence with its
 // SequenceContext, streams chunks and steps to the database and progress to the main thread, and records the
 // outcome: passed, failed (any fail verdict), error (an exception, with the reason) or interrupted (cancelled).
+// Storage failing under the run (disk full, read-only, file-size limit) ends it 'error' with that reason and
+// the trace kept up to the last stored event; the worker then still reports 'finished' — with `recorded: false`
+// when even the outcome could not be written, so the main thread records it once it can (run-manager.ts).
 
 import { VirtualClock } from '../../common/clock.js';
 import type { SequenceContext } from '../../host/sequence.js';
@@ -9,6 +12,7 @@ import type { LogRow, RunStatus } from '../api/contract.js';
 import { openDb } from '../store/open-db.js';
 import { LogsRepo } from '../store/logs-repo.js';
 import { RunsRepo } from '../store/runs-repo.js';
+import { errorReason } from '../store/storage-error.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
 import { buildEnvironment, buildEnvironmentFromJson, targetsLabel, type RunEnvironment } from './environment.js';
 import { attachHardware } from './hardware-targets.js';
@@ -21,7 +25,15 @@ const PROGRESS_MS = 100;
 const FLUSH_MS = 250;
 const YIELD_MS = 20;
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** Run `fn`, swallowing what it throws: bookkeeping after the run must not stop the worker reporting. */
+function attempt(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function statusOf(verdictFails: number, error: unknown, aborted: boolean): RunStatus {
   if (aborted) return 'interrupted';
@@ -35,7 +47,15 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   const logs = new LogsRepo(db);
   const log = (level: LogRow['level'], message: string): void => post({ type: 'log', row: logs.append(init.runId, level, message) });
   const clock = new VirtualClock();
-  const rec = new RunRecorder(clock, new RunTraceWriter(db, init.runId));
+  // A hardware link or the store that fails ends the sequence at once and the run 'error' with the reason.
+  let fault: Error | undefined;
+  const faultAbort = new AbortController();
+  const rec = new RunRecorder(clock, new RunTraceWriter(db, init.runId), undefined, {
+    onWriteFailed: (e) => {
+      fault ??= new Error(`${errorReason(e)}; the trace is kept up to event ${rec.committed}`);
+      faultAbort.abort(fault);
+    },
+  });
 
   let lastProgress = 0;
   let lastFlush = performance.now();
@@ -64,10 +84,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   let failure: unknown;
   let summary = '';
   let env: RunEnvironment | undefined;
-  // A hardware link that fails ends the sequence at once and the run 'error' with the link's reason.
-  let linkFault: Error | undefined;
-  const linkAbort = new AbortController();
-  const seqSignal = AbortSignal.any([signal, linkAbort.signal]);
+  const seqSignal = AbortSignal.any([signal, faultAbort.signal]);
   try {
     const catalog = await SequenceCatalog.load(init.sequenceModules);
     const registered = catalog.get(init.sequence);
@@ -82,8 +99,8 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
     if (init.hardware)
       env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts, (e) => {
-        linkFault ??= e;
-        linkAbort.abort(e);
+        fault ??= e;
+        faultAbort.abort(e);
       });
     const seq = init.replay ? replaySequenceFor(db, init, env) : registered;
     runs.setLayout(init.runId, env.layout);
@@ -119,22 +136,22 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   } catch (e) {
     failure = e;
   }
-  if (linkFault) failure = linkFault;
   await env?.close?.().catch(() => {});
+  // The last events: a disk that fills now still ends the run 'error' with that reason.
+  attempt(() => rec.flush());
+  if (rec.failure !== undefined) fault ??= new Error(`${errorReason(rec.failure)}; the trace is kept up to event ${rec.committed}`);
+  if (fault) failure = fault;
 
-  const aborted = signal.aborted;
+  // A cancel is 'interrupted' even when the sequence threw on its way out; a fault (link, storage) is 'error'.
+  const aborted = signal.aborted && fault === undefined;
   const status = statusOf(rec.verdicts.fail, failure, aborted);
   if (aborted) summary = `interrupted: cancelled${summary ? ` (${summary})` : ''}`;
-  else if (failure !== undefined) summary = `error: ${errorText(failure)}`;
+  else if (failure !== undefined) summary = `error: ${failure === fault ? fault.message : errorReason(failure)}`;
   else if (!summary) summary = `${rec.verdicts.pass} pass, ${rec.verdicts.warn} warn, ${rec.verdicts.fail} fail`;
-  try {
-    rec.flush();
-    runs.finish(init.runId, status, summary);
-    log(status === 'error' ? 'error' : status === 'failed' ? 'warn' : 'info', `run ${init.runId}: ${status} — ${summary}`);
-    postProgress(true);
-  } finally {
-    db.close();
-  }
-  post({ type: 'finished', status, summary });
+  const recorded = attempt(() => runs.finish(init.runId, status, summary));
+  attempt(() => log(status === 'error' ? 'error' : status === 'failed' ? 'warn' : 'info', `run ${init.runId}: ${status} — ${summary}`));
+  postProgress(true);
+  attempt(() => db.close());
+  post({ type: 'finished', status, summary, recorded });
   return status;
 }

@@ -1,6 +1,8 @@
 // Runs on the main thread's side (DESIGN.md 6): creates the run row, starts a worker that owns the run, and
 // turns the worker's messages into ServerEvents. The main thread never executes a sequence; it serves queries.
-// A worker that dies without reporting marks its run 'error' with the reason.
+// A worker that dies without reporting marks its run 'error' with the reason. An outcome the store refuses to
+// take (disk full) never throws here: it is kept and written again every RETRY_MS until the disk has room,
+// and the run.finished event carries it meanwhile.
 
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { openLink, parseLinkUri } from '../../hil/link.js';
@@ -8,6 +10,7 @@ import { needsMainThread, serveLinkOverPort } from '../links/link-proxy.js';
 import { RUN_LINK_TIMEOUT_MS } from './hardware-targets.js';
 import type { Run, RunStatus } from '../api/contract.js';
 import type { EventHub } from '../services/event-hub.js';
+import { savePendingOutcome } from '../store/pending-outcomes.js';
 import type { Store } from '../store/store.js';
 import type { DeviceProfile } from '../../emulator/type3/config.js';
 import type { HardwareBinding, MainMessage, ReplayBinding, RunInit, WorkerMessage } from './messages.js';
@@ -33,6 +36,7 @@ export interface RunRequest {
  * shutdown can abort the whole process (FATAL ERROR: HandleScope ... without proper locking).
  */
 const FINISHED_GRACE_MS = 30_000;
+const RETRY_MS = 2000;
 
 interface Active {
   worker: Worker;
@@ -44,6 +48,9 @@ interface Active {
 
 export class RunManager {
   private readonly active = new Map<number, Active>();
+  /** Outcomes not yet in the store (it refused them), by run. */
+  private readonly unrecorded = new Map<number, { status: RunStatus; summary: string }>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -88,9 +95,7 @@ export class RunManager {
         if (entry.finished) return;
         entry.finished = true;
         const summary = `error: ${reason}`;
-        this.store.runs.finish(run.id, 'error', summary);
-        const row = this.store.logs.append(run.id, 'error', `run ${run.id}: ${summary}`);
-        this.hub.emit({ type: 'log', row });
+        if (this.record(run.id, 'error', summary)) this.emitLog(run.id, 'error', `run ${run.id}: ${summary}`);
         this.hub.emit({ type: 'run.finished', runId: run.id, status: 'error', summary });
         resolve('error');
       };
@@ -99,6 +104,7 @@ export class RunManager {
         else if (m.type === 'log') this.hub.emit({ type: 'log', row: m.row });
         else if (m.type === 'finished') {
           entry.finished = true;
+          if (m.recorded === false && this.record(run.id, m.status, m.summary)) this.emitLog(run.id, 'error', `run ${run.id}: ${m.status} — ${m.summary}`);
           this.hub.emit({ type: 'run.finished', runId: run.id, status: m.status, summary: m.summary });
           resolve(m.status);
           // Everything is written; a sequence that left timers behind must not keep its worker alive forever.
@@ -115,6 +121,44 @@ export class RunManager {
     });
     this.active.set(run.id, entry);
     return run;
+  }
+
+  /** Write a run's outcome; when the store refuses, keep it for the retry timer. True when written now. */
+  private record(runId: number, status: RunStatus, summary: string): boolean {
+    try {
+      this.store.runs.finish(runId, status, summary);
+      this.unrecorded.delete(runId);
+      return true;
+    } catch {
+      // Kept beside the database too, so a process that ends before the disk has room does not lose it.
+      if (!this.unrecorded.has(runId)) savePendingOutcome(this.store.path, { runId, status, summary, endedAt: new Date().toISOString() });
+      this.unrecorded.set(runId, { status, summary });
+      this.retryTimer ??= setInterval(() => this.retryUnrecorded(), RETRY_MS).unref();
+      return false;
+    }
+  }
+
+  /** Try again to write every outcome the store refused; the timer stops once all are in. */
+  retryUnrecorded(): number {
+    for (const [runId, o] of [...this.unrecorded]) if (this.record(runId, o.status, o.summary)) this.emitLog(runId, 'warn', `run ${runId}: ${o.status} — ${o.summary} (recorded late: the store had refused it)`);
+    if (this.unrecorded.size === 0 && this.retryTimer) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+    return this.unrecorded.size;
+  }
+
+  /** Runs whose outcome is known here but not yet stored. */
+  get pendingOutcomes(): number {
+    return this.unrecorded.size;
+  }
+
+  private emitLog(runId: number, level: 'error' | 'warn', message: string): void {
+    try {
+      this.hub.emit({ type: 'log', row: this.store.logs.append(runId, level, message) });
+    } catch {
+      // The store refused the log line too; the run.finished event still carries the summary.
+    }
   }
 
   /** Ask a running run to stop at its next step; false when it is not running here. */
@@ -145,5 +189,8 @@ export class RunManager {
     const timeout = new Promise<void>((r) => setTimeout(r, ms).unref());
     await Promise.race([Promise.all(entries.map(([, a]) => a.exited)), timeout]);
     await Promise.all([...this.active.values()].map((a) => a.worker.terminate()));
+    this.retryUnrecorded();
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
   }
 }

@@ -4,7 +4,9 @@
 
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import type { RunStatus } from '../api/contract.js';
 import { loadMigrations, migrate, type Migration } from './migrate.js';
+import { clearPendingOutcomes, readPendingOutcomes, type PendingOutcome } from './pending-outcomes.js';
 
 export interface OpenOptions {
   /** Apply migrations (default true). */
@@ -27,28 +29,52 @@ export function openDb(path: string, opts: OpenOptions = {}): Database.Database 
   }
   db.pragma('foreign_keys = ON');
   if (opts.migrate ?? true) migrate(db, opts.migrations ?? loadMigrations());
-  if (!opts.readonly && (opts.recover ?? true)) recoverInterruptedRuns(db);
+  if (!opts.readonly && (opts.recover ?? true)) recoverInterruptedRuns(db, ownerAlive, path);
   return db;
 }
 
+interface OpenRunRow {
+  id: number;
+  owner_host: string | null;
+  owner_pid: number | null;
+}
+
+/** Runs still 'running' or 'queued' whose owning process is gone (read only: nothing is written). */
+export function orphanedRuns(db: Database.Database, alive: (host: string | null, pid: number | null) => boolean = ownerAlive): number[] {
+  return db
+    .prepare<[], OpenRunRow>("SELECT id, owner_host, owner_pid FROM runs WHERE status IN ('running', 'queued')")
+    .all()
+    .filter((r) => !alive(r.owner_host, r.owner_pid))
+    .map((r) => r.id);
+}
+
 /**
- * Runs still 'running' or 'queued' whose owning process is gone (crashed, killed) become 'interrupted'. A run
- * owned by a live process on this host — the app, `serve`, another CLI — is left alone.
+ * Runs still 'running' or 'queued' whose owning process is gone (crashed, killed) become 'interrupted' — or
+ * take the outcome their process knew but could not store (pending-outcomes.ts, beside the file at `path`). A
+ * run owned by a live process on this host — the app, `serve`, another CLI — is left alone.
  */
-export function recoverInterruptedRuns(db: Database.Database, alive: (host: string | null, pid: number | null) => boolean = ownerAlive): number {
-  const open = db
-    .prepare<[], { id: number; owner_host: string | null; owner_pid: number | null }>(
-      "SELECT id, owner_host, owner_pid FROM runs WHERE status IN ('running', 'queued')",
-    )
-    .all();
+export function recoverInterruptedRuns(db: Database.Database, alive: (host: string | null, pid: number | null) => boolean = ownerAlive, path?: string): number {
+  const orphans = orphanedRuns(db, alive);
+  const pending = path ? readPendingOutcomes(path) : new Map<number, PendingOutcome>();
   const mark = db.prepare<[string, number]>(
     `UPDATE runs SET status = 'interrupted', ended_at = COALESCE(ended_at, ?),
        summary = COALESCE(summary, 'interrupted: the process running it stopped')
      WHERE id = ? AND status IN ('running', 'queued')`,
   );
+  const settle = db.prepare<[RunStatus, string, string, number]>(
+    "UPDATE runs SET status = ?, summary = ?, ended_at = ? WHERE id = ? AND status IN ('running', 'queued')",
+  );
   const now = new Date().toISOString();
   let n = 0;
-  for (const r of open) if (!alive(r.owner_host, r.owner_pid)) n += mark.run(now, r.id).changes;
+  for (const id of orphans) {
+    const o = pending.get(id);
+    n += (o ? settle.run(o.status, o.summary, o.endedAt, id) : mark.run(now, id)).changes;
+  }
+  // Every kept outcome is in the store now (or its run was settled since): the file has done its job.
+  if (path && pending.size) {
+    const open = db.prepare<[], { id: number }>("SELECT id FROM runs WHERE status IN ('running', 'queued')").all();
+    if (open.every((r) => !pending.has(r.id))) clearPendingOutcomes(path);
+  }
   return n;
 }
 

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { writeFileWholeSync } from './file-output.js';
 import { openDb } from './open-db.js';
 import type { Store } from './store.js';
 
@@ -45,10 +46,18 @@ function attached<T>(db: Database.Database, file: string, fn: () => T): T {
   }
 }
 
-/** Write session `sessionId` to a new file at `path` (which must not exist). */
+/**
+ * Write session `sessionId` to a new file at `path` (which must not exist): whole or not at all — built under a
+ * temporary name and renamed; a full or read-only disk throws an OutputError naming why and leaves no file.
+ */
 export function exportSession(store: Store, sessionId: number, path: string): SessionExport {
   if (existsSync(path)) throw new Error(`${path} already exists`);
   if (!store.sessions.get(sessionId)) throw new Error(`session ${sessionId} does not exist`);
+  const counts = writeFileWholeSync(path, (tmp) => fillSessionFile(store, sessionId, tmp));
+  return { path, bytes: statSync(path).size, ...counts };
+}
+
+function fillSessionFile(store: Store, sessionId: number, path: string): Omit<SessionExport, 'path' | 'bytes'> {
   // Create the file with the current schema, then fill it from this store.
   openDb(path, { recover: false }).close();
   const counts = attached(store.db, path, () =>
@@ -69,10 +78,15 @@ export function exportSession(store: Store, sessionId: number, path: string): Se
   );
   // Fold the WAL into the file so it is one self-contained file.
   const out = openDb(path, { migrate: false, recover: false });
-  out.pragma('wal_checkpoint(TRUNCATE)');
-  out.pragma('journal_mode = DELETE');
-  out.close();
-  return { path, bytes: statSync(path).size, ...counts };
+  try {
+    const [ck] = out.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    // A checkpoint that could not copy every frame (no room to grow the file) reports it rather than throwing.
+    if (ck && ck.checkpointed !== ck.log) throw Object.assign(new Error('the WAL could not be folded into the file'), { code: 'SQLITE_FULL' });
+    out.pragma('journal_mode = DELETE');
+  } finally {
+    out.close();
+  }
+  return counts;
 }
 
 interface RunRow {

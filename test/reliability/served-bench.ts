@@ -30,10 +30,18 @@ export interface ServedBench {
   stop(): Promise<number | null>;
 }
 
-export async function startServedBench(opts: { env?: Record<string, string>; dbPath?: string } = {}): Promise<ServedBench> {
+export interface ServeOptions {
+  env?: Record<string, string>;
+  dbPath?: string;
+  /** Rewrites the command line (e.g. small-disk.ts: under a file-size limit). */
+  wrap?: (argv: string[]) => string[];
+}
+
+export async function startServedBench(opts: ServeOptions = {}): Promise<ServedBench> {
   const dir = mkdtempSync(join(tmpdir(), 'cxl-reliability-'));
   const dbPath = opts.dbPath ?? join(dir, 'bench.sqlite');
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', dbPath], {
+  const [cmd, ...args] = (opts.wrap ?? ((a) => a))([process.execPath, BIN, 'serve', '--port', '0', '--db', dbPath]);
+  const child = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });
