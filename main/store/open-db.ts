@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { RunStatus } from '../api/contract.js';
-import { loadMigrations, migrate, type Migration } from './migrate.js';
+import { loadMigrations, migrate, schemaVersion, type Migration } from './migrate.js';
 import { clearPendingOutcomes, readPendingOutcomes, type PendingOutcome } from './pending-outcomes.js';
 
 export interface OpenOptions {
@@ -22,13 +22,24 @@ export function openDb(path: string, opts: OpenOptions = {}): Database.Database 
   const db = new Database(path, { readonly: opts.readonly ?? false });
   // Wait for the other connection (worker vs main) instead of failing with SQLITE_BUSY.
   db.pragma('busy_timeout = 5000');
+  const migrations = (opts.migrate ?? true) ? (opts.migrations ?? loadMigrations()) : undefined;
+  // A file from a newer build is refused before anything here writes to it (WAL mode is stored in the file's
+  // header, and a newer build may rely on its own journal settings): issue 16.
+  if (migrations) {
+    const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+    const current = schemaVersion(db);
+    if (current > latest) {
+      db.close();
+      throw new Error(`${path}: database schema ${current} is newer than this build (${latest}); open it with a newer cxl-bench (the file was not changed)`);
+    }
+  }
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     // NORMAL is durable across application crashes in WAL mode; only power loss may drop the last commits.
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
-  if (opts.migrate ?? true) migrate(db, opts.migrations ?? loadMigrations());
+  if (migrations) migrate(db, migrations);
   if (!opts.readonly && (opts.recover ?? true)) recoverInterruptedRuns(db, ownerAlive, path);
   return db;
 }

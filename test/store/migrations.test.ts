@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -68,11 +68,18 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('refuses a database newer than the code', () => {
+  it('refuses a database newer than the code before writing to it (no switch to WAL, no -wal file)', () => {
     const path = tmpDb();
     const db = new Database(path);
+    db.exec('CREATE TABLE from_the_future (x)');
     db.pragma(`user_version = ${all.length + 5}`);
     db.close();
-    expect(() => openDb(path)).toThrow(/newer/);
+    const before = readFileSync(path);
+    expect(() => openDb(path)).toThrow(`${path}: database schema ${all.length + 5} is newer than this build (${all.length}); open it with a newer cxl-bench (the file was not changed)`);
+    const after = readFileSync(path);
+    // File format bytes 18-19 are 1 (rollback journal) and would be 2 after a switch to WAL (sqlite.org/fileformat2.html 1.3).
+    expect([after[18], after[19]]).toEqual([1, 1]);
+    expect(after.equals(before)).toBe(true);
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });
