@@ -15,6 +15,8 @@ import { simCommand } from './commands/sim.js';
 import { sessionCommand } from './commands/session-transfer.js';
 import { topologyCommand } from './commands/topology.js';
 import { traceCommand } from './commands/trace-export.js';
+import { appVersion } from '../main/services/app-version.js';
+import { loadMigrations } from '../main/store/migrate.js';
 import { processIo, write, type CliIo } from './io.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
 
@@ -46,6 +48,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await write(cmd === undefined ? io.stderr : io.stdout, USAGE + '\n');
     return cmd === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    await write(io.stdout, versionText());
+    return EXIT.ok;
+  }
   const run = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   try {
     if (!run) throw new UsageError(`unknown command "${cmd}" (try: ${Object.keys(COMMANDS).join(', ')})`);
@@ -56,4 +62,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await write(io.stderr, `cxl-bench: ${msg}\n`);
     return usage ? EXIT.usage : EXIT.failed;
   }
+}
+
+/** `cxl-bench --version`: the release, then what it runs on and the newest database schema it writes. */
+export function versionText(): string {
+  const { name, version } = appVersion();
+  const migrations = loadMigrations();
+  const schema = migrations.length ? migrations[migrations.length - 1].version : 0;
+  return `${name} ${version}\nnode ${process.versions.node}, database schema ${schema}\n`;
 }

@@ -10,7 +10,7 @@ export class UsageError extends Error {
 /** Exit codes CI can rely on (DESIGN.md 6). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-export const USAGE = `usage: cxl-bench <command> [options]
+export const USAGE = `usage: cxl-bench <command> [options]      cxl-bench --version      cxl-bench --help
 
 commands:
   demo   [--db FILE] [--json] [--sequence ID] [--topology NAME|FILE]

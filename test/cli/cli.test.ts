@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import type { Run, RunDetail } from '../../main/api/contract.js';
 import { main } from '../../cli/main.js';
+import { loadMigrations } from '../../main/store/migrate.js';
+import { runCli } from './run-cli.js';
 
 const BIN = fileURLToPath(new URL('../../bin/cxl-bench.mjs', import.meta.url));
 const TEST_SEQUENCES = new URL('../runs/fixtures/test-sequences.ts', import.meta.url).href;
@@ -144,5 +146,16 @@ describe('cxl-bench CLI', () => {
     const r = await inProcess(['regs', 'hb0.rp0.ep0', '--space', 'cfg']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Vendor ID/);
+  });
+});
+
+describe('--version', () => {
+  it('prints the release from package.json, node and the newest schema, exit 0 (also -V and `version`)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const schema = loadMigrations().at(-1)!.version;
+    for (const flag of ['--version', '-V', 'version']) {
+      const r = await runCli([flag]);
+      expect(r).toEqual({ code: 0, stdout: `cxl-bench ${version}\nnode ${process.versions.node}, database schema ${schema}\n`, stderr: '' });
+    }
   });
 });
