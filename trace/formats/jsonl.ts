@@ -4,6 +4,10 @@
 import type { TraceEvent } from '../event.js';
 import { ROW_COLUMNS, rowMaker, rowToEvent, type ExportOptions, type Row } from './event-row.js';
 import { TraceImportError, splitLines } from './import-error.js';
+import { jsonTooDeep } from '../../common/json-depth.js';
+
+/** A line is an event row whose `record` is a flat mailbox/step record: nothing legitimate nests deeper. */
+const JSONL_MAX_DEPTH = 32;
 
 /** Yields one JSON line per event, each ending in "\n". Numbers stay numbers; the value is "0x" hex. */
 export function* exportJsonl(events: Iterable<TraceEvent>, opts: ExportOptions = {}): Generator<string> {
@@ -32,6 +36,8 @@ export function importJsonl(text: string): TraceEvent[] {
       throw new TraceImportError(l + 1, `not valid JSON (${(e as Error).message})`);
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TraceImportError(l + 1, 'not a JSON object');
+    const deep = jsonTooDeep(o, JSONL_MAX_DEPTH);
+    if (deep) throw new TraceImportError(l + 1, `${deep.path}: ${deep.message}`);
     const row: Partial<Row> = {};
     for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
       if (!(ROW_COLUMNS as readonly string[]).includes(k)) continue;
