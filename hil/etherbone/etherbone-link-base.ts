@@ -26,6 +26,8 @@ export abstract class EtherboneLinkBase implements Link {
   protected pending: PendingRead[] = [];
   private nextTag = 1;
   protected closing = false;
+  /** Why the link was lost, for the error of every later call (issue 16: not a bare "link is not open"). */
+  protected lostReason: string | null = null;
 
   constructor(
     readonly uri: string,
@@ -74,8 +76,13 @@ export abstract class EtherboneLinkBase implements Link {
     await Promise.all(splitBurst(addr, arr.length, this.maxBurstWords).map(([a, c, i]) => this.writeWords(a, arr.slice(i, i + c))));
   }
 
+  /** The error of a call on a link that is not open, naming why it was lost when it was. */
+  protected notOpen(): LinkError {
+    return new LinkError('link-error', `${this.uri}: link is not open${this.lostReason ? ` (lost: ${this.lostReason})` : ''}`);
+  }
+
   protected async writeWords(addr: number, words: number[]): Promise<void> {
-    if (!this.isOpen) throw new LinkError('link-error', `${this.uri}: link is not open`);
+    if (!this.isOpen) throw this.notOpen();
     const t0 = nowUs();
     const bytes = encodeEbPacket(ebPacket([ebRecord({ writeBase: addr >>> 0, writes: words })]));
     this.stats.requests++;
@@ -86,7 +93,7 @@ export abstract class EtherboneLinkBase implements Link {
 
   protected readWords(addrs: number[]): Promise<Uint32Array> {
     return new Promise((resolve, reject) => {
-      if (!this.isOpen) return reject(new LinkError('link-error', `${this.uri}: link is not open`));
+      if (!this.isOpen) return reject(this.notOpen());
       const tag = (this.nextTag++ * 4) >>> 0 || 4;
       const packet = encodeEbPacket(ebPacket([ebRecord({ returnBase: tag, reads: addrs })]));
       const r: PendingRead = { tag, addrs, packet, queuedUs: nowUs(), retriesLeft: 2, timer: null, resolve, reject };
@@ -106,17 +113,22 @@ export abstract class EtherboneLinkBase implements Link {
     this.send(r.packet).catch((e: Error) => this.failRead(r, e instanceof LinkError ? e : new LinkError('link-error', `${this.uri}: ${e.message}`)));
   }
 
-  /** A decoded reply packet: its (first) record's writes answer a read. Returns false if no read matched. */
-  protected onReply(p: EbPacket, byTag: boolean): boolean {
+  /**
+   * A decoded reply packet: its (first) record's writes answer a read. Returns true, or why it answers none
+   * (no record, no read outstanding, or a reply of the wrong length: a short reply names both counts).
+   */
+  protected onReply(p: EbPacket, byTag: boolean): true | string {
     const rec = p.records[0];
-    if (!rec) return false;
+    if (!rec) return 'a reply packet without a record';
     let i = byTag ? this.pending.findIndex((r) => r.tag === rec.writeBase) : 0;
     // A tagged reply whose tag is not outstanding answers a read already retried or failed: drop it. A server
     // that does not echo the tag (base 0, as litex_server) is matched in order.
     if (i < 0 && rec.writeBase === 0) i = 0;
-    if (i < 0) return false;
+    if (i < 0) return `a reply for tag 0x${rec.writeBase.toString(16)}, which no read is waiting for`;
     const r = this.pending[i];
-    if (!r || r.addrs.length !== rec.writes.length) return false;
+    if (!r) return 'a reply while no read is waiting';
+    if (r.addrs.length !== rec.writes.length)
+      return `${rec.writes.length < r.addrs.length ? 'short' : 'long'} reply: ${rec.writes.length} word(s) for a read of ${r.addrs.length}`;
     this.pending.splice(i, 1);
     if (r.timer) clearTimeout(r.timer);
     this.stats.recordLatency(nowUs() - r.queuedUs);

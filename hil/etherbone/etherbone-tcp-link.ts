@@ -40,6 +40,7 @@ export class EtherboneTcpLink extends EtherboneLinkBase {
   async open(): Promise<void> {
     if (this.sock) return;
     this.closing = false;
+    this.lostReason = null;
     this.rxLen = 0;
     this.orphans = 0;
     const sock = new Socket();
@@ -62,7 +63,9 @@ export class EtherboneTcpLink extends EtherboneLinkBase {
     this.sock = sock;
     sock.on('data', (d: Buffer) => this.onData(d));
     sock.on('error', (e) => this.onLost(e.message));
-    sock.on('close', () => this.onLost('peer closed the connection'));
+    sock.on('close', () =>
+      this.onLost(this.rxLen > 0 ? `short reply: the server closed the connection after ${this.partialText()}` : 'peer closed the connection'),
+    );
     if (this.o.probeAddr !== undefined) {
       try {
         await this.read32(this.o.probeAddr);
@@ -88,15 +91,29 @@ export class EtherboneTcpLink extends EtherboneLinkBase {
 
   protected send(bytes: Uint8Array): Promise<void> {
     const sock = this.sock;
-    if (!sock) return Promise.reject(new LinkError('link-error', `${this.uri}: link is not open`));
+    if (!sock) return Promise.reject(this.notOpen());
     return new Promise((resolve, reject) =>
       sock.write(bytes, (err) => (err ? reject(new LinkError('link-error', `${this.uri}: send failed: ${err.message}`)) : resolve())),
     );
   }
 
   protected onReadTimeout(r: PendingRead): void {
+    if (this.rxLen > 0) {
+      // Part of a frame came and the rest never did: the stream is out of step; say so, not "no reply".
+      const reason = `short reply: ${this.partialText()}, then nothing for ${this.timeoutMs} ms`;
+      this.sock?.destroy();
+      this.onLost(reason);
+      return;
+    }
     this.orphans++;
     this.failRead(r, new LinkError('timeout', `${this.uri}: no reply to a read of ${r.addrs.length} word(s) in ${this.timeoutMs} ms`));
+  }
+
+  /** "5 bytes of a 20-byte Etherbone frame" for the bytes waiting in rx. */
+  private partialText(): string {
+    const head = 12;
+    const need = this.rxLen >= head ? head + 4 * (this.rx[head - 2] + this.rx[head - 1] + 1) : null;
+    return need === null ? `${this.rxLen} byte(s) of a frame's ${head}-byte header` : `${this.rxLen} of the ${need} bytes of an Etherbone frame`;
   }
 
   private onData(d: Uint8Array): void {
@@ -119,22 +136,23 @@ export class EtherboneTcpLink extends EtherboneLinkBase {
       }
       const len = ebTcpFrameLength(view, view.length);
       if (len === 0) break;
-      let ok = false;
+      let ok: true | string;
       try {
         const p = decodeEbPacket(view.subarray(0, len));
         if (this.orphans > 0) {
           this.orphans--;
           ok = true;
         } else ok = this.onReply(p, false);
-      } catch {
-        ok = false;
+      } catch (e) {
+        ok = `a reply that does not decode (${(e as Error).message})`;
       }
       off += len;
-      if (!ok) {
+      if (ok !== true) {
         // An unparseable or unexpected frame: the stream is out of step, and TCP gives no way to find the next
         // frame boundary. Drop the connection; reconnect() starts clean.
+        this.rxLen = 0;
         this.sock?.destroy();
-        this.onLost('unexpected data from the server (stream out of step)');
+        this.onLost(`${ok} (stream out of step)`);
         return;
       }
     }
@@ -145,6 +163,7 @@ export class EtherboneTcpLink extends EtherboneLinkBase {
   private onLost(reason: string): void {
     if (!this.sock) return;
     this.sock = null;
+    this.lostReason = reason;
     this.failAll(new LinkError('link-error', `${this.uri}: link lost: ${reason}`));
     if (!this.closing) this.events.emit('lost', { uri: this.uri, reason });
   }

@@ -22,6 +22,8 @@ export class EtherboneUdpLink extends EtherboneLinkBase {
   readonly transport = 'etherbone+udp' as const;
   private sock: Socket | null = null;
   private probeWaiter: (() => void) | null = null;
+  /** What the last datagram that answered no read was (named in a read's timeout). */
+  private badReply: string | null = null;
 
   constructor(private readonly o: EtherboneUdpLinkOptions) {
     super(o.uri ?? `etherbone+udp://${o.host}:${o.port}`, o.timeoutMs);
@@ -34,6 +36,8 @@ export class EtherboneUdpLink extends EtherboneLinkBase {
   async open(): Promise<void> {
     if (this.sock) return;
     this.closing = false;
+    this.lostReason = null;
+    this.badReply = null;
     const sock = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       sock.once('error', (e) => reject(new LinkError('link-error', `${this.uri}: ${e.message}`)));
@@ -70,7 +74,7 @@ export class EtherboneUdpLink extends EtherboneLinkBase {
 
   protected send(bytes: Uint8Array): Promise<void> {
     const sock = this.sock;
-    if (!sock) return Promise.reject(new LinkError('link-error', `${this.uri}: link is not open`));
+    if (!sock) return Promise.reject(this.notOpen());
     return new Promise((resolve, reject) =>
       sock.send(bytes, (err) => (err ? reject(new LinkError('link-error', `${this.uri}: send failed: ${err.message}`)) : resolve())),
     );
@@ -82,7 +86,9 @@ export class EtherboneUdpLink extends EtherboneLinkBase {
       this.stats.retries++;
       this.sendRead(r);
     } else {
-      this.failRead(r, new LinkError('timeout', `${this.uri}: no reply to a read of ${r.addrs.length} word(s) in ${this.timeoutMs} ms`));
+      // Datagrams that came but answered nothing (too short to decode, wrong length) are the likelier story.
+      const seen = this.badReply ? `; the last datagram received was ${this.badReply}` : '';
+      this.failRead(r, new LinkError('timeout', `${this.uri}: no reply to a read of ${r.addrs.length} word(s) in ${this.timeoutMs} ms${seen}`));
     }
   }
 
@@ -94,9 +100,11 @@ export class EtherboneUdpLink extends EtherboneLinkBase {
         this.probeWaiter?.();
         return;
       }
-      this.onReply(p, true);
-    } catch {
-      // Not an Etherbone packet: ignore (UDP datagrams are independent).
+      const r = this.onReply(p, true);
+      if (r !== true) this.badReply = r;
+    } catch (e) {
+      // Not an Etherbone packet: ignore it (UDP datagrams are independent), but remember what it was.
+      this.badReply = `not a valid reply: ${(e as Error).message}`;
     }
   }
 
@@ -104,6 +112,7 @@ export class EtherboneUdpLink extends EtherboneLinkBase {
     if (!this.sock) return;
     const s = this.sock;
     this.sock = null;
+    this.lostReason = reason;
     s.close();
     this.failAll(new LinkError('link-error', `${this.uri}: link lost: ${reason}`));
     if (!this.closing) this.events.emit('lost', { uri: this.uri, reason });
