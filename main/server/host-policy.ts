@@ -18,14 +18,16 @@ export const urlHost = (host: string): string => (host.includes(':') && !host.st
 
 /**
  * The Host header values a request may carry: the loopback names, the bound address when it is a specific
- * one, and names the user allowed (a reverse proxy's name, this machine's DNS name), each with the port.
+ * one, and names the user allowed (a reverse proxy's name, this machine's DNS name), each with the port — and
+ * each allowed name exactly as given, too (`bench.lab.example` behind a proxy on 443).
  * IP literals are safe from DNS rebinding; names are not, which is why a name is accepted only when listed.
  */
 export function allowedHosts(bound: string, port: number, extra: readonly string[] = []): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
   if (bound !== '0.0.0.0' && bound !== '::') names.add(urlHost(bound));
   for (const e of extra) names.add(urlHost(e.toLowerCase()));
-  const out = new Set<string>();
+  // A listed name is also accepted exactly as given: behind a TLS proxy the Host is the proxy's (no port, or its own).
+  const out = new Set<string>(extra.map((e) => e.toLowerCase()));
   for (const n of names) {
     out.add(`${n}:${port}`);
     // A browser leaves the scheme's default port out of Host.

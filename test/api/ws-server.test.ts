@@ -144,3 +144,18 @@ describe('WebSocket binding: calls and events', () => {
     b.close();
   });
 });
+
+describe('--allow-host', () => {
+  it('accepts a listed name with the bench\'s port or exactly as given (a TLS proxy\'s Host), and its Origin', async () => {
+    const proxied = await startServer({ services: env.services, host: '127.0.0.1', port: 0, staticDir, allowHosts: ['bench.lab.example'] });
+    try {
+      const cookie = proxied.newSessionCookie();
+      for (const host of ['bench.lab.example', `bench.lab.example:${proxied.port}`])
+        expect((await upgradeStatus(proxied.wsUrl, { cookie, host, origin: `https://${host}` })).status).toBe(101);
+      expect((await upgradeStatus(proxied.wsUrl, { cookie, host: 'other.lab.example' })).status).toBe(403);
+      expect((await upgradeStatus(proxied.wsUrl, { cookie, host: 'bench.lab.example', origin: 'https://other.lab.example' })).status).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
