@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { exportSession, importSessionFile } from '../../main/store/session-transfer.js';
+import { storageProblem } from '../../main/store/storage-error.js';
 import { openStore } from '../../main/store/store.js';
 import { DEFAULT_DB, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
@@ -38,6 +39,9 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
     try {
       result = importSessionFile(store, file);
     } catch (e) {
+      // The disk refusing the copy is not the file's fault: say which it was.
+      const storage = storageProblem(e);
+      if (storage) throw new Error(`session import: ${file} could not be copied in: ${storage}; nothing was imported`);
       throw new UsageError(`session import: ${file} is not a bench file (${(e as Error).message.split('\n')[0]})`);
     }
     const sessions = result.sessionIds.map((id) => store.sessions.get(id)!);
