@@ -54,6 +54,8 @@ export interface QemuImportStats {
 export interface QemuImportResult {
   events: AccessEvent[];
   stats: QemuImportStats;
+  /** Malformed lines skipped (malformed: 'skip'), with their line numbers. */
+  malformed: { line: number; event: string; reason: string }[];
 }
 
 export const PLATFORM_NODE = 'platform';
@@ -99,11 +101,14 @@ function placeBdfs(parsed: readonly (QemuLine | null)[], widths: readonly (numbe
  * not parse is a TraceImportError naming the line, except a cut-off last line (QEMU killed mid-write), which is
  * skipped with that reason.
  */
-export function importQemuTrace(text: string, placement: QemuPlacement): QemuImportResult {
+export function importQemuTrace(text: string, placement: QemuPlacement, opts: { malformed?: 'throw' | 'skip' } = {}): QemuImportResult {
   const lines = splitLines(text);
   const parsed = lines.map(parseQemuLine);
+  const malformed: { line: number; event: string; reason: string }[] = [];
   parsed.forEach((p, i) => {
-    if (p?.kind === 'bad' && i !== lines.length - 1) throw new TraceImportError(i + 1, `${p.event}: ${p.reason}`);
+    if (p?.kind !== 'bad' || i === lines.length - 1) return;
+    if (opts.malformed !== 'skip') throw new TraceImportError(i + 1, `${p.event}: ${p.reason}`);
+    malformed.push({ line: i + 1, event: p.event, reason: p.reason });
   });
   const { width, carrier } = pairCfgCarriers(parsed);
   const byBdf = placeBdfs(parsed, width, placement);
@@ -133,7 +138,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
       continue;
     }
     if (p.kind === 'bad') {
-      skip(`cut-off last line (${p.event})`);
+      skip(i === lines.length - 1 ? `cut-off last line (${p.event})` : `malformed ${p.event} line`);
       continue;
     }
     if (p.kind === 'other') {
@@ -194,7 +199,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
     events.push({ kind: 'access', seq: events.length, timeNs: timeOf(p.timeUs), node: placed.node, space: placed.space, region: placed.region, offset: placed.offset, width: p.size, op: p.op, value: p.value, status: 'ok' });
     stats.imported++;
   }
-  return { events, stats };
+  return { events, stats, malformed };
 }
 
 /** Lines accounted for: equals stats.lines when nothing was lost. */
