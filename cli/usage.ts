@@ -54,6 +54,8 @@ commands:
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
          made absolute) so run/demo/live take its name; delete a saved one
+  topology from-qemu LOG|CMDLINE [--name NAME] [--out FILE] [--json]
+         a topology file from a QEMU command line (exact) or a QEMU trace log (structure only)
   mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success
