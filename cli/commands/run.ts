@@ -1,15 +1,17 @@
 // `cxl-bench run [--sequence ID] [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME]
-// [--json] [--db FILE]`: one run in a worker, as the app runs it; --target replaces that emulated endpoint by
+// [--json] [--junit FILE] [--db FILE]`: one run in a worker, as the app runs it; --target replaces that emulated endpoint by
 // the hardware behind the link (issue 7). --topology takes a built-in or saved name, or a topology file whose
 // endpoint `backend`s become hardware targets (maps relative to the file); --target overrides them. Exit 0 passed, 1 failed or error (a link that fails ends the run
 // 'error' with the reason, keeping every event before it), 2 bad usage.
 
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { RunDetail } from '../../main/api/contract.js';
 import { createServices } from '../../main/services/services.js';
 import { DEFAULT_DB, parse, str } from '../args.js';
 import { envSequenceModules, write, type CliIo } from '../io.js';
-import { EXIT } from '../usage.js';
+import { EXIT, UsageError } from '../usage.js';
+import { writeJunit } from './junit.js';
 import { parseTargets, runSequence } from './run-sequence.js';
 import { topologyArg } from './topology-arg.js';
 
@@ -25,11 +27,14 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       session: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean' },
+      junit: { type: 'string' },
     },
     { min: 0, max: 0, names: '' },
   );
   const map = str(p, 'map');
   const targets = parseTargets('run', p.values.target as unknown as string[] | undefined, map ? resolve(map) : undefined);
+  const junitPath = str(p, 'junit');
+  if (junitPath !== undefined && !existsSync(dirname(resolve(junitPath)))) throw new UsageError(`run: --junit ${junitPath}: no directory ${dirname(resolve(junitPath))}`);
   const dbPath = str(p, 'db') ?? DEFAULT_DB;
   const services = await createServices({ dbPath, sequenceModules: envSequenceModules() });
   try {
@@ -41,6 +46,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       ...topologyArg('run', services, str(p, 'topology')),
       ...(targets ? { targets } : {}),
     });
+    // --junit FILE: the steps as JUnit test cases for CI (junit.ts); written before the summary, whole or not at all.
+    if (junitPath) writeJunit(resolve(junitPath), detail);
     await write(io.stdout, p.values.json ? JSON.stringify(detail) + '\n' : runText(detail));
     return detail.status === 'passed' ? EXIT.ok : EXIT.failed;
   } finally {

@@ -4,9 +4,12 @@
 
 import type { Verdict } from '../../common/trace-sink.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
+import type { LabCalls } from './contract-lab.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
+// The lab store (PostgreSQL, issue 17): types in contract-lab.ts.
+export type * from './contract-lab.js';
 
 export interface AppInfo {
   name: string;
@@ -180,7 +183,8 @@ export interface CompareSummary {
 export type ServerEvent =
   | { type: 'run.progress'; runId: number; done: number; total: number; phase: string; events: number }
   | { type: 'run.finished'; runId: number; status: RunStatus; summary: string }
-  | { type: 'log'; row: LogRow };
+  | { type: 'log'; row: LogRow }
+  | { type: 'lab.progress'; sessionId: number; runsDone: number; runsTotal: number; events: number; eventsTotal: number; done: boolean; error?: string };
 
 /** A saved comparison as compare.list shows it (the full summary: compare.get). */
 export interface ComparisonInfo {
@@ -341,7 +345,7 @@ export interface RunStartInput {
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls {
+export interface ApiCalls extends LiveApiCalls, LabCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];
