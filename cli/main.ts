@@ -4,6 +4,7 @@ import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-trace.js';
 import { injectCommand } from './commands/inject.js';
+import { labCommand } from './commands/lab.js';
 import { linkCommand } from './commands/link.js';
 import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
@@ -39,6 +40,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sim: simCommand,
   replay: replayCommand,
   'qemu-compare': qemuCompareCommand,
+  lab: labCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

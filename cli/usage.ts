@@ -38,8 +38,12 @@ commands:
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
+         [--junit FILE]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
-         verdicts as a table; exit 1 when a step failed
+         verdicts as a table; exit 1 when a step failed; --junit writes each step as a JUnit test case for CI
+  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+         the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
+         browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]

@@ -48,6 +48,8 @@ export function labErrorFrom(e: unknown, where: string, doing: string): LabError
   const err = e as { code?: string; message?: string };
   const code = err?.code ?? '';
   const msg = (err?.message ?? String(e)).split('\n')[0];
+  if (/client password must be a string|password authentication failed|no password/i.test(msg))
+    return new LabError('denied', `lab store ${where}: ${doing} refused: ${/must be a string/.test(msg) ? 'the server wants a password and none was given (set PGPASSWORD or a ~/.pgpass / PGPASSFILE line)' : msg}`);
   if (DENIED.has(code)) return new LabError('denied', `lab store ${where}: ${doing} refused: ${msg}`);
   if (GONE_CODES.has(code) || code.startsWith('08') || /Connection terminated|connection timeout|terminating connection|Client was closed|Connection ended/i.test(msg))
     return new LabError('unreachable', `lab store ${where} is unreachable (${doing}): ${msg}`);
