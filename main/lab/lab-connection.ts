@@ -14,6 +14,8 @@ export interface LabConnectOptions {
 
 export type LabClient = pg.PoolClient;
 
+const checkedOutGuard = new WeakSet<pg.PoolClient>();
+
 export class LabConnection {
   readonly where: string;
   private readonly pool: pg.Pool;
@@ -59,12 +61,7 @@ export class LabConnection {
 
   /** `fn` inside BEGIN ... COMMIT on one client (ROLLBACK on any error; a broken client is not reused). */
   async tx<T>(doing: string, fn: (c: LabClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      return this.fail(e, doing);
-    }
+    const client = await this.client(doing);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -85,11 +82,19 @@ export class LabConnection {
 
   /** A client of its own for a sequence of statements (release it). */
   async client(doing: string): Promise<pg.PoolClient> {
+    let c: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      c = await this.pool.connect();
     } catch (e) {
       return this.fail(e, doing);
     }
+    // A checked-out client whose server dies emits 'error' besides failing its query: the query's rejection
+    // carries the news; without a listener the event would end the process.
+    if (!checkedOutGuard.has(c)) {
+      checkedOutGuard.add(c);
+      c.on('error', () => undefined);
+    }
+    return c;
   }
 
   async close(): Promise<void> {
