@@ -3,7 +3,7 @@
 // transaction; the run is 'queued' while it arrives and takes the lab's status, steps and logs in one final
 // transaction. A pull that fails leaves nothing behind (the partial run is deleted); one killed outright leaves
 // a run the next open marks interrupted, which the next pull of the same lab run replaces. A run pulled before
-// is reused (lab_pulls, migrations/0006_lab.sql).
+// is reused (lab_pulls, migrations/0006_lab.sql), and so is a run this store published itself (lab_published).
 
 import type { LabPullResult } from '../api/contract-lab.js';
 import type { Store } from '../store/store.js';
@@ -31,6 +31,13 @@ export async function pullRun(lab: LabConnection, store: Store, labRunId: number
   await requireLabSchema(lab);
   const uuid = await labUuid(lab);
   const run = await getRun(lab, labRunId);
+  // A run this store published is already here: use it rather than a second copy.
+  const own = store.db
+    .prepare<[string, number], { run_id: number }>('SELECT run_id FROM lab_published WHERE lab_uuid = ? AND lab_run_id = ?')
+    .get(uuid, labRunId);
+  const mine = own ? store.runs.get(own.run_id) : undefined;
+  if (mine && store.chunks.committedEvents(mine.id) === run.eventCount)
+    return { labRunId, runId: mine.id, sessionId: mine.sessionId, events: run.eventCount, reused: true };
   const prior = store.db
     .prepare<[string, number], { run_id: number }>('SELECT run_id FROM lab_pulls WHERE lab_uuid = ? AND lab_run_id = ?')
     .get(uuid, labRunId);
