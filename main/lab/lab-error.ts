@@ -50,6 +50,8 @@ export function labErrorFrom(e: unknown, where: string, doing: string): LabError
   const msg = (err?.message ?? String(e)).split('\n')[0];
   if (/client password must be a string|password authentication failed|no password/i.test(msg))
     return new LabError('denied', `lab store ${where}: ${doing} refused: ${/must be a string/.test(msg) ? 'the server wants a password and none was given (set PGPASSWORD or a ~/.pgpass / PGPASSFILE line)' : msg}`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code) || /does not support SSL|certificate/i.test(msg))
+    return new LabError('denied', `lab store ${where}: TLS refused (${doing}): ${msg}${code ? ` [${code}]` : ''} — check sslmode / sslrootcert in the connection string`);
   if (DENIED.has(code)) return new LabError('denied', `lab store ${where}: ${doing} refused: ${msg}`);
   if (GONE_CODES.has(code) || code.startsWith('08') || /Connection terminated|connection timeout|terminating connection|Client was closed|Connection ended/i.test(msg))
     return new LabError('unreachable', `lab store ${where} is unreachable (${doing}): ${msg}`);

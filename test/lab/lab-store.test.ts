@@ -2,7 +2,10 @@
 // benches, verdict history across board revisions, a publish killed mid-way and retried, a server that goes
 // away, a read-only user. Each test gets its own database in one throwaway cluster (lab-env.ts).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CompareService } from '../../main/compare/compare-service.js';
@@ -12,9 +15,10 @@ import { LabConnection } from '../../main/lab/lab-connection.js';
 import { LabError } from '../../main/lab/lab-error.js';
 import { publishSession } from '../../main/lab/publish.js';
 import { pullRun } from '../../main/lab/pull.js';
-import type { Store } from '../../main/store/store.js';
+import { openStore, type Store } from '../../main/store/store.js';
 import { hasPg, useLabEnv } from './lab-env.js';
 import { recordLocalRun } from './local-runs.js';
+import { startCluster } from './pg-cluster.js';
 
 const count = async (lab: LabConnection, table: string) => Number((await lab.query<{ n: string }>(`SELECT count(*) AS n FROM cxl_bench.${table}`))[0]!.n);
 
@@ -237,5 +241,34 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     expect(e).toBeInstanceOf(LabError);
     expect((e as LabError).kind).toBe('denied');
     expect((e as LabError).message).not.toContain('view-secret');
+  });
+});
+
+describe.skipIf(!hasPg || spawnSync('openssl', ['version']).status !== 0)('lab store over TLS', () => {
+  it('publishes and browses over a verified TLS connection (sslmode=verify-full, sslrootcert)', async () => {
+    const cluster = await startCluster({ tls: true });
+    const dir = mkdtempSync(join(tmpdir(), 'cxl-lab-tls-'));
+    try {
+      const url = `${cluster.url()}?sslmode=verify-full&sslrootcert=${encodeURIComponent(cluster.caFile!)}`;
+      const lab = new LabConnection(url);
+      try {
+        const store = openStore(join(dir, 'tls.sqlite'));
+        const sid = store.sessions.create('tls').id;
+        recordLocalRun(store, { sessionId: sid, events: 10_000 });
+        await publishSession(lab, store, sid, { bench: 'tls-bench' });
+        store.close();
+        expect((await lab.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'))[0]!.ssl).toBe(true);
+        expect((await listRuns(lab)).total).toBe(1);
+      } finally {
+        await lab.close();
+      }
+      // A certificate the client cannot verify is refused, by name.
+      const unverified = new LabConnection(`${cluster.url()}?sslmode=verify-full`);
+      await expect(listBenches(unverified)).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+      await unverified.close();
+    } finally {
+      cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

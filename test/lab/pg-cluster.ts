@@ -25,6 +25,22 @@ export interface PgCluster {
   start(): void;
   /** Stop and remove everything. */
   stop(): void;
+  /** The CA that signed the server's certificate (tls clusters). */
+  caFile?: string;
+}
+
+/** A CA and a server certificate for IP 127.0.0.1 in `dir` (openssl); returns the file names. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string) => join(dir, n);
+  const ssl = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`);
+  };
+  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=cxl-bench test CA']);
+  ssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
+  ssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.crt'), '-days', '2', '-extfile', f('san.ext')]);
+  return { ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key') };
 }
 
 /** The newest installed PostgreSQL's bin directory, or null when none is installed. */
@@ -61,6 +77,8 @@ let exitHook = false;
 export interface ClusterOptions {
   /** fsync off (tests): default true. The benchmark keeps PostgreSQL's defaults. */
   fast?: boolean;
+  /** Serve TLS with a certificate for 127.0.0.1 signed by a throwaway CA (openssl); PgCluster.caFile is that CA. */
+  tls?: boolean;
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<PgCluster> {
@@ -94,12 +112,24 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<PgCluster
   // fsync off survives a server crash (the WAL is in the OS's cache); synchronous_commit stays on, so a
   // committed batch outlives an immediate shutdown as it would on a real lab server.
   if (opts.fast ?? true) serverOpts.push('-c fsync=off', '-c full_page_writes=off');
+  let caFile: string | undefined;
+  if (opts.tls) {
+    const tlsDir = join(base, 'tls');
+    spawnSync('mkdir', ['-p', tlsDir]);
+    const c = makeCertificates(tlsDir);
+    // The server reads its key only when the file is its own and private.
+    chmodSync(c.key, 0o600);
+    if (asRoot) for (const p of [tlsDir, c.cert, c.key]) chownSync(p, uid, gid);
+    serverOpts.push('-c ssl=on', `-c ssl_cert_file=${c.cert}`, `-c ssl_key_file=${c.key}`);
+    caFile = c.ca;
+  }
   const logFile = join(base, 'server.log');
   const cluster: PgCluster = {
     port,
     socketDir,
     dataDir,
     superPassword,
+    ...(caFile ? { caFile } : {}),
     url: (user = 'postgres', password = user === 'postgres' ? superPassword : '', db = 'postgres') =>
       `postgres://${encodeURIComponent(user)}${password ? `:${encodeURIComponent(password)}` : ''}@127.0.0.1:${port}/${db}`,
     psql: (sql, db = 'postgres') => as('psql', ['-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql]),
