@@ -87,6 +87,7 @@ describe.skipIf(!chromiumAvailable() || !hasPg)('UI: Lab view', () => {
     expect(await page.locator('[aria-label="Devices of the lab run"]').textContent()).toContain('00000000000000b2');
     await page.getByRole('button', { name: 'History of region commit' }).click();
     await eventually(async () => expect(await page.getByTestId('lab-history-since').textContent()).toBe('region commit fails since rev-b build 1234 (fw fw-1.0)'));
+    await screenshot(page, 'lab-view');
   });
 
   test('pull & compare two benches\' runs opens the comparison', async () => {
