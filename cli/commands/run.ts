@@ -14,8 +14,10 @@ import { EXIT, UsageError } from '../usage.js';
 import { writeJunit } from './junit.js';
 import { parseTargets, runSequence } from './run-sequence.js';
 import { topologyArg } from './topology-arg.js';
+import { isQemuTargetRun, qemuArgsFromRun, qemuRunCommand } from './qemu.js';
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  if (isQemuTargetRun(args)) return qemuRunCommand(qemuArgsFromRun(args), io, 'run --target qemu'); // main/qemu
   const p = parse(
     'run',
     args,

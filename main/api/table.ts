@@ -10,6 +10,7 @@ import { CORE_CALLS } from './calls-core.js';
 import { LAB_CALLS } from './calls-lab.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
+import { QEMU_CALLS } from './calls-qemu.js';
 import { REPLAY_CALLS } from './calls-replay.js';
 import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
@@ -29,6 +30,7 @@ export const API: ApiTable = {
   ...REPLAY_CALLS,
   ...TOPOLOGY_CALLS,
   ...LAB_CALLS,
+  ...QEMU_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];
