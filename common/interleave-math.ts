@@ -82,12 +82,15 @@ export const pow2Ways = (ways: number): number => (ways % 3 === 0 ? ways / 3 : w
 
 /**
  * Target position (0 .. ways-1) a decoder with `ways`/`granularity` selects for `hpa`: modulo, or XOR when
- * `xorMaps` is given (CFMWS with a CXIMS; log2(pow2Ways(ways)) maps are used).
+ * `xorMaps` is given (CFMWS with a CXIMS; log2(pow2Ways(ways)) maps are used). `base` makes the chunk count
+ * start at a window's base: a CFMWS sends its first chunk to target 0 (Linux cxl_hb_modulo: target[pos %
+ * ways]), which matters for 3/6/12 ways (a 256 MiB-aligned base is not a multiple of 3 granules). HDM decoders
+ * select on the HPA itself (base 0; QEMU: (HPA / granularity) mod ways).
  */
-export const targetPosition = (hpa: number, ways: number, granularity: number, xorMaps?: readonly number[] | null): number => {
+export const targetPosition = (hpa: number, ways: number, granularity: number, xorMaps?: readonly number[] | null, base = 0): number => {
   if (ways === 1) return 0;
   const h = xorMaps && xorMaps.length ? xorTransform(hpa, xorMaps.slice(0, Math.round(Math.log2(pow2Ways(ways))))) : hpa;
-  return modFloor(floorDiv(h, granularity), ways);
+  return modFloor(floorDiv(h - base, granularity), ways);
 };
 
 /** Offset inside the endpoint's decoded DPA range for `hpa` in a decoder based at `base`. */
@@ -146,9 +149,14 @@ const regionMaps = (g: RegionGeometry): readonly number[] | null => {
   return g.xorMaps.slice(0, Math.round(Math.log2(pow2Ways(g.rootWays ?? g.ways))));
 };
 
-/** Region DPA offset at `position` -> HPA (Linux cxl_dpa_to_hpa with XOR via the root's CXIMS). */
+/**
+ * Region DPA offset at `position` -> HPA (Linux cxl_dpa_to_hpa): the position is inserted into the offset from
+ * the region base (chunk = DPA chunk x ways + position, CXL 3.x 8.2.4.20.13 device decode, reversed), then the
+ * root's XOR maps are applied to the absolute HPA (cxl_xor_hpa_to_spa).
+ */
 export const regionDpaToHpa = (g: RegionGeometry, position: number, dpaOffset: number): number => {
-  const h = dpaOffsetToHpa(dpaOffset, g.base, position, g.ways, g.granularity);
+  const k = floorDiv(dpaOffset, g.granularity);
+  const h = g.base + (k * g.ways + position) * g.granularity + modFloor(dpaOffset, g.granularity);
   const maps = regionMaps(g);
   return maps ? xorTransform(h, maps) : h;
 };
@@ -157,5 +165,5 @@ export const regionDpaToHpa = (g: RegionGeometry, position: number, dpaOffset: n
 export const regionHpaToDpa = (g: RegionGeometry, hpa: number): { position: number; dpaOffset: number } => {
   const maps = regionMaps(g);
   const h = maps ? xorTransform(hpa, maps) : hpa;
-  return { position: modFloor(floorDiv(h, g.granularity), g.ways), dpaOffset: hpaToDpaOffset(hpa, g.base, g.ways, g.granularity) };
+  return { position: modFloor(floorDiv(h - g.base, g.granularity), g.ways), dpaOffset: hpaToDpaOffset(hpa, g.base, g.ways, g.granularity) };
 };

@@ -120,7 +120,7 @@ export class MemoryPath {
       let n: number;
       let hops: string;
       const x = c.xor;
-      const lanes = x ? x.tables[modFloor(floorDiv(xorTransform(at, x.maps), x.granularity), x.ways)] : c.lanes;
+      const lanes = x ? x.tables[modFloor(floorDiv(xorTransform(at, x.maps) - x.base, x.granularity), x.ways)] : c.lanes;
       if (lanes !== null) {
         const q = floorDiv(at, LANE_BYTES);
         const lane = lanes[modFloor(q, LANES)];

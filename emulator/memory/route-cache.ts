@@ -31,6 +31,8 @@ export interface XorLanes {
   ways: number;
   granularity: number;
   maps: readonly number[];
+  /** The window's base (the root selection counts chunks from it). */
+  base: number;
   tables: Lane[][];
 }
 
@@ -81,7 +83,7 @@ export class RouteCache {
     const slow: CompiledInterval = { ok: true, lo: first.lo, hi: first.hi, lanes: null, plans: new Map() };
     if (first.hi - first.lo < INTERLEAVE_PERIOD) return slow;
     const w = this.h.windows.find((x) => hpa >= x.base && hpa < x.base + x.size);
-    if (w?.xorMaps && w.xorMaps.length && w.targets.length > 1) return this.compileXor(hpa, first.lo, first.hi, w.targets.length, w.granularity, w.xorMaps) ?? slow;
+    if (w?.xorMaps && w.xorMaps.length && w.targets.length > 1) return this.compileXor(hpa, first.lo, first.hi, w.targets.length, w.granularity, w.xorMaps, w.base) ?? slow;
     let lo = first.lo;
     let hi = first.hi;
     const start = Math.floor(Math.max(lo, Math.min(hpa, hi - INTERLEAVE_PERIOD)) / LANE_BYTES) * LANE_BYTES;
@@ -107,7 +109,7 @@ export class RouteCache {
     return { ok: true, lo, hi, lanes, plans: new Map() };
   }
 
-  private compileXor(hpa: number, lo0: number, hi0: number, ways: number, granularity: number, maps: readonly number[]): CompiledInterval | null {
+  private compileXor(hpa: number, lo0: number, hi0: number, ways: number, granularity: number, maps: readonly number[], base: number): CompiledInterval | null {
     let lo = lo0;
     let hi = hi0;
     const start = Math.floor(Math.max(lo, Math.min(hpa, hi - INTERLEAVE_PERIOD)) / LANE_BYTES) * LANE_BYTES;
@@ -135,6 +137,6 @@ export class RouteCache {
       tables.push(lanes);
     }
     if (hpa < lo || hpa >= hi || start < lo || start + INTERLEAVE_PERIOD > hi) return null;
-    return { ok: true, lo, hi, lanes: null, xor: { ways, granularity, maps, tables }, plans: new Map() };
+    return { ok: true, lo, hi, lanes: null, xor: { ways, granularity, maps, base, tables }, plans: new Map() };
   }
 }

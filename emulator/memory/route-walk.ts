@@ -50,7 +50,7 @@ export const walkToEndpoint = (h: MemHierarchy, hpa: number, rootTarget?: number
   };
   // The root decoder: modulo, or XOR over the CXIMS maps (CXL 3.0 9.13.1.1). `rootTarget` forces the choice
   // (the route cache compiles an XOR window per host bridge).
-  const pos = rootTarget ?? targetPosition(hpa, w.targets.length, w.granularity, w.xorMaps);
+  const pos = rootTarget ?? targetPosition(hpa, w.targets.length, w.granularity, w.xorMaps, w.base);
   const hb = w.targets[pos];
   if (!hb) return { ok: false, detail: `${w.name} target ${pos} names no host bridge (HPA ${hex(hpa)})` };
   let hops = `${w.name} -> ${hb.path}`;
