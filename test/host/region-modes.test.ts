@@ -22,7 +22,7 @@ function load(raw: unknown): Topology {
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.topology;
 }
-const verdicts = (ctx: { steps: Array<{ verdict: string; name: string; reason?: string }> }, v: string) => ctx.steps.filter((s) => s.verdict === v);
+const verdicts = (ctx: { steps: Array<{ verdict: string; name: string; reason?: string; evidence?: string }> }, v: string) => ctx.steps.filter((s) => s.verdict === v);
 const run = async (name: DefaultTopologyName, opt: RegionOptions) => {
   const b = bench(defaultTopology(name));
   const r = await regionRun(b.ctx, { testBytes: 16384, ...opt });
