@@ -276,6 +276,8 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
   const endpoints = tree.flatMap(endpointsUnder);
   const N = endpoints.length;
   if (levelsWays.reduce((a, b) => a * b, 1) !== N) return none(`interleave ways per level ${levelsWays.join('×')} do not multiply to ${N} endpoints`);
+  // interleave_ways_store: ways_to_eiw must know the count (1, 2, 4, 8, 16, 3, 6, 12).
+  if (![1, 2, 4, 8, 16, 3, 6, 12].includes(N)) return none(`invalid interleave ways ${N} (${levelsWays.join('×')}): a region interleaves 1, 2, 3, 4, 6, 8, 12 or 16 endpoints (-EINVAL)`);
   if (opt.ways !== undefined && opt.ways !== N) return none(`${opt.ways}-way region asked, but the chosen endpoints make ${N} (-EINVAL)`);
 
   // Positions (cxl_calc_interleave_pos): root index, then the child index at each level.
