@@ -4,9 +4,11 @@
 
 import type { Verdict } from '../../common/trace-sink.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
+import type { RegionsApiCalls } from './contract-regions.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
+export type * from './contract-regions.js';
 
 export interface AppInfo {
   name: string;
@@ -341,7 +343,7 @@ export interface RunStartInput {
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls {
+export interface ApiCalls extends LiveApiCalls, RegionsApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];
