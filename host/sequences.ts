@@ -6,9 +6,10 @@ import { conformanceSequence } from './sequences/conformance/index.js';
 import { enumerateSequence } from './sequences/enumerate.js';
 import { linuxProbeSequence } from './sequences/linux-probe/index.js';
 import { regionSequence } from './sequences/region/index.js';
+import { regionTeardownSequence } from './sequences/region/teardown.js';
 import { replaySequence } from './sequences/replay.js';
 
-export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, conformanceSequence, replaySequence];
+export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, regionTeardownSequence, conformanceSequence, replaySequence];
 
 export function getSequence(id: string): Sequence | undefined {
   return SEQUENCES.find((s) => s.id === id);

@@ -6,11 +6,13 @@ import type { Verdict } from '../../common/trace-sink.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
 import type { LabCalls } from './contract-lab.js';
 import type { QemuApiCalls } from './contract-qemu.js';
+import type { RegionsApiCalls } from './contract-regions.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
 // The lab store (PostgreSQL, issue 17): types in contract-lab.ts.
 export type * from './contract-lab.js';
+export type * from './contract-regions.js';
 
 export interface AppInfo {
   name: string;
@@ -346,7 +348,7 @@ export interface RunStartInput {
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls {
+export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls, RegionsApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];

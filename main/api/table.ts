@@ -11,6 +11,7 @@ import { LAB_CALLS } from './calls-lab.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
 import { QEMU_CALLS } from './calls-qemu.js';
+import { REGIONS_CALLS } from './calls-regions.js';
 import { REPLAY_CALLS } from './calls-replay.js';
 import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
@@ -31,6 +32,7 @@ export const API: ApiTable = {
   ...TOPOLOGY_CALLS,
   ...LAB_CALLS,
   ...QEMU_CALLS,
+  ...REGIONS_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];
