@@ -3,6 +3,7 @@
 // The table itself (schemas + handlers) lives in main/api/table.ts and must list exactly these calls.
 
 import type { Verdict } from '../../common/trace-sink.js';
+import type { KernelId } from '../../host/kernels/types.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
@@ -338,6 +339,8 @@ export interface RunStartInput {
   topologyJson?: string;
   topologyDir?: string;
   targets?: Record<string, HardwareTargetSpec>;
+  /** Kernel profile for kernel-dependent sequences (linux-probe, region): '6.1', '6.12' (default), 'mainline'. */
+  kernel?: KernelId;
 }
 
 /** Every call: name -> [input, output]. */
