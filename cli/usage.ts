@@ -38,8 +38,13 @@ commands:
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
+         [--kernel 6.1|6.12|mainline|all]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
-         verdicts as a table; exit 1 when a step failed
+         verdicts as a table; exit 1 when a step failed. --kernel picks the kernel profile whose rules apply
+         (default 6.12); --kernel all runs it under every profile and prints the kernel matrix (step × version,
+         first failing step per version)
+  kernels [list] [--json]
+         the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]

@@ -1,5 +1,5 @@
 // `cxl-bench run [--sequence ID] [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME]
-// [--json] [--db FILE]`: one run in a worker, as the app runs it; --target replaces that emulated endpoint by
+// [--kernel 6.1|6.12|mainline|all] [--json] [--db FILE]`: one run in a worker, as the app runs it; --target replaces that emulated endpoint by
 // the hardware behind the link (issue 7). --topology takes a built-in or saved name, or a topology file whose
 // endpoint `backend`s become hardware targets (maps relative to the file); --target overrides them. Exit 0 passed, 1 failed or error (a link that fails ends the run
 // 'error' with the reason, keeping every event before it), 2 bad usage.
@@ -7,7 +7,9 @@
 import { resolve } from 'node:path';
 import type { RunDetail } from '../../main/api/contract.js';
 import { createServices } from '../../main/services/services.js';
-import { DEFAULT_DB, parse, str } from '../args.js';
+import { DEFAULT_DB, oneOf, parse, str } from '../args.js';
+import { KERNEL_IDS } from '../../host/kernels/types.js';
+import { runKernelMatrix } from './kernel-matrix.js';
 import { envSequenceModules, write, type CliIo } from '../io.js';
 import { EXIT } from '../usage.js';
 import { parseTargets, runSequence } from './run-sequence.js';
@@ -25,9 +27,11 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       session: { type: 'string' },
       db: { type: 'string' },
       json: { type: 'boolean' },
+      kernel: { type: 'string' },
     },
     { min: 0, max: 0, names: '' },
   );
+  const kernel = oneOf('run', '--kernel', str(p, 'kernel'), [...KERNEL_IDS, 'all'] as const);
   const map = str(p, 'map');
   const targets = parseTargets('run', p.values.target as unknown as string[] | undefined, map ? resolve(map) : undefined);
   const dbPath = str(p, 'db') ?? DEFAULT_DB;
@@ -35,12 +39,15 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const name = str(p, 'session') ?? 'cli';
     const session = services.store.sessions.findByName(name) ?? services.store.sessions.create(name);
-    const detail = await runSequence(services, io, 'run', {
+    const base = {
       sessionId: session.id,
       ...(str(p, 'sequence') ? { sequence: str(p, 'sequence') } : {}),
       ...topologyArg('run', services, str(p, 'topology')),
       ...(targets ? { targets } : {}),
-    });
+    };
+    // --kernel all: the kernel matrix (one run per profile); --kernel ID: that profile's rules.
+    if (kernel === 'all') return await runKernelMatrix(services, io, base, p.values.json === true);
+    const detail = await runSequence(services, io, 'run', { ...base, ...(kernel ? { kernel } : {}) });
     await write(io.stdout, p.values.json ? JSON.stringify(detail) + '\n' : runText(detail));
     return detail.status === 'passed' ? EXIT.ok : EXIT.failed;
   } finally {

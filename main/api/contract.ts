@@ -4,6 +4,7 @@
 
 import type { Verdict } from '../../common/trace-sink.js';
 import type { KernelId } from '../../host/kernels/types.js';
+import type { KernelMatrix } from '../../host/kernels/matrix.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
@@ -343,6 +344,23 @@ export interface RunStartInput {
   kernel?: KernelId;
 }
 
+export interface KernelProfileInfo {
+  id: KernelId;
+  title: string;
+  tree: string;
+  checkedAgainst: string;
+  rules: Array<{ area: 'probe' | 'region'; name: string; value: string; source: string }>;
+}
+
+export interface KernelMatrixInput {
+  sessionId: number;
+  sequence?: string;
+  topology?: string;
+  topologyJson?: string;
+  targets?: Record<string, HardwareTargetSpec>;
+  kernels?: KernelId[];
+}
+
 /** Every call: name -> [input, output]. */
 export interface ApiCalls extends LiveApiCalls {
   'app.info': [Record<string, never>, AppInfo];
@@ -356,6 +374,12 @@ export interface ApiCalls extends LiveApiCalls {
   'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
   'runs.start': [RunStartInput, Run];
+  /** Kernel profiles (host/kernels) with every rule and the source it was read from. */
+  'kernels.list': [Record<string, never>, KernelProfileInfo[]];
+  /** Run a sequence (default linux-probe) once per kernel profile and tabulate step × version (waits for the runs). */
+  'kernels.matrix': [KernelMatrixInput, { runs: Array<{ kernel: KernelId; runId: number; run: Run }>; matrix: KernelMatrix }];
+  /** The kernel matrix of runs already stored (one per kernel). */
+  'runs.kernelMatrix': [{ runs: Array<{ kernel: KernelId; runId: number }> }, KernelMatrix];
   /** Save a topology file's JSON under a name (replacing one of that name); invalid JSON is 'bad-input' on "json.<path>", nothing saved. */
   'topologies.save': [{ name: string; json: string }, TopologyEntry];
   /** Built-ins first, then saved ones by name. */

@@ -7,6 +7,7 @@ import { ApiError, toErrorBody } from './api-error.js';
 import type { ApiTable, CallDef } from './call-def.js';
 import { COMPARE_CALLS } from './calls-compare.js';
 import { CORE_CALLS } from './calls-core.js';
+import { KERNEL_CALLS } from './calls-kernels.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
 import { REPLAY_CALLS } from './calls-replay.js';
@@ -27,6 +28,7 @@ export const API: ApiTable = {
   ...LIVE_CALLS,
   ...REPLAY_CALLS,
   ...TOPOLOGY_CALLS,
+  ...KERNEL_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];
