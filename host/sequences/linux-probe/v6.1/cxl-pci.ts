@@ -15,7 +15,6 @@ import { probeFailed, type LinuxProbeOptions } from '../kernel.js';
 import { doeCreateMailbox } from './doe.js';
 import { CXL_VENDOR, doeOffsets, findDvsec, findRegblock, getDsn, probeComponentRegs, probeDeviceRegs, type RegBlock61 } from './linux-pci.js';
 import { Mailbox61 } from './mbox.js';
-import { readLabels61 } from './labels.js';
 
 /** Opcodes in 6.1's cxl_mem_commands[] (core/mbox.c): the CEL enables only these. */
 export const KNOWN_6_1: ReadonlySet<number> = new Set([0x4000, 0x0400, 0x0200, 0x4100, 0x4102, 0x4200, 0x0401, 0x4101, 0x4103, 0x4201, 0x4202, 0x4203, 0x4204, 0x4300, 0x4301, 0x4302, 0x4303, 0x4304, 0x4305]);
@@ -31,6 +30,8 @@ export interface Endpoint61 {
   mbox: Mailbox61 | null;
   identify: IdentifyMemdev | null;
   enabled: Set<number>;
+  /** Persistent bytes after partition info: > 0 gets an nvdimm (label read after the endpoint port probe). */
+  pmemBytes: number;
   failed: boolean;
 }
 
@@ -39,7 +40,7 @@ const PCI_COMMAND = 0x04;
 export async function cxlPciProbe61(ctx: SequenceContext, log: StepLog, t: Target, k: KernelProfile, opt: LinuxProbeOptions): Promise<Endpoint61> {
   const n = t.node;
   const sleep = (ns: number) => ctx.sleep(ns);
-  const s: Endpoint61 = { t, node: n, dvsec: 0, component: null, cdatDoe: 0, mbox: null, identify: null, enabled: new Set(), failed: false };
+  const s: Endpoint61 = { t, node: n, dvsec: 0, component: null, cdatDoe: 0, mbox: null, identify: null, enabled: new Set(), pmemBytes: 0, failed: false };
   const failProbe = (step: string, msg: string, errno: number, evidence: string): Endpoint61 => {
     log.fail(`${n}: ${step}`, `${msg} — ${probeFailed('cxl_pci', n, errno)}`, evidence);
     s.failed = true;
@@ -143,8 +144,9 @@ export async function cxlPciProbe61(ctx: SequenceContext, log: StepLog, t: Targe
   } else log.info(`${n}: partition info`, 'partition alignment 0: Get Partition Info not sent');
   log.info(`${n}: events`, `no event set-up (${ruleCite(k, k.probe.eventSetup)}); no RAS unmask (${ruleCite(k, k.probe.rasUnmask)})`);
 
-  // devm_cxl_add_nvdimm (persistent capacity): the nvdimm's label area is initialised (nd_label_data_init).
-  if (pmemBytes > 0) await readLabels61(log, s, id, k, opt);
+  // devm_cxl_add_nvdimm (persistent capacity): the nvdimm's label area is read later, once cxl_pmem binds the
+  // nvdimm (after the endpoint port probe in a real 6.1 boot; index.ts calls readLabels61).
+  s.pmemBytes = pmemBytes;
   return s;
 }
 

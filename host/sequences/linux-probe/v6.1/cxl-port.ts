@@ -25,6 +25,8 @@ const EIW_WAYS: Readonly<Record<number, number>> = { 0: 1, 1: 2, 2: 4, 3: 8, 4: 
 export interface Rw32 {
   read32(o: number): Promise<number>;
   write32(o: number, v: number): Promise<void>;
+  /** One 64-bit read (ioread64_hi_lo as x86-64 issues it). */
+  read64(o: number): Promise<bigint>;
 }
 
 /** devm_cxl_setup_hdm → map_hdm_decoder_regs (cxl_probe_component_regs) → parse_hdm_decoder_caps. */
@@ -46,14 +48,11 @@ export async function enumerateDecoders61(ctx: SequenceContext, regs: Rw32, hdm:
   let typed = 0;
   for (let i = 0; i < count; i++) {
     let ctrl = await regs.read32(hdm + D.ctrl(i));
-    const baseHi = await regs.read32(hdm + D.baseHi(i));
-    const baseLo = await regs.read32(hdm + D.baseLo(i));
-    const sizeHi = await regs.read32(hdm + D.sizeHi(i));
-    const sizeLo = await regs.read32(hdm + D.sizeLo(i));
+    // ioread64_hi_lo on x86-64: one 64-bit read of the low register (seen in the 6.1 capture).
+    await regs.read64(hdm + D.baseLo(i));
+    const sizeRaw = await regs.read64(hdm + D.sizeLo(i));
     const isCommitted = (ctrl & CTRL_COMMITTED) !== 0;
-    const size = isCommitted ? sizeHi * 2 ** 32 + (sizeLo >>> 0) : 0;
-    void baseHi;
-    void baseLo;
+    const size = isCommitted ? Number(sizeRaw) : 0;
     if (isCommitted) {
       if (i !== commitEnd + 1) return { ok: false, message: `decoder ${i}: Committed out of order`, committed, typed };
       if (size === 0) return { ok: false, message: `decoder ${i}: Committed with zero size`, committed, typed };
@@ -66,13 +65,10 @@ export async function enumerateDecoders61(ctx: SequenceContext, regs: Rw32, hdm:
     const ways = EIW_WAYS[(ctrl >>> 4) & 0xf];
     if (ways === undefined) return { ok: false, message: `decoder ${i}: Invalid interleave ways (ctrl: ${hex(ctrl)})`, committed, typed };
     if ((ctrl & 0xf) > 6) return { ok: false, message: `decoder ${i}: invalid interleave granularity (ctrl: ${hex(ctrl)})`, committed, typed };
-    if (!endpoint) {
-      await regs.read32(hdm + D.tlHi(i));
-      await regs.read32(hdm + D.tlLo(i));
-    } else if (isCommitted) {
+    if (!endpoint) await regs.read64(hdm + D.tlLo(i));
+    else if (isCommitted) {
       if (size % ways) return { ok: false, message: `decoder ${i}: invalid committed configuration size: ${hex(size)} ways: ${ways}`, committed, typed };
-      await regs.read32(hdm + D.tlHi(i));
-      await regs.read32(hdm + D.tlLo(i));
+      await regs.read64(hdm + D.tlLo(i));
     }
   }
   return { ok: true, message: `${count} decoder(s), ${committed} committed${typed ? `; Target Type written into ${typed} (${ruleCite(k, k.probe.decoderTargetTypeAtProbe)})` : ''}`, committed, typed };
@@ -136,7 +132,7 @@ export async function endpointPortProbe61(ctx: SequenceContext, log: StepLog, e:
   };
   if (!e.component) return fail('HDM decoders', 'No component registers mapped', -6);
   const block = e.component;
-  const regs: Rw32 = { read32: (o) => t.barRead(block.bar, block.offset + o, 4), write32: (o, v) => t.barWrite(block.bar, block.offset + o, 4, v >>> 0) };
+  const regs: Rw32 = { read32: (o) => t.barRead(block.bar, block.offset + o, 4), write32: (o, v) => t.barWrite(block.bar, block.offset + o, 4, v >>> 0), read64: (o) => t.barRead64(block.bar, block.offset + o) };
   const h = await setupHdm61(regs);
   if ('error' in h) return fail('HDM decoders', h.error, -6);
   log.pass(`${n}: HDM decoder capability`, `${h.count} decoder(s)`);

@@ -13,6 +13,7 @@ import type { LinuxProbeOptions } from '../kernel.js';
 import { cxlPciProbe61 } from './cxl-pci.js';
 import { endpointPortProbe61, enumerateDecoders61, setupHdm61, type Rw32 } from './cxl-port.js';
 import { findRegblock } from './linux-pci.js';
+import { readLabels61 } from './labels.js';
 
 export interface Probe61Endpoint {
   node: string;
@@ -48,7 +49,12 @@ export async function linuxProbe61(ctx: SequenceContext, log: StepLog, k: Kernel
         log.pass(`cxl_acpi: ${name}`, 'one root port: passthrough decoder (no HDM decoder access)');
         continue;
       }
-      const regs: Rw32 = { read32: (o) => platform.mmioRead(hb.base + o, 4), write32: (o, v) => platform.mmioWrite(hb.base + o, 4, v >>> 0) };
+      const regs: Rw32 = {
+        read32: (o) => platform.mmioRead(hb.base + o, 4),
+        write32: (o, v) => platform.mmioWrite(hb.base + o, 4, v >>> 0),
+        // Platform MMIO is at most 32 bits wide: the 64-bit read is issued as its two halves.
+        read64: async (o) => BigInt(await platform.mmioRead(hb.base + o, 4)) | (BigInt(await platform.mmioRead(hb.base + o + 4, 4)) << 32n),
+      };
       await portDecoders(ctx, log, `cxl_acpi: ${name}`, regs, k);
     }
   }
@@ -63,7 +69,7 @@ export async function linuxProbe61(ctx: SequenceContext, log: StepLog, k: Kernel
     else if (!comp.block) log.fail(`${t.node}: HDM decoders`, 'No component registers mapped — cxl_port probe fails (-6)');
     else {
       const b = comp.block;
-      await portDecoders(ctx, log, t.node, { read32: (o) => t.barRead(b.bar, b.offset + o, 4), write32: (o, v) => t.barWrite(b.bar, b.offset + o, 4, v >>> 0) }, k);
+      await portDecoders(ctx, log, t.node, { read32: (o) => t.barRead(b.bar, b.offset + o, 4), write32: (o, v) => t.barWrite(b.bar, b.offset + o, 4, v >>> 0), read64: (o) => t.barRead64(b.bar, b.offset + o) }, k);
     }
   }
 
@@ -77,6 +83,8 @@ export async function linuxProbe61(ctx: SequenceContext, log: StepLog, k: Kernel
       const e = await cxlPciProbe61(ctx, log, t, k, opt);
       pci = !e.failed;
       if (pci) mem = await endpointPortProbe61(ctx, log, e, k, opt);
+      // cxl_pmem → nvdimm → nd_label_data_init: after the endpoint port in a real 6.1 boot.
+      if (pci && e.pmemBytes > 0 && e.identify) await readLabels61(log, e, e.identify, k, opt);
     } catch (err) {
       log.fail(`${t.node}: link`, `access failed: ${(err as Error).message}; Linux would see all-ones and fail the probe`, (err as Error).name);
     }
