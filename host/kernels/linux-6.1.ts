@@ -29,6 +29,11 @@ export const LINUX_6_1: KernelProfile = {
     payloadCopy: { value: 'movsl-tail', source: 'arch/x86/lib/iomem.c string_memcpy_fromio (rep movsl, then movsw/movsb tail)' },
   },
   region: {
+    ramRegions: { value: false, source: 'drivers/cxl/core/region.c (no create_ram_region before 6.3)' },
+    passthrough: { value: 'always', source: 'drivers/cxl/port.c cxl_port_probe (rc == 1 → devm_cxl_add_passthrough_decoder)' },
+    rootParentGranularity: { value: 'window', source: 'drivers/cxl/core/region.c cxl_port_setup_targets (cxlrd interleave_granularity)' },
+    secondPmemSkip: { value: 'from-free-ram', source: 'drivers/cxl/core/hdm.c cxl_dpa_alloc (skip from the end of allocated ram)' },
+    checkInterleaveCap: { value: false, source: 'drivers/cxl/core/region.c (no check_interleave_cap before 6.10)' },
     commitPollMs: { value: 1, source: 'drivers/cxl/core/hdm.c cxld_await_commit (fsleep(1000))' },
     commitTimeoutMs: { value: 20, source: 'drivers/cxl/core/hdm.c COMMIT_TIMEOUT_MS 20' },
     targetTypeAtCommit: { value: true, source: 'drivers/cxl/core/hdm.c cxl_decoder_commit → cxld_set_type' },

@@ -29,6 +29,11 @@ export const LINUX_6_12: KernelProfile = {
     payloadCopy: { value: 'movsl-tail', source: 'arch/x86/lib/iomem.c string_memcpy_fromio' },
   },
   region: {
+    ramRegions: { value: true, source: 'drivers/cxl/core/region.c create_ram_region_store' },
+    passthrough: { value: 'no-hdm', source: 'drivers/cxl/port.c cxl_switch_port_probe (passthrough only on -ENODEV from devm_cxl_setup_hdm)' },
+    rootParentGranularity: { value: 'region', source: 'drivers/cxl/core/region.c cxl_port_setup_targets (p->interleave_granularity, since 6.7)' },
+    secondPmemSkip: { value: 'zero', source: 'drivers/cxl/core/hdm.c cxl_dpa_alloc (skip allocations vs multiple pmem allocations fix)' },
+    checkInterleaveCap: { value: true, source: 'drivers/cxl/core/region.c check_interleave_cap' },
     commitPollMs: { value: 1, source: 'drivers/cxl/core/hdm.c cxld_await_commit' },
     commitTimeoutMs: { value: 10, source: 'drivers/cxl/core/hdm.c COMMIT_TIMEOUT_MS 10' },
     targetTypeAtCommit: { value: true, source: 'drivers/cxl/core/hdm.c cxl_decoder_commit → cxld_set_type' },

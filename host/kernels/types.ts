@@ -60,6 +60,16 @@ export interface KernelProbeRules {
 }
 
 export interface KernelRegionRules {
+  /** Volatile (ram) regions can be created (core/region.c create_ram_region_store, added in v6.3). */
+  ramRegions: KernelRule<boolean>;
+  /** Pass-through decoder for a one-dport port: 'always' (6.1 cxl_port_probe) or only without HDM ('no-hdm'). */
+  passthrough: KernelRule<'always' | 'no-hdm'>;
+  /** Parent granularity of a host-bridge decoder under the root: the window's HBIG (6.1) or the region's. */
+  rootParentGranularity: KernelRule<'window' | 'region'>;
+  /** DPA skip of a second pmem allocation (core/hdm.c cxl_dpa_alloc): 6.1's collision or the later fix. */
+  secondPmemSkip: KernelRule<'from-free-ram' | 'zero'>;
+  /** check_interleave_cap (core/region.c, v6.10+). */
+  checkInterleaveCap: KernelRule<boolean>;
   /** Poll interval and limit of cxld_await_commit (core/hdm.c). */
   commitPollMs: KernelRule<number>;
   commitTimeoutMs: KernelRule<number>;
