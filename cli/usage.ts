@@ -40,17 +40,20 @@ commands:
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
-         [--junit FILE]
+         [--junit FILE] [--kernel 6.1|6.12|mainline|all]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
-         verdicts as a table; exit 1 when a step failed; --junit writes each step as a JUnit test case for CI
+         verdicts as a table; exit 1 when a step failed; --junit writes each step as a JUnit test case for CI.
+         --kernel picks the kernel profile whose rules apply (default 6.12); --kernel all runs it under every
+         profile and prints the kernel matrix (step × version, first failing step per version)
+  run    --target qemu [--topology NAME|FILE] [--kernel PATH] [--region ram|pmem] [--ways N] [--granularity N] [--timeout S] [--initrd-extra DIR]
+         the same topology on real Linux in QEMU (see qemu run); here --kernel is the guest kernel image
+  qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
+         QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
+  kernels [list] [--json]
+         the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
   lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
          the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
          browse and pull any bench's runs, compare across benches, verdict history across board revisions
-         verdicts as a table; exit 1 when a step failed
-  run    --target qemu [--topology NAME|FILE] [--kernel PATH] [--region ram|pmem] [--ways N] [--granularity N] [--timeout S] [--initrd-extra DIR]
-         the same topology on real Linux in QEMU (see qemu run)
-  qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
-         QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]

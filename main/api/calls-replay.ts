@@ -17,7 +17,7 @@ const replayInput: z.ZodType<RunReplayInput> = z.strictObject({
   sessionId: id,
   sourceRunId: id,
   topology: slug.optional(),
-  profile: z.enum(['spec', 'qemu'], { error: 'must be "spec" or "qemu"' }).optional(),
+  profile: z.enum(['spec', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "qemu" or "qemu-7.2"' }).optional(),
   nodeMap: z.record(nodeName, nodeName, { error: 'must map source node names to node names' }).optional(),
   targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
 });

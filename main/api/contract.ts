@@ -3,6 +3,8 @@
 // The table itself (schemas + handlers) lives in main/api/table.ts and must list exactly these calls.
 
 import type { Verdict } from '../../common/trace-sink.js';
+import type { KernelId } from '../../host/kernels/types.js';
+import type { KernelMatrix } from '../../host/kernels/matrix.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
 import type { LabCalls } from './contract-lab.js';
 import type { QemuApiCalls } from './contract-qemu.js';
@@ -291,7 +293,7 @@ export interface RunReplayInput {
   /** Built-in topology to replay on (default: the source's topology when built in, else the default). */
   topology?: string;
   /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
-  profile?: 'spec' | 'qemu';
+  profile?: 'spec' | 'qemu' | 'qemu-7.2';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
   nodeMap?: Record<string, string>;
   /** Endpoints replaced by hardware for this replay, as in runs.start (replay against silicon). */
@@ -345,6 +347,25 @@ export interface RunStartInput {
   topologyJson?: string;
   topologyDir?: string;
   targets?: Record<string, HardwareTargetSpec>;
+  /** Kernel profile for kernel-dependent sequences (linux-probe, region): '6.1', '6.12' (default), 'mainline'. */
+  kernel?: KernelId;
+}
+
+export interface KernelProfileInfo {
+  id: KernelId;
+  title: string;
+  tree: string;
+  checkedAgainst: string;
+  rules: Array<{ area: 'probe' | 'region'; name: string; value: string; source: string }>;
+}
+
+export interface KernelMatrixInput {
+  sessionId: number;
+  sequence?: string;
+  topology?: string;
+  topologyJson?: string;
+  targets?: Record<string, HardwareTargetSpec>;
+  kernels?: KernelId[];
 }
 
 /** Every call: name -> [input, output]. */
@@ -360,6 +381,12 @@ export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls, RegionsA
   'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
   'runs.start': [RunStartInput, Run];
+  /** Kernel profiles (host/kernels) with every rule and the source it was read from. */
+  'kernels.list': [Record<string, never>, KernelProfileInfo[]];
+  /** Run a sequence (default linux-probe) once per kernel profile and tabulate step × version (waits for the runs). */
+  'kernels.matrix': [KernelMatrixInput, { runs: Array<{ kernel: KernelId; runId: number; run: Run }>; matrix: KernelMatrix }];
+  /** The kernel matrix of runs already stored (one per kernel). */
+  'runs.kernelMatrix': [{ runs: Array<{ kernel: KernelId; runId: number }> }, KernelMatrix];
   /** Save a topology file's JSON under a name (replacing one of that name); invalid JSON is 'bad-input' on "json.<path>", nothing saved. */
   'topologies.save': [{ name: string; json: string }, TopologyEntry];
   /** Built-ins first, then saved ones by name. */

@@ -8,6 +8,7 @@ import type { ApiTable, CallDef } from './call-def.js';
 import { COMPARE_CALLS } from './calls-compare.js';
 import { CORE_CALLS } from './calls-core.js';
 import { LAB_CALLS } from './calls-lab.js';
+import { KERNEL_CALLS } from './calls-kernels.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
 import { QEMU_CALLS } from './calls-qemu.js';
@@ -33,6 +34,7 @@ export const API: ApiTable = {
   ...LAB_CALLS,
   ...QEMU_CALLS,
   ...REGIONS_CALLS,
+  ...KERNEL_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];
