@@ -52,7 +52,8 @@ describe('QEMU 7.2 SeaBIOS capture replayed on our emulation', () => {
     // pxb-cxl is a PCI device on QEMU's bus 0; our host bridges are not PCI functions: its 11 reads are skipped.
     expect(runSummary).toMatch(/145 accesses issued, .*11 skipped \(not in this run: hb0 ×11\)/);
     expect(summary.equal).toBe(false);
-    expect(summary.counts).toEqual({ equal: 123, valueDiffers: 9, onlyA: 4, onlyB: 0, pollCountDiffers: 0 });
+    // hb0's 11 reads are its own stream (per-node alignment): its repeated identical reads fold into 2 entries.
+    expect(summary.counts).toEqual({ equal: 123, valueDiffers: 9, onlyA: 2, onlyB: 0, pollCountDiffers: 0 });
     expect(items.filter((i) => i.kind === 'only-a').every((i) => i.a!.row.node === 'hb0')).toBe(true);
     const RP = 'PCI Type 1 (Bridge) Configuration Header';
     const EP = 'PCI Type 0 Configuration Header';
@@ -110,7 +111,7 @@ describe('QEMU 7.2 SeaBIOS capture replayed on our emulation', () => {
     expect(r.run.topology).toBe('switch4');
     expect(await s.runs.wait(r.run.id)).toBe('passed');
     const summary = await callApi(s, 'compare.run', { runA: run.id, runB: r.run.id, nodeMap: r.nodeMap });
-    expect(summary.counts).toEqual({ equal: 323, valueDiffers: 22, onlyA: 2, onlyB: 0, pollCountDiffers: 0 });
+    expect(summary.counts).toEqual({ equal: 323, valueDiffers: 22, onlyA: 1, onlyB: 0, pollCountDiffers: 0 });
     const differing = summary.registers
       .filter((x) => x.valueDiffers + x.onlyA + x.onlyB > 0)
       .map((x) => x.register.replace('PCI Type 1 (Bridge) Configuration Header · ', 'T1 · ').replace('PCI Type 0 Configuration Header · ', 'T0 · '))
