@@ -21,6 +21,7 @@ import { DEFAULT_DB, int, oneOf, parse, str, type Options } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress-bar.js';
 import { parseTargets } from './run-sequence.js';
+import { summaryLines } from './compare-summary.js';
 import { EXIT, UsageError } from '../usage.js';
 
 const PROFILES = ['spec', 'qemu'] as const;
@@ -97,6 +98,7 @@ function outcomeText(o: ReplayOutcome): string[] {
     `compare run ${r.runA} (${r.events.a} events) with replay run ${r.runB} (${r.events.b} events): ${r.equal ? 'EQUAL' : 'DIFFERENT'}`,
     `  ${c.equal} equal, ${c.valueDiffers} value differs, ${c.onlyA} only in source, ${c.onlyB} only in replay, ${c.pollCountDiffers} poll-count; ${r.hunkCount} hunks`,
   );
+  lines.push(...summaryLines(r, 'source', 'replay'));
   if (r.firstDivergence) lines.push(`  first divergence: ${r.firstDivergence.text}`);
   const differing = r.registers.filter((x) => x.valueDiffers + x.onlyA + x.onlyB + x.pollCountDiffers > 0).slice(0, 12);
   for (const x of differing) lines.push(`  ${x.register}: ${x.valueDiffers} value, ${x.onlyA} only source, ${x.onlyB} only replay, ${x.pollCountDiffers} poll`);

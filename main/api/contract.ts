@@ -120,6 +120,36 @@ export interface CompareInput {
   nodeMap?: Record<string, string>;
   /** Rebase absolute addresses (region 'hpa') onto BAR-relative offsets, from the BAR sizing/programming each trace shows (default false). */
   rebase?: boolean;
+  /** 'node' (default): align each node's events in its own stream (runs that probed devices in different
+   *  interleavings still align); 'global': one alignment in recorded order. */
+  align?: 'node' | 'global';
+  /** Compare only this node of B (with `nodeMap` naming A's node for it). */
+  node?: string;
+}
+
+/** Per device or per structure: how its compared entries came out; `moved` when a structure sits at another offset. */
+export interface CompareDeviceSummary extends CompareCounts {
+  node: string;
+  /** Structures of the device at different offsets on the two sides. */
+  moved: number;
+}
+
+export interface CompareStructureSummary extends CompareCounts {
+  node: string;
+  /** Register block name ('PCIe DVSEC for CXL Devices'), 'memory', 'mailbox records', 'steps', or '<region> (undeclared)'. */
+  structure: string;
+  moved?: { region: string; a: number; b: number };
+}
+
+/** A structure placed at different offsets in run A and run B (aligned on its registers, reported once). */
+export interface CompareMove {
+  node: string;
+  structure: string;
+  region: string;
+  a: number;
+  b: number;
+  /** "moved: hb0.rp0.ep0 · PCIe DVSEC for CXL Devices cfg 0x144 → 0x148" */
+  text: string;
 }
 
 export interface CompareCounts {
@@ -173,6 +203,13 @@ export interface CompareSummary {
   firstDivergence: (CompareItem & { hunk: number }) | null;
   /** Registers with differences first (most first); at most 500. */
   registers: (CompareCounts & { register: string })[];
+  /** Alignment mode, streams aligned, entries matched on each side and the matched fraction 2·matched/(entriesA+entriesB). */
+  alignment: { mode: 'node' | 'global'; streams: number; matched: number; ratio: number };
+  /** Per device (B's node names), in the order first met. */
+  devices: CompareDeviceSummary[];
+  /** Per structure of each device; at most 1000. */
+  structures: CompareStructureSummary[];
+  moves: CompareMove[];
   hunkCount: number;
 }
 
