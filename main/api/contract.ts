@@ -258,6 +258,38 @@ export interface TraceImportInput {
    * chipset 00:00.0, unclaimed accesses on node 'qemu'). Ignored for csv/jsonl.
    */
   cxlOnly?: boolean;
+  /** A topology file's JSON text to map the trace onto (instead of `topology`); stored with the run. */
+  topologyJson?: string;
+  /**
+   * The trace's devices or nodes → topology nodes: for 'qemu' "type@bb:dd.f", a BDF or a QEMU device type; for
+   * csv/jsonl a node name of the file. A device or node the topology cannot place fails the import, naming it.
+   */
+  nodeMap?: Record<string, string>;
+}
+
+/** How every input line of an import was accounted for (issue 14: nothing dropped without being counted). */
+export interface TraceImportReport {
+  format: TraceImportFormat;
+  /** Input lines (header and blank lines included); = imported + folded + used + blank + header + Σ skipped. */
+  lines: number;
+  /** Events imported. */
+  imported: number;
+  /** QEMU: port-I/O / ECAM accesses folded into the config cycle they carried (giving its width). */
+  folded: number;
+  /** QEMU: BAR mapping lines used to place MMIO. CSV: the header line. */
+  used: number;
+  blank: number;
+  /** Reason → lines. */
+  skipped: Record<string, number>;
+  /** How devices were placed: 'command line' (the topology's own QEMU plan), 'roles', 'node map and roles', 'names'. */
+  placement: string;
+  /** Each device or node of the input and the topology node it became. */
+  devices: { device: string; node: string }[];
+}
+
+/** trace.import's answer: the new run and the accounting of its input. */
+export interface ImportedRun extends Run {
+  report: TraceImportReport;
 }
 
 // ---- Hardware links (issue 7) ----
@@ -318,8 +350,10 @@ export type HardwareTargetSpec = string | { link: string; map?: string };
 export interface RunReplayInput {
   sessionId: number;
   sourceRunId: number;
-  /** Built-in topology to replay on (default: the source's topology when built in, else the default). */
+  /** Built-in or saved topology to replay on (default: the topology the source stored — an import's own —, else its built-in name, else the default). */
   topology?: string;
+  /** A topology file's JSON text to replay on (instead of `topology`). */
+  topologyJson?: string;
   /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
   profile?: 'spec' | 'qemu';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
@@ -412,7 +446,7 @@ export interface ApiCalls extends LiveApiCalls {
   'compare.list': [{ sessionId?: number }, ComparisonInfo[]];
   'trace.export': [{ runId: number; format: TraceExportFormat }, TraceExportResult];
   /** A new run (sequence 'import', status 'passed'); malformed text is 'bad-input' naming the line, nothing written. */
-  'trace.import': [TraceImportInput, Run];
+  'trace.import': [TraceImportInput, ImportedRun];
   'links.serialPorts': [Record<string, never>, SerialPortInfo[]];
   /** Open the link, read the endpoint's Vendor/Device ID a few times, close. Link failures are ok=false, not errors. */
   'links.test': [{ uri: string; map?: string; reads?: number }, LinkTestResult];

@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareItem, CompareSummary } from '../../main/api/contract.js';
 import { callApi } from '../../main/api/table.js';
-import { builtinLayout } from '../../main/compare/topology-layout.js';
 import type { Services } from '../../main/services/services.js';
-import { mapQemuDevices, qemuLogForReplay, scanQemuDevices } from '../../host/core/qemu-roles.js';
+
 import { tempServices } from '../api/helpers.js';
 
 const fixture = readFileSync(new URL('../fixtures/qemu-7.2-seabios-cxl.log', import.meta.url), 'utf8');
@@ -40,8 +39,7 @@ beforeAll(async () => {
   env = await tempServices();
   s = env.services;
   sessionId = (await callApi(s, 'sessions.create', { name: 'qemu' })).id;
-  const mapping = mapQemuDevices(scanQemuDevices(fixture), builtinLayout('single'));
-  const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: qemuLogForReplay(fixture, mapping), topology: 'single', devices: mapping.devices });
+  const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: fixture, topology: 'single' });
   sourceRunId = run.id;
 });
 afterAll(() => env.dispose());
@@ -96,17 +94,16 @@ describe('QEMU 7.2 SeaBIOS capture replayed on our emulation', () => {
 
   it('a capture with a switch (cxl-upstream, two cxl-downstream, two cxl-type3) maps by role onto switch4', async () => {
     const log = readFileSync(new URL('../fixtures/qemu-7.2-seabios-cxl-switch.log', import.meta.url), 'utf8');
-    const mapping = mapQemuDevices(scanQemuDevices(log), builtinLayout('switch4'));
-    expect(mapping.mapped.map((d) => `${d.name} ${d.bdf}=${d.node}`)).toEqual([
-      'pxb-cxl 00:01.0=hb0',
-      'cxl-rp 0c:00.0=hb0.rp0',
-      'cxl-upstream 0d:00.0=hb0.rp0.sw0.usp',
-      'cxl-downstream 0e:00.0=hb0.rp0.sw0.dsp0',
-      'cxl-downstream 0e:01.0=hb0.rp0.sw0.dsp1',
-      'cxl-type3 0f:00.0=hb0.rp0.sw0.dsp0.ep0',
-      'cxl-type3 10:00.0=hb0.rp0.sw0.dsp1.ep0',
+    const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: log, topology: 'switch4' });
+    expect(run.report.devices.map((d) => `${d.device}=${d.node}`)).toEqual([
+      'pxb-cxl@00:01.0=hb0',
+      'cxl-rp@0c:00.0=hb0.rp0',
+      'cxl-upstream@0d:00.0=hb0.rp0.sw0.usp',
+      'cxl-downstream@0e:00.0=hb0.rp0.sw0.dsp0',
+      'cxl-downstream@0e:01.0=hb0.rp0.sw0.dsp1',
+      'cxl-type3@0f:00.0=hb0.rp0.sw0.dsp0.ep0',
+      'cxl-type3@10:00.0=hb0.rp0.sw0.dsp1.ep0',
     ]);
-    const run = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: qemuLogForReplay(log, mapping), topology: 'switch4', devices: mapping.devices });
     const r = await callApi(s, 'runs.replay', { sessionId, sourceRunId: run.id, profile: 'qemu' });
     expect(r.run.topology).toBe('switch4');
     expect(await s.runs.wait(r.run.id)).toBe('passed');
