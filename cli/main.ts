@@ -9,6 +9,7 @@ import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
 import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
+import { qemuCommand } from './commands/qemu.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
@@ -39,6 +40,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sim: simCommand,
   replay: replayCommand,
   'qemu-compare': qemuCompareCommand,
+  qemu: qemuCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

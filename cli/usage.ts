@@ -19,6 +19,8 @@ commands:
          serve the API (WebSocket) and the browser UI; prints a one-time sign-in link (Enter: another);
          an address other than loopback needs --allow-remote (see README for an SSH tunnel or TLS)
   runs list [--db FILE] [--session N] [--json]
+  runs log RUN [--console] [--db FILE] [--json]
+         a run's log; --console: the guest console of a QEMU + Linux run
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
   import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--db FILE] [--json]
          a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line;
@@ -43,6 +45,10 @@ commands:
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
          verdicts as a table; exit 1 when a step failed
+  run    --target qemu [--topology NAME|FILE] [--kernel PATH] [--region ram|pmem] [--ways N] [--granularity N] [--timeout S] [--initrd-extra DIR]
+         the same topology on real Linux in QEMU (see qemu run)
+  qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
+         QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]

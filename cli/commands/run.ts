@@ -12,8 +12,10 @@ import { envSequenceModules, write, type CliIo } from '../io.js';
 import { EXIT } from '../usage.js';
 import { parseTargets, runSequence } from './run-sequence.js';
 import { topologyArg } from './topology-arg.js';
+import { isQemuTargetRun, qemuArgsFromRun, qemuRunCommand } from './qemu.js';
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  if (isQemuTargetRun(args)) return qemuRunCommand(qemuArgsFromRun(args), io, 'run --target qemu'); // main/qemu
   const p = parse(
     'run',
     args,

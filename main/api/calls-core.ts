@@ -159,7 +159,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
     input: z.strictObject({ id }),
     handler: (s, i) => {
       const run = runOr404(s, i.id, 'id');
-      s.runs.cancel(run.id);
+      if (!s.qemu.cancel(run.id)) s.runs.cancel(run.id); // a QEMU run is not a worker run
       return s.store.runs.get(run.id)!;
     },
   },

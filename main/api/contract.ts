@@ -4,6 +4,7 @@
 
 import type { Verdict } from '../../common/trace-sink.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
+import type { QemuApiCalls } from './contract-qemu.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
@@ -412,7 +413,7 @@ export interface RunStartInput {
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls {
+export interface ApiCalls extends LiveApiCalls, QemuApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];

@@ -9,6 +9,7 @@ import { COMPARE_CALLS } from './calls-compare.js';
 import { CORE_CALLS } from './calls-core.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
+import { QEMU_CALLS } from './calls-qemu.js';
 import { REPLAY_CALLS } from './calls-replay.js';
 import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
@@ -27,6 +28,7 @@ export const API: ApiTable = {
   ...LIVE_CALLS,
   ...REPLAY_CALLS,
   ...TOPOLOGY_CALLS,
+  ...QEMU_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];

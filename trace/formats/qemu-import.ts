@@ -63,6 +63,8 @@ export interface QemuImportResult {
   stats: QemuImportStats;
   /** Indexes in `events` of config cycles whose width came from the offset's alignment. */
   guessedWidth: number[];
+  /** Malformed lines skipped (malformed: 'skip'), with their line numbers. */
+  malformed: { line: number; event: string; reason: string }[];
 }
 
 export const PLATFORM_NODE = 'platform';
@@ -109,13 +111,16 @@ function placeBdfs(parsed: readonly (QemuLine | null)[], widths: readonly (numbe
  * not parse is a TraceImportError naming the line, except a cut-off last line (no newline after it: QEMU killed
  * mid-write), which is skipped with that reason.
  */
-export function importQemuTrace(text: string, placement: QemuPlacement): QemuImportResult {
+export function importQemuTrace(text: string, placement: QemuPlacement, opts: { malformed?: 'throw' | 'skip' } = {}): QemuImportResult {
   const lines = splitLines(text);
   const parsed = lines.map(parseQemuLine);
+  const malformed: { line: number; event: string; reason: string }[] = [];
   parsed.forEach((p, i) => {
     // Only a last line without its newline was cut off; a complete malformed line is an error wherever it is.
     const cutOff = i === lines.length - 1 && !/\n$/.test(text);
-    if (p?.kind === 'bad' && !cutOff) throw new TraceImportError(i + 1, `${p.event}: ${p.reason}`);
+    if (p?.kind !== 'bad' || cutOff) return;
+    if (opts.malformed !== 'skip') throw new TraceImportError(i + 1, `${p.event}: ${p.reason}`);
+    malformed.push({ line: i + 1, event: p.event, reason: p.reason });
   });
   const { width, carrier } = pairCfgCarriers(parsed);
   const byBdf = placeBdfs(parsed, width, placement);
@@ -146,7 +151,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
       continue;
     }
     if (p.kind === 'bad') {
-      skip(`cut-off last line (${p.event})`);
+      skip(i === lines.length - 1 ? `cut-off last line (${p.event})` : `malformed ${p.event} line`);
       continue;
     }
     if (p.kind === 'other') {
@@ -209,7 +214,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
     events.push({ kind: 'access', seq: events.length, timeNs: timeOf(p.timeUs), node: placed.node, space: placed.space, region: placed.region, offset: placed.offset, width: p.size, op: p.op, value: p.value, status: 'ok' });
     stats.imported++;
   }
-  return { events, stats, guessedWidth };
+  return { events, stats, guessedWidth, malformed };
 }
 
 /** Lines accounted for: equals stats.lines when nothing was lost. */
