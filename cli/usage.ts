@@ -35,8 +35,11 @@ commands:
          write a session (runs, traces, steps, logs) to a file another bench can import or open
   session import FILE [--db FILE] [--json]
          copy the sessions of an exported file into the database
-  compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--rebase] [--hunks N] [--json] [--db FILE]
-         compare two stored runs: counts, first divergence, registers, first N hunks decoded (exit 1 when they differ)
+  compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--node A[=B]] [--align node|global] [--rebase]
+         [--hunks N] [--json] [--db FILE]
+         compare two stored runs: counts, alignment, per device and per structure (moved structures once),
+         first divergence, registers, first N hunks decoded (exit 1 when they differ); each node is aligned in
+         its own stream unless --align global; --node compares one node pair
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
