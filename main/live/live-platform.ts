@@ -118,7 +118,7 @@ export class LivePlatform {
     const out: DecodedRegister[] = [];
     for (const b of blocks) {
       const decl = resolveBlock(b.info.id, b.info.params ?? {})!;
-      for (const r of b.registers) out.push(decodeRegister(decl, b.info.base, r, port.read(region, b.info.base + r.offset, r.width)));
+      for (const r of b.registers.length ? b.registers : rawWords(b.info, region)) out.push(decodeRegister(decl, b.info.base, r, port.read(region, b.info.base + r.offset, r.width)));
     }
     this.flush();
     return out;
@@ -239,4 +239,15 @@ export function jsonSafe(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
   return v;
+}
+
+/**
+ * A block declared without registers (the mailbox Command Payload area, CXL 2.0 8.2.8.4.8) read as data words:
+ * 64-bit on BAR2 where device registers allow it (8.2.8), else 32-bit, so the explorer shows its bytes.
+ */
+function rawWords(info: RegBlockInfo, region: Region): RegisterDecl[] {
+  const width: 4 | 8 = region === 'bar2' ? 8 : 4;
+  const out: RegisterDecl[] = [];
+  for (let o = 0; o + width <= info.size; o += width) out.push({ name: `data +0x${o.toString(16).padStart(3, '0')}`, offset: o, width, fields: [] });
+  return out;
 }
