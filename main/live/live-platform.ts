@@ -9,7 +9,8 @@ import type { Region, Width } from '../../common/access.js';
 import type { LogRow } from '../api/contract.js';
 import type { RegisterDecl } from '../../emulator/regs/types.js';
 import { resolveBlock } from '../../emulator/spec/blocks.js';
-import { buildPlatform, type EmulatedPlatform } from '../../emulator/topology/platform.js';
+import type { EmulatedPlatform } from '../../emulator/topology/platform.js';
+import { buildTimedPlatform, LatencyClock } from '../../emulator/timing/index.js';
 import type { Topology } from '../../emulator/topology/types.js';
 import { fromHex, toHex } from '../../host/core/bytes.js';
 import { MailboxClient } from '../../host/core/mbox.js';
@@ -35,6 +36,8 @@ interface ResolvedBlock {
 
 export class LivePlatform {
   readonly clock = new VirtualClock();
+  /** The console trace's time: the clock plus what each access took (emulator/timing). */
+  private readonly traceClock = new LatencyClock(this.clock);
   readonly platform: EmulatedPlatform;
   readonly nodes: TopologyNodeInfo[];
   /** The session's console run. */
@@ -56,8 +59,8 @@ export class LivePlatform {
   ) {
     const run = store.runs.create({ sessionId, sequence: CONSOLE_SEQUENCE, topology: topologyName, topologyJson });
     this.runId = run.id;
-    this.recorder = new RunRecorder(this.clock, new RunTraceWriter(store.db, run.id));
-    this.platform = buildPlatform(topology, { clock: this.clock, sink: this.recorder.sink });
+    this.recorder = new RunRecorder(this.traceClock, new RunTraceWriter(store.db, run.id));
+    this.platform = buildTimedPlatform(topology, { clock: this.clock, sink: this.recorder.sink, traceClock: this.traceClock });
     // Firmware's enumeration is the first thing in the console trace: bus numbers and BARs the explorer uses.
     this.platform.enumerateLikeFirmware();
     this.nodes = platformNodeInfos(this.platform);
@@ -159,7 +162,7 @@ export class LivePlatform {
       const f = this.type3Node(node);
       const input = fromHex(payloadHex);
       if (!input) throw new ApiError('bad-input', 'payloadHex: must be hex bytes', 'payloadHex');
-      const start = this.clock.now();
+      const start = this.traceClock.now();
       let client = this.clients.get(node);
       if (!client) {
         const c = await MailboxClient.connect(f.target, {
@@ -182,7 +185,7 @@ export class LivePlatform {
         returnCode: r.rc,
         returnName: r.rcName,
         outputHex: toHex(r.output),
-        durationNs: this.clock.now() - start,
+        durationNs: this.traceClock.now() - start,
         background: r.background,
       };
       const decode = PAYLOAD_DECODERS[opcode];
