@@ -4,9 +4,11 @@
 
 import type { Verdict } from '../../common/trace-sink.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
+import type { ImportProgress, UiApiCalls } from './contract-ui.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
+export type * from './contract-ui.js';
 
 export interface AppInfo {
   name: string;
@@ -180,7 +182,8 @@ export interface CompareSummary {
 export type ServerEvent =
   | { type: 'run.progress'; runId: number; done: number; total: number; phase: string; events: number }
   | { type: 'run.finished'; runId: number; status: RunStatus; summary: string }
-  | { type: 'log'; row: LogRow };
+  | { type: 'log'; row: LogRow }
+  | { type: 'transfer.progress'; progress: ImportProgress };
 
 /** A saved comparison as compare.list shows it (the full summary: compare.get). */
 export interface ComparisonInfo {
@@ -341,7 +344,7 @@ export interface RunStartInput {
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls {
+export interface ApiCalls extends LiveApiCalls, UiApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];

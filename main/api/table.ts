@@ -12,6 +12,8 @@ import { LIVE_CALLS } from './calls-live.js';
 import { REPLAY_CALLS } from './calls-replay.js';
 import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
+import { TRANSFER_CALLS } from './calls-transfer.js';
+import { UI_CALLS } from './calls-ui.js';
 import type { ApiName, ApiOutput } from './contract.js';
 import { inputError } from './input-error.js';
 import type { Services } from '../services/services.js';
@@ -27,6 +29,8 @@ export const API: ApiTable = {
   ...LIVE_CALLS,
   ...REPLAY_CALLS,
   ...TOPOLOGY_CALLS,
+  ...UI_CALLS,
+  ...TRANSFER_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];

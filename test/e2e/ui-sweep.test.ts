@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_TOPOLOGY_NAMES } from '../../emulator/topology/index.js';
 import { VIEWS } from '../../renderer/src/lib/nav.js';
-import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems } from './harness.js';
+import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, screenshot } from './harness.js';
 import { startServerUnderTest, type ServerUnderTest } from './bench-server.js';
 
 describe.skipIf(!chromiumAvailable())('UI sweep: every block, every view, two window sizes', () => {
@@ -86,13 +86,27 @@ describe.skipIf(!chromiumAvailable())('UI sweep: every block, every view, two wi
       for (const v of VIEWS) {
         await show(v.id);
         await page.waitForTimeout(150);
+        await screenshot(page, `sweep-${v.id}-${size.width}x${size.height}`);
         // Nothing in the top bar or the view may run past the window's right edge.
         const overflow = await page.evaluate(() => {
           const out: string[] = [];
           const w = document.documentElement.clientWidth;
-          for (const el of Array.from(document.querySelectorAll<HTMLElement>('.topbar > *, button, [role=tabpanel] .pane-head'))) {
+          const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} “${(el.textContent ?? '').trim().slice(0, 24) || el.getAttribute('aria-label') || ''}”`;
+          const clipper = (el: Element): Element | null => {
+            for (let p = el.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return p;
+            return null;
+          };
+          const controls = Array.from(document.querySelectorAll<HTMLElement>('.topbar button, .topbar select, [role=tabpanel]:not([style*="none"]) .pane-head button, [role=tabpanel]:not([style*="none"]) .pane-head select, [role=tabpanel]:not([style*="none"]) .pane-head input'));
+          for (const el of controls) {
             const r = el.getBoundingClientRect();
-            if (r.width > 0 && r.right > w + 1) out.push(`${el.className || el.tagName}: right ${Math.round(r.right)} > ${w}`);
+            if (r.width === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+            if (r.right > w + 1) out.push(`${name(el)} ends at ${Math.round(r.right)} > window ${w}`);
+            const c = clipper(el);
+            if (c) {
+              const cr = c.getBoundingClientRect();
+              if (r.right > cr.right + 1 || r.bottom > cr.bottom + 1) out.push(`${name(el)} clipped by its container`);
+            }
+            if (el.tagName === 'BUTTON' && el.getAttribute('role') !== 'tab' && r.height > 28) out.push(`${name(el)} wraps (${Math.round(r.height)} px tall)`);
           }
           return out;
         });
