@@ -47,6 +47,12 @@ const target: z.ZodType<TransferTarget> = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('session') }),
 ], { error: 'must be { kind: "trace", sessionId, format } or { kind: "session" }' });
 
+/** "bad-input: …" as the UI words every API failure. */
+function errorLine(e: unknown): string {
+  const b = e instanceof ApiError ? { code: e.code, message: e.message } : toErrorBody(e);
+  return `${b.code}: ${b.message}`;
+}
+
 function report(s: Services, job: Job, patch: Partial<ImportProgress>): void {
   job.progress = { ...job.progress, ...patch };
   s.hub.emit({ type: 'transfer.progress', progress: job.progress });
@@ -80,7 +86,7 @@ async function runImport(s: Services, st: TransferState, tid: string, job: Job, 
     }
   } catch (e) {
     const cancelled = job.abort.signal.aborted;
-    report(s, job, { phase: cancelled ? 'cancelled' : 'error', message: cancelled ? `import of ${file.name} cancelled; nothing was kept` : toErrorBody(e).message });
+    report(s, job, { phase: cancelled ? 'cancelled' : 'error', message: cancelled ? `import of ${file.name} cancelled; nothing was kept` : errorLine(e) });
   } finally {
     st.jobs.delete(tid);
     st.files.release(tid);
