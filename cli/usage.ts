@@ -15,7 +15,7 @@ export const USAGE = `usage: cxl-bench <command> [options]      cxl-bench --vers
 commands:
   demo   [--db FILE] [--json] [--sequence ID] [--topology NAME|FILE]
          run the default sequence on the default emulated topology and print a summary
-  serve  [--port N] [--host 127.0.0.1 [--allow-remote] [--allow-host NAME ...]] [--db FILE] [--static DIR]
+  serve  [--port N (default 4274)] [--host 127.0.0.1 [--allow-remote] [--allow-host NAME ...]] [--db FILE] [--static DIR]
          serve the API (WebSocket) and the browser UI; prints a one-time sign-in link (Enter: another);
          an address other than loopback needs --allow-remote (see README for an SSH tunnel or TLS)
   runs list [--db FILE] [--session N] [--json]
@@ -80,4 +80,5 @@ commands:
          'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
-default database: ./cxl-bench.sqlite`;
+default database: $CXL_BENCH_DB, else ~/.config/cxl-bench/cxl-bench.sqlite (the one 'npm start' and the app use)
+default port (serve): $CXL_BENCH_PORT, else 4274; --port 0 takes any free port`;

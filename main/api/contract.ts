@@ -9,12 +9,14 @@ import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
 import type { LabCalls } from './contract-lab.js';
 import type { QemuApiCalls } from './contract-qemu.js';
 import type { RegionsApiCalls } from './contract-regions.js';
+import type { ImportProgress, UiApiCalls } from './contract-ui.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
 // The lab store (PostgreSQL, issue 17): types in contract-lab.ts.
 export type * from './contract-lab.js';
 export type * from './contract-regions.js';
+export type * from './contract-ui.js';
 
 export interface AppInfo {
   name: string;
@@ -226,7 +228,8 @@ export type ServerEvent =
   | { type: 'run.progress'; runId: number; done: number; total: number; phase: string; events: number }
   | { type: 'run.finished'; runId: number; status: RunStatus; summary: string }
   | { type: 'log'; row: LogRow }
-  | { type: 'lab.progress'; sessionId: number; runsDone: number; runsTotal: number; events: number; eventsTotal: number; done: boolean; error?: string };
+  | { type: 'lab.progress'; sessionId: number; runsDone: number; runsTotal: number; events: number; eventsTotal: number; done: boolean; error?: string }
+  | { type: 'transfer.progress'; progress: ImportProgress };
 
 /** A saved comparison as compare.list shows it (the full summary: compare.get). */
 export interface ComparisonInfo {
@@ -440,7 +443,7 @@ export interface KernelMatrixInput {
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls, RegionsApiCalls {
+export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls, RegionsApiCalls, UiApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];

@@ -16,6 +16,8 @@ import { REGIONS_CALLS } from './calls-regions.js';
 import { REPLAY_CALLS } from './calls-replay.js';
 import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
+import { TRANSFER_CALLS } from './calls-transfer.js';
+import { UI_CALLS } from './calls-ui.js';
 import type { ApiName, ApiOutput } from './contract.js';
 import { inputError } from './input-error.js';
 import type { Services } from '../services/services.js';
@@ -35,6 +37,8 @@ export const API: ApiTable = {
   ...QEMU_CALLS,
   ...REGIONS_CALLS,
   ...KERNEL_CALLS,
+  ...UI_CALLS,
+  ...TRANSFER_CALLS,
 };
 
 export const API_NAMES = Object.keys(API) as ApiName[];
