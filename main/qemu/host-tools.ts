@@ -58,7 +58,7 @@ const which = (cmd: string): string | null => {
 };
 
 /** The modules Linux's CXL driver needs for a Type 3 memory device (drivers/cxl, Linux 6.1 names). */
-export const CXL_MODULES = ['cxl_acpi', 'cxl_pci', 'cxl_mem', 'cxl_pmem'] as const;
+export const CXL_MODULES = ['cxl_acpi', 'cxl_port', 'cxl_pci', 'cxl_mem', 'cxl_pmem'] as const; // cxl_port is built in on 6.1, a module on newer kernels (no udev in the guest to load it)
 /** Built into the kernel or loaded as modules; without these there is no CXL bus in the guest. */
 export const CXL_REQUIRED = ['cxl_acpi', 'cxl_pci', 'cxl_mem'] as const;
 

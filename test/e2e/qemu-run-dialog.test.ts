@@ -49,7 +49,7 @@ describe.skipIf(!chromiumAvailable() || process.env.CXL_BENCH_SKIP_QEMU === '1')
     // The run is listed at once; its stages show as progress; it ends passed with the driver's steps.
     const item = page.locator('.run-item').first();
     await eventually(async () => expect(await item.textContent()).toMatch(/qemu-linux/));
-    await eventually(async () => expect(await item.locator('.phase').textContent()).toMatch(/^\d+\/9 (initramfs|init|modules|probe|probed|list|dmesg|done|import)$/), 120_000);
+    await eventually(async () => expect(await item.locator('.phase').textContent()).toMatch(/^\d+\/9 (initramfs|init|modules|probe|probed|list|region|dmesg|done|import)\b/), 120_000);
     await eventually(async () => expect(await item.locator('.badge').textContent()).toBe('passed'), 240_000);
     const steps = page.getByRole('listbox', { name: /Steps/ });
     await eventually(async () => expect(await steps.textContent()).toMatch(/linux: probe hb0\.rp0\.ep0 \(mem0\)/));
