@@ -219,6 +219,40 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     expect(await count(again, 'event_chunks')).toBe(localBefore.length + 1);
   });
 
+  it('a lab server that goes away mid-pull: a clear error, no half-pulled run, and the next pull completes', async () => {
+    const url = env.newDb();
+    const a = env.store('pull-gone-src');
+    const sid = a.sessions.create('s').id;
+    const rid = recordLocalRun(a, { sessionId: sid, events: 200_000, steps: [{ name: 'probe', verdict: 'pass' }] });
+    const labRun = (await publishSession(env.connect(url), a, sid, { bench: 'b' })).runs[0]!.labId!;
+    const c = env.store('pull-gone');
+    const keep = recordLocalRun(c, { sessionId: c.sessions.create('my work').id, events: 1000 });
+    const sessionsBefore = c.sessions.list();
+    const lab = new LabConnection(url);
+    let killed = false;
+    const err = await pullRun(lab, c, labRun, {
+      pageChunks: 2,
+      afterPage: () => {
+        if (!killed) {
+          killed = true;
+          env.cluster.kill();
+        }
+      },
+    }).catch((e: unknown) => e);
+    await lab.close();
+    try {
+      expect(err).toBeInstanceOf(LabError);
+      expect((err as LabError).kind).toBe('unreachable');
+      expect(c.sessions.list()).toEqual(sessionsBefore);
+      expect(c.runs.list().map((r) => r.id)).toEqual([keep]);
+      expect(c.db.prepare('SELECT count(*) AS n FROM event_chunks WHERE run_id != ?').get(keep)).toEqual({ n: 0 });
+    } finally {
+      env.cluster.start();
+    }
+    const pulled = await pullRun(env.connect(url), c, labRun);
+    expect(chunksOf(c, pulled.runId)).toEqual(chunksOf(a, rid));
+  });
+
   it('a read-only user browses, pulls and reads history, but may not publish', async () => {
     const url = env.newDb();
     const a = env.store('ro');
