@@ -3,7 +3,7 @@
 // away, a read-only user. Each test gets its own database in one throwaway cluster (lab-env.ts).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { LabConnection } from '../../main/lab/lab-connection.js';
 import { LabError } from '../../main/lab/lab-error.js';
 import { publishSession } from '../../main/lab/publish.js';
 import { pullRun } from '../../main/lab/pull.js';
+import { renewStoreUuid } from '../../main/lab/store-identity.js';
 import { openStore, type Store } from '../../main/store/store.js';
 import { hasPg, useLabEnv } from './lab-env.js';
 import { recordLocalRun } from './local-runs.js';
@@ -251,6 +252,38 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     }
     const pulled = await pullRun(env.connect(url), c, labRun);
     expect(chunksOf(c, pulled.runId)).toEqual(chunksOf(a, rid));
+  });
+
+  it('a running run waits for a later publish; a copied database file must publish under its own identity', async () => {
+    const url = env.newDb();
+    const lab = env.connect(url);
+    const a = env.store('copy-src');
+    const sid = a.sessions.create('s').id;
+    recordLocalRun(a, { sessionId: sid, events: 100 });
+    const live = a.runs.create({ sessionId: sid, sequence: 'linux-probe', topology: 'single' }); // still running
+    const first = await publishSession(lab, a, sid, { bench: 'a' });
+    expect(first.runs.map((r) => r.outcome)).toEqual(['published', 'skipped-running']);
+    a.runs.finish(live.id, 'passed', 'done');
+    expect((await publishSession(lab, a, sid, { bench: 'a' })).runs.map((r) => r.outcome)).toEqual(['unchanged', 'published']);
+
+    // A byte copy of the file carries the same identity; its own new runs would collide with the original's.
+    a.db.pragma('wal_checkpoint(TRUNCATE)');
+    const copyPath = join(env.dir, 'copy-dst.sqlite');
+    copyFileSync(a.path, copyPath);
+    const b = openStore(copyPath);
+    try {
+      const bs = b.sessions.create('other bench work').id;
+      b.db.prepare('DELETE FROM runs').run();
+      recordLocalRun(b, { sessionId: bs, events: 100, sequence: 'region' });
+      const clash = await publishSession(lab, b, bs, { bench: 'b' }).catch((e: unknown) => e);
+      expect(clash).toBeInstanceOf(LabError);
+      expect((clash as LabError).message).toMatch(/copied database file\?.*--new-identity/);
+      renewStoreUuid(b);
+      expect((await publishSession(lab, b, bs, { bench: 'b' })).runs.map((r) => r.outcome)).toEqual(['published']);
+      expect((await listRuns(lab)).total).toBe(3);
+    } finally {
+      b.close();
+    }
   });
 
   it('a read-only user browses, pulls and reads history, but may not publish', async () => {
