@@ -41,7 +41,7 @@ commands:
          [--junit FILE]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
          verdicts as a table; exit 1 when a step failed; --junit writes each step as a JUnit test case for CI
-  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+  lab    status|init|publish|benches|boards|sessions|topologies|browse|show|pull|compare|history ...   (lab --help)
          the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
          browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CompareService } from '../../main/compare/compare-service.js';
-import { getRun, labTracePage, listBenches, listBoards, listRuns, listSessions } from '../../main/lab/browse.js';
+import { getRun, labTracePage, listBenches, listBoards, listRuns, listSessions, listTopologies } from '../../main/lab/browse.js';
+import { builtinTopologyJson } from '../../main/runs/topology-source.js';
 import { checkHistory } from '../../main/lab/history.js';
 import { LabConnection } from '../../main/lab/lab-connection.js';
 import { LabError } from '../../main/lab/lab-error.js';
@@ -38,7 +39,10 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     const sb = b.sessions.create('bring-up B');
     const hw = 'uartbone:/dev/ttyUSB0@115200';
     const ra = recordLocalRun(a, { sessionId: sa.id, events: 120_000, seed: 1, link: hw, serial: '00000000000000a1', firmware: 'fw-1.0', steps: [{ name: 'region commit', verdict: 'pass' }] });
-    recordLocalRun(a, { sessionId: sa.id, events: 30_000, seed: 2, steps: [{ name: 'enumerate', verdict: 'pass' }] });
+    const topoJson = builtinTopologyJson('single')!;
+    a.topologies.save('board-a', topoJson);
+    const ra2 = recordLocalRun(a, { sessionId: sa.id, events: 30_000, seed: 2, topology: 'board-a', topologyJson: topoJson, steps: [{ name: 'enumerate', verdict: 'pass' }] });
+    new CompareService(a).run({ runA: ra, runB: ra2 }); // a saved comparison of the session
     const rb = recordLocalRun(b, { sessionId: sb.id, events: 120_000, seed: 1, link: hw, serial: '00000000000000b2', firmware: 'fw-2.0', steps: [{ name: 'region commit', verdict: 'fail' }] });
     a.db.prepare('INSERT INTO notes (session_id, run_id, created_at, text) VALUES (?, ?, ?, ?)').run(sa.id, ra, new Date().toISOString(), 'reset twice first');
     const labA = env.connect(url);
@@ -49,11 +53,14 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     ]);
     expect(pa.runs.map((r) => r.outcome)).toEqual(['published', 'published']);
     expect(pb.runs.map((r) => r.outcome)).toEqual(['published']);
-    expect(pa.notes).toBe(1);
+    expect([pa.notes, pa.comparisons, pa.topologies]).toEqual([1, 1, 1]);
 
     const lab = env.connect(url);
     expect((await listBenches(lab)).map((x) => [x.name, x.sessions, x.runs])).toEqual([['bench-a', 1, 2], ['bench-b', 1, 1]]);
-    expect((await listSessions(lab, 'bench-a')).map((s) => s.name)).toEqual(['bring-up A']);
+    expect((await listSessions(lab, 'bench-a')).map((s) => [s.name, s.runs, s.comparisons, s.notes])).toEqual([['bring-up A', 2, 1, 1]]);
+    expect((await listTopologies(lab)).map((t) => [t.bench, t.name, t.json])).toEqual([['bench-a', 'board-a', topoJson]]);
+    const labRa = (await listRuns(lab, { bench: 'bench-a' })).rows.find((r) => r.localId === ra)!;
+    expect((await getRun(lab, labRa.id)).notes).toEqual([expect.objectContaining({ text: 'reset twice first', onSession: false })]);
     const boards = await listBoards(lab);
     expect(boards.map((x) => [x.serial, x.revision, x.gateware, x.firmware, x.bench])).toEqual([
       ['00000000000000a1', 'rev-a', '100', 'fw-1.0', 'bench-a'],
@@ -66,11 +73,12 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     // The emulated run of bench A is listed as such, and not in the board registry.
     expect((await listRuns(lab, { bench: 'bench-a' })).rows.map((r) => r.devices[0]!.kind).sort()).toEqual(['emulated', 'hardware']);
 
-    const before = await Promise.all(['runs', 'event_chunks', 'steps', 'run_nodes', 'run_devices', 'notes', 'sessions'].map((t) => count(lab, t)));
+    const TABLES = ['runs', 'event_chunks', 'steps', 'run_nodes', 'run_devices', 'notes', 'comparisons', 'saved_topologies', 'topologies', 'sessions', 'boards', 'builds'];
+    const before = await Promise.all(TABLES.map((t) => count(lab, t)));
     const again = await publishSession(labA, a, sa.id, { bench: 'bench-a', identity: { revision: 'rev-a', gateware: '100' } });
     expect(again.runs.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(again.eventsSent).toBe(0);
-    expect(await Promise.all(['runs', 'event_chunks', 'steps', 'run_nodes', 'run_devices', 'notes', 'sessions'].map((t) => count(lab, t)))).toEqual(before);
+    expect(await Promise.all(TABLES.map((t) => count(lab, t)))).toEqual(before);
   });
 
   it('pulls a lab run into another bench byte for byte, compares runs of two benches there, and browses a trace page without pulling', async () => {
