@@ -10,6 +10,8 @@ import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
 import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
+import { qemuCommand } from './commands/qemu.js';
+import { kernelsCommand } from './commands/kernel-matrix.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
@@ -41,6 +43,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   replay: replayCommand,
   'qemu-compare': qemuCompareCommand,
   lab: labCommand,
+  qemu: qemuCommand,
+  kernels: kernelsCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -23,13 +23,3 @@ CREATE TABLE lab_pulls (
   pulled_at   TEXT    NOT NULL
 );
 CREATE UNIQUE INDEX lab_pulls_by_lab_run ON lab_pulls(lab_uuid, lab_run_id);
-
--- The device map each hardware endpoint of a run used (its text as the run started), so the board revision and
--- gateware build it declares (main/lab/board-identity.ts) are known when the run is published later, even when
--- the map came from --target NODE=URI --map FILE or the file has changed since.
-CREATE TABLE run_device_maps (
-  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  node      TEXT    NOT NULL,
-  map_json  TEXT    NOT NULL,
-  PRIMARY KEY (run_id, node)
-) WITHOUT ROWID;
