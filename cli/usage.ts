@@ -54,7 +54,7 @@ commands:
          QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
   kernels [list] [--json]
          the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
-  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+  lab    status|init|publish|benches|boards|sessions|topologies|browse|show|pull|compare|history ...   (lab --help)
          the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
          browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
