@@ -1,6 +1,9 @@
 // The `cxl-bench` command line (DESIGN.md 6): dispatch, one-line errors, exit codes for CI.
 
 import { compareCommand } from './commands/compare.js';
+import { cxlListCommand } from './commands/cxl-list.js';
+import { decodeCommand } from './commands/decode.js';
+import { regionCommand } from './commands/region.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-trace.js';
 import { injectCommand } from './commands/inject.js';
@@ -39,6 +42,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sim: simCommand,
   replay: replayCommand,
   'qemu-compare': qemuCompareCommand,
+  region: regionCommand,
+  'cxl-list': cxlListCommand,
+  decode: decodeCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */
