@@ -11,7 +11,7 @@ import type { CallTable } from './call-def.js';
 import type { RegionStep } from './contract-regions.js';
 
 const sessionId = z.int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' });
-const kernel = z.enum(KERNEL_IDS as [KernelId, ...KernelId[]], { error: `must be one of ${KERNEL_IDS.join(', ')}` });
+const kernel = z.enum([...KERNEL_IDS] as [KernelId, ...KernelId[]], { error: `must be one of ${KERNEL_IDS.join(', ')}` });
 const HEX_TEXT = /^(0x)?[0-9a-f]{1,16}$/i;
 const hpaInput = z.union([z.int().min(0), z.string().regex(HEX_TEXT)], { error: 'must be an HPA: an integer >= 0 or hex text (0x...)' });
 

@@ -212,7 +212,7 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
   };
   const p: Platform | null = ctx.platform;
   if (!p) return none('region needs a platform (a topology with CEDT, host bridges and an HPA memory path)');
-  const kernel = opt.kernel ?? DEFAULT_KERNEL;
+  const kernel = opt.kernel ?? ctx.kernel ?? DEFAULT_KERNEL;
   const rules: RegionKernelRules = REGION_KERNEL_RULES[kernel];
 
   const cedt = cedtParse(p.cedt());
