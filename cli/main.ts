@@ -3,6 +3,7 @@
 import { compareCommand } from './commands/compare.js';
 import { cxlListCommand } from './commands/cxl-list.js';
 import { decodeCommand } from './commands/decode.js';
+import { labelsCommand } from './commands/labels.js';
 import { regionCommand } from './commands/region.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-trace.js';
@@ -51,6 +52,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   region: regionCommand,
   'cxl-list': cxlListCommand,
   decode: decodeCommand,
+  labels: labelsCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

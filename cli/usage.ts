@@ -84,6 +84,7 @@ commands:
   cxl-list [--topology NAME] [--kernel K] [--region ram|pmem|auto]    \`cxl list -vvv\` JSON of the platform
   decode HPA [--topology NAME] [--no-region] [--mode ram|pmem] [--json]
          the decode chain window -> host bridge -> switch -> endpoint -> DPA, or where it breaks
+  labels NODE [--topology NAME] [--region]   the device's LSA decoded (index blocks, region/namespace labels)
          (each takes --help; all recorded in a 'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input

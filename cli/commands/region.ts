@@ -14,13 +14,13 @@ import { withLiveBench } from './live-session.js';
 import { REGION_OPTIONS, regionInput, stepsText } from './region-args.js';
 
 export const REGION_HELP = `usage: cxl-bench region [--topology NAME] [--mode ram|pmem] [--kernel 6.1|6.12|mainline] [--ways N]
-                       [--granularity BYTES] [--window N] [--keep] [--no-memtest] [--test-bytes N]
+                       [--granularity BYTES] [--window N] [--keep] [--no-memtest] [--labels] [--test-bytes N]
                        [--list] [--decode HPA ...] [--evidence] [--db FILE] [--json]
   Create a region like \`cxl create-region\` on a live emulated platform: DPA from the mode's partition (skip
   included), positions and target lists as Linux computes them, pass-through ports left alone, commit bottom-up;
   then a memory test (unless --no-memtest) and teardown (unless --keep). --mode defaults to ram when every device
   has free volatile capacity (and the kernel has ram regions), else pmem. --kernel picks Linux's version-dependent
-  choices (default 6.12). --list prints \`cxl list -vvv\` JSON after, --decode HPA the decode chain of an address.
+  choices (default 6.12). --labels writes region and namespace labels into each pmem device's LSA. --list prints \`cxl list -vvv\` JSON after, --decode HPA the decode chain of an address.
   Exit 1 when a step failed.
 `;
 
@@ -37,6 +37,7 @@ export async function regionCommand(args: string[], io: CliIo): Promise<number> 
       topology: { type: 'string' },
       keep: { type: 'boolean' },
       'no-memtest': { type: 'boolean' },
+      labels: { type: 'boolean' },
       'test-bytes': { type: 'string' },
       list: { type: 'boolean' },
       decode: { type: 'string', multiple: true },
@@ -55,6 +56,7 @@ export async function regionCommand(args: string[], io: CliIo): Promise<number> 
       ...regionInput('region', p, sessionId),
       keep: keepForLater,
       memtest: !p.values['no-memtest'],
+      ...(p.values.labels ? { labels: true } : {}),
       ...(testBytes !== undefined ? { testBytes } : {}),
     });
     const list = p.values.list ? (await live.call('regions.list', { sessionId, ...(str(p, 'kernel') ? { kernel: created.region?.kernel ?? '6.12' } : {}) })).cxlList : undefined;
