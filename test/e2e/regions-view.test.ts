@@ -34,6 +34,7 @@ describe.skipIf(!chromiumAvailable())('UI: regions in the topology view', () => 
     await page.getByRole('button', { name: 'Open live' }).click();
     await eventually(async () => expect(await page.getByRole('button', { name: 'Close live' }).count()).toBe(1));
     await page.getByLabel('Region mode').selectOption('pmem');
+    await page.getByLabel('write labels (pmem)').check();
     await page.getByRole('button', { name: 'Create region' }).click();
     const made = page.getByLabel('Region created');
     await eventually(async () => expect(await made.textContent()).toMatch(/pmem region .* 4-way × 256 B \(CFMWS0, XOR, Linux 6\.12\)/));
@@ -46,6 +47,9 @@ describe.skipIf(!chromiumAvailable())('UI: regions in the topology view', () => 
     await eventually(async () => expect(await chain.textContent()).toMatch(/window CFMWS0: 2-way XOR/));
     expect(await chain.textContent()).toMatch(/DPA hb\d\.rp\d\.ep0 0x/);
     await screenshot(page, 'regions-decode');
+    await page.getByRole('button', { name: 'Read labels' }).click();
+    await eventually(async () => expect(await page.getByLabel('LSA labels').textContent()).toMatch(/seq 1, v2\.1, 508 of 510 slots free, checksum ok \(current\)/));
+    expect(await page.getByLabel('LSA labels').textContent()).toContain('"kind":"namespace"');
     await page.getByRole('button', { name: 'Show cxl list' }).click();
     await eventually(async () => expect(await page.getByLabel('cxl list JSON').textContent()).toContain('"regions:decoder0.0"'));
     await page.getByRole('button', { name: 'Tear down' }).click();
