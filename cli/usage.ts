@@ -78,6 +78,14 @@ commands:
   inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
          (inject takes [--topology NAME] [--db FILE] [--json] too; mailbox and inject are recorded in a
          'console' run of session 'cli')
+  region [--topology NAME] [--mode ram|pmem] [--kernel 6.1|6.12|mainline] [--ways N] [--granularity BYTES]
+         [--keep] [--no-memtest] [--list] [--decode HPA ...] [--json]
+         create a region the way Linux does (DPA skip, positions, pass-through ports), memory-test, tear down
+  cxl-list [--topology NAME] [--kernel K] [--region ram|pmem|auto]    \`cxl list -vvv\` JSON of the platform
+  decode HPA [--topology NAME] [--no-region] [--mode ram|pmem] [--json]
+         the decode chain window -> host bridge -> switch -> endpoint -> DPA, or where it breaks
+  labels NODE [--topology NAME] [--region]   the device's LSA decoded (index blocks, region/namespace labels)
+         (each takes --help; all recorded in a 'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
 default database: $CXL_BENCH_DB, else ~/.config/cxl-bench/cxl-bench.sqlite (the one 'npm start' and the app use)
