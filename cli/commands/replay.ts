@@ -23,7 +23,7 @@ import { ProgressBar } from '../progress-bar.js';
 import { parseTargets } from './run-sequence.js';
 import { EXIT, UsageError } from '../usage.js';
 
-const PROFILES = ['spec', 'qemu', 'qemu-7.2'] as const;
+const PROFILES = ['spec', 'spec-2.0', 'qemu', 'qemu-7.2'] as const;
 
 const COMMON: Options = {
   topology: { type: 'string' },

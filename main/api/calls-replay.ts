@@ -17,7 +17,7 @@ const replayInput: z.ZodType<RunReplayInput> = z.strictObject({
   sessionId: id,
   sourceRunId: id,
   topology: slug.optional(),
-  profile: z.enum(['spec', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "qemu" or "qemu-7.2"' }).optional(),
+  profile: z.enum(['spec', 'spec-2.0', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "spec-2.0", "qemu" or "qemu-7.2"' }).optional(),
   nodeMap: z.record(nodeName, nodeName, { error: 'must map source node names to node names' }).optional(),
   targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
 });

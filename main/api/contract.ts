@@ -286,7 +286,7 @@ export interface RunReplayInput {
   /** Built-in topology to replay on (default: the source's topology when built in, else the default). */
   topology?: string;
   /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
-  profile?: 'spec' | 'qemu' | 'qemu-7.2';
+  profile?: 'spec' | 'spec-2.0' | 'qemu' | 'qemu-7.2';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
   nodeMap?: Record<string, string>;
   /** Endpoints replaced by hardware for this replay, as in runs.start (replay against silicon). */
