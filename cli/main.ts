@@ -10,6 +10,7 @@ import { regsCommand } from './commands/regs.js';
 import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { kernelsCommand } from './commands/kernel-matrix.js';
+import { fidelityCommand } from './commands/fidelity.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
@@ -41,6 +42,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   replay: replayCommand,
   'qemu-compare': qemuCompareCommand,
   kernels: kernelsCommand,
+  fidelity: fidelityCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

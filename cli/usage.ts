@@ -43,6 +43,10 @@ commands:
          verdicts as a table; exit 1 when a step failed. --kernel picks the kernel profile whose rules apply
          (default 6.12); --kernel all runs it under every profile and prints the kernel matrix (step × version,
          first failing step per version)
+  fidelity [CAPTURE ...] [--kernel 6.1|6.12|mainline] [--profile qemu-7.2|qemu|spec|spec-2.0] [--diffs N] [--json]
+         measure the models against the real QEMU 7.2 + Linux 6.1 captures (single, interleave2, switch4, hb2):
+         probe alignment/values per device, replayed reads answered as QEMU did, region writes vs cxl
+         create-region; exit 1 when a figure misses its bar (95 % / 99 % / 99 % / equal)
   kernels [list] [--json]
          the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
