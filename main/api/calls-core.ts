@@ -2,7 +2,7 @@
 
 import { KERNEL_IDS } from '../../host/kernels/types.js';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { exportDir } from '../compare/trace-export.js';
 import { exportSession, importSessions } from '../store/session-transfer.js';
@@ -98,6 +98,14 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
   'sessions.import': {
     input: z.strictObject({ path: z.string({ error: 'must be a file path' }).min(1, { error: 'must be a file path' }).max(4096, { error: 'must be a file path' }) }),
     handler: (s, i) => {
+      // A client names a path on the server's disk: only files in the bench's data directory (the database's
+      // directory: exports/, transfers/) are read, so a browser cannot make the server open arbitrary files.
+      // Files elsewhere arrive by upload (transfer.begin/append/finish) or through the CLI (`session import`).
+      const dataDir = resolve(dirname(s.store.path));
+      const path = resolve(dataDir, i.path);
+      if (path !== dataDir && !path.startsWith(dataDir + sep))
+        throw new ApiError('bad-input', `sessions.import: path: only files in the bench's data directory ${dataDir} are read; upload the file instead (Sessions → Import…) or use \`cxl-bench session import FILE\``, 'path');
+      i = { path };
       if (!existsSync(i.path)) throw new ApiError('bad-input', `sessions.import: path: no file at ${i.path}`, 'path');
       let ids: number[];
       try {
@@ -161,7 +169,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
     input: z.strictObject({ id }),
     handler: (s, i) => {
       const run = runOr404(s, i.id, 'id');
-      s.runs.cancel(run.id);
+      if (!s.qemu.cancel(run.id)) s.runs.cancel(run.id); // a QEMU run is not a worker run
       return s.store.runs.get(run.id)!;
     },
   },

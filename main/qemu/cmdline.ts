@@ -126,12 +126,15 @@ export function planQemu(topology: Topology, caps: QemuCaps = QEMU_7_2_CAPS, fac
     const busNr = hb.bus ?? hb.uid;
     if (busNr < 1 || busNr > 255) err(`${at}.bus`, `a pxb-cxl bus_nr must be 1..255 (bus 0 is the root complex's); got ${busNr}`);
     if (hb.uid !== busNr)
-      err(`${at}.uid`, `QEMU sets a pxb-cxl's ACPI _UID to its bus_nr (${hex(busNr)}); make uid ${busNr} (or bus ${hb.uid})`);
+      err(`${at}.uid`, `QEMU sets a pxb-cxl's ACPI _UID to its bus_nr (${hex(busNr)}); make uid ${busNr}${hb.uid >= 1 && hb.uid <= 255 ? ` (or bus ${hb.uid})` : ''}`);
     if (busNr <= busEnd) err(`${at}.bus`, `bus ${hex(busNr)} overlaps the buses of the host bridge before it (up to ${hex(busEnd)})`);
     busEnd = busNr + hb.rootPorts.reduce((n, p) => n + busesBelow(p), 0);
     if (busEnd > 255) err(`${at}.bus`, `the buses below this host bridge run past 0xff (from ${hex(busNr)})`);
-    if (hb.decoders !== facts.hdmDecoders)
-      err(`${at}.decoders`, `QEMU ${facts.version}'s pxb-cxl has ${facts.hdmDecoders} HDM decoder (fixed, also with one root port); the topology asks for ${hb.decoders}`);
+    if (hb.decoders === 0 && hb.rootPorts.length === 1)
+      // Linux uses a pass-through decoder for a one-port host bridge and never reads its HDM registers.
+      warnings.push({ path: `${at}.decoders`, message: `QEMU ${facts.version}'s pxb-cxl has ${facts.hdmDecoders} HDM decoder even with one root port (pass-through asked for; Linux passes through anyway)` });
+    else if (hb.decoders !== facts.hdmDecoders)
+      err(`${at}.decoders`, `QEMU ${facts.version}'s pxb-cxl has ${facts.hdmDecoders} HDM decoder (fixed); the topology asks for ${hb.decoders}`);
     if (hb.rootPorts.length > 32) err(`${at}.rootPorts`, 'at most 32 root ports fit on a host bridge bus');
     const chbcr = facts.chbcrBase + i * facts.chbcrStride;
     if (hb.chbcr !== null && hb.chbcr !== chbcr) err(`${at}.chbcr`, `QEMU puts this host bridge's component registers at ${hex(chbcr)}; the topology asks for ${hex(hb.chbcr)}`);

@@ -97,8 +97,11 @@ export function parseQemuLine(raw: string): QemuLine | null {
       if (!Number.isSafeInteger(addr)) return bad('address beyond 2^53');
       const size = Number(f[5]);
       if (size !== 1 && size !== 2 && size !== 4 && size !== 8) return bad(`size ${size} is not 1, 2, 4 or 8`);
-      const value = BigInt('0x' + f[4]);
-      if (value >> BigInt(size * 8) !== 0n) return bad(`value does not fit in ${size} bytes`);
+      // QEMU traces the device callback's raw return, before the memory core truncates it to the access size:
+      // unassigned port I/O prints 64-bit all-ones, an absent function's config read through pci-conf-data
+      // prints ~0u at size 2, the HPET returns its 64-bit register for a 4-byte read. The guest saw the low
+      // `size` bytes; that is the access's value.
+      const value = BigInt('0x' + f[4]) & ((1n << BigInt(size * 8)) - 1n);
       return { kind: 'mmio', op: event.endsWith('read') ? 'R' : 'W', cpu: Number(f[1]), addr, value, size, name: f[6] ?? null, timeUs };
     }
     case 'pci_cfg_read':

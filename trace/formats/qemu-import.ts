@@ -31,6 +31,13 @@ export interface QemuPlacement {
   windows?: readonly { base: number; size: number }[];
   /** Size of each CHBCR (64 KiB). */
   chbcrSize?: number;
+  /**
+   * Devices placed by BDF directly ("bb:dd.f" → QEMU type and node), for logs whose command line is not the
+   * topology's own (devices mapped by role and position, or by the user). Wins over the slot placement.
+   */
+  bdfs?: Readonly<Record<string, { type: string; node: string }>>;
+  /** Keep MMIO that no device, CHBCR or window claims, as memory by address on this node (default: skipped). */
+  unplacedMmioNode?: string;
 }
 
 export interface QemuImportStats {
@@ -54,6 +61,10 @@ export interface QemuImportStats {
 export interface QemuImportResult {
   events: AccessEvent[];
   stats: QemuImportStats;
+  /** Indexes in `events` of config cycles whose width came from the offset's alignment. */
+  guessedWidth: number[];
+  /** Malformed lines skipped (malformed: 'skip'), with their line numbers. */
+  malformed: { line: number; event: string; reason: string }[];
 }
 
 export const PLATFORM_NODE = 'platform';
@@ -91,19 +102,25 @@ function placeBdfs(parsed: readonly (QemuLine | null)[], widths: readonly (numbe
     }
   };
   for (const hb of placement.devices) if (hb.type === 'pxb-cxl' && hb.busNr !== undefined) place(hb.busNr, hb.node);
+  for (const [bdf, d] of Object.entries(placement.bdfs ?? {})) byBdf.set(bdf, { type: d.type, node: d.node, parent: null, slot: 0 });
   return byBdf;
 }
 
 /**
  * Import a QEMU trace log onto the placement's nodes. A line of a trace point this reader interprets that does
- * not parse is a TraceImportError naming the line, except a cut-off last line (QEMU killed mid-write), which is
- * skipped with that reason.
+ * not parse is a TraceImportError naming the line, except a cut-off last line (no newline after it: QEMU killed
+ * mid-write), which is skipped with that reason.
  */
-export function importQemuTrace(text: string, placement: QemuPlacement): QemuImportResult {
+export function importQemuTrace(text: string, placement: QemuPlacement, opts: { malformed?: 'throw' | 'skip' } = {}): QemuImportResult {
   const lines = splitLines(text);
   const parsed = lines.map(parseQemuLine);
+  const malformed: { line: number; event: string; reason: string }[] = [];
   parsed.forEach((p, i) => {
-    if (p?.kind === 'bad' && i !== lines.length - 1) throw new TraceImportError(i + 1, `${p.event}: ${p.reason}`);
+    // Only a last line without its newline was cut off; a complete malformed line is an error wherever it is.
+    const cutOff = i === lines.length - 1 && !/\n$/.test(text);
+    if (p?.kind !== 'bad' || cutOff) return;
+    if (opts.malformed !== 'skip') throw new TraceImportError(i + 1, `${p.event}: ${p.reason}`);
+    malformed.push({ line: i + 1, event: p.event, reason: p.reason });
   });
   const { width, carrier } = pairCfgCarriers(parsed);
   const byBdf = placeBdfs(parsed, width, placement);
@@ -118,6 +135,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
     stats.skipped[why] = (stats.skipped[why] ?? 0) + 1;
   };
   const events: AccessEvent[] = [];
+  const guessedWidth: number[] = [];
   let t0: number | null = null;
   const timeOf = (us: number | null): number => {
     if (us === null) return 0;
@@ -133,7 +151,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
       continue;
     }
     if (p.kind === 'bad') {
-      skip(`cut-off last line (${p.event})`);
+      skip(i === lines.length - 1 ? `cut-off last line (${p.event})` : `malformed ${p.event} line`);
       continue;
     }
     if (p.kind === 'other') {
@@ -159,6 +177,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
       if (w === undefined) {
         w = p.offset % 4 === 0 ? 4 : p.offset % 2 === 0 ? 2 : 1;
         stats.widthFromAlignment++;
+        guessedWidth.push(events.length);
       }
       events.push({ kind: 'access', seq: events.length, timeNs: timeOf(p.timeUs), node: d.node, space: 'cfg', region: 'cfg', offset: p.offset, width: w as Width, op: p.op, value: BigInt(p.value) & ((1n << BigInt(8 * w)) - 1n), status: 'ok' });
       stats.imported++;
@@ -187,6 +206,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
           break;
         }
     if (!placed && windows.some((w) => a >= w.base && a < w.base + w.size)) placed = { node: PLATFORM_NODE, region: 'hpa', offset: a, space: 'mem' };
+    if (!placed && placement.unplacedMmioNode !== undefined) placed = { node: placement.unplacedMmioNode, region: 'hpa', offset: a, space: 'mem' };
     if (!placed) {
       skip(`MMIO outside the CXL devices (${p.name ?? 'unnamed region'})`);
       continue;
@@ -194,7 +214,7 @@ export function importQemuTrace(text: string, placement: QemuPlacement): QemuImp
     events.push({ kind: 'access', seq: events.length, timeNs: timeOf(p.timeUs), node: placed.node, space: placed.space, region: placed.region, offset: placed.offset, width: p.size, op: p.op, value: p.value, status: 'ok' });
     stats.imported++;
   }
-  return { events, stats };
+  return { events, stats, guessedWidth, malformed };
 }
 
 /** Lines accounted for: equals stats.lines when nothing was lost. */
