@@ -16,6 +16,7 @@ import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { qemuCommand } from './commands/qemu.js';
 import { kernelsCommand } from './commands/kernel-matrix.js';
+import { fidelityCommand } from './commands/fidelity.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
@@ -53,6 +54,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'cxl-list': cxlListCommand,
   decode: decodeCommand,
   labels: labelsCommand,
+  fidelity: fidelityCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -52,6 +52,10 @@ commands:
          the same topology on real Linux in QEMU (see qemu run); here --kernel is the guest kernel image
   qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
          QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
+  fidelity [CAPTURE ...] [--kernel 6.1|6.12|mainline] [--profile qemu-7.2|qemu|spec|spec-2.0] [--diffs N] [--json]
+         measure the models against the real QEMU 7.2 + Linux 6.1 captures (single, interleave2, switch4, hb2):
+         probe alignment/values per device, replayed reads answered as QEMU did, region writes vs cxl
+         create-region; exit 1 when a figure misses its bar (95 % / 99 % / 99 % / equal)
   kernels [list] [--json]
          the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
   lab    status|init|publish|benches|boards|sessions|topologies|browse|show|pull|compare|history ...   (lab --help)

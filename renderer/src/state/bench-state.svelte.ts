@@ -1,5 +1,7 @@
 // The UI's shared state (Svelte 5 runes): sessions, runs of the selected session, the selected run's detail,
 // live progress from run.progress events, the connection and the last status message.
+import type { KernelId } from '../../../host/kernels/types.js';
+import type { KernelMatrix } from '../../../host/kernels/matrix.js';
 import type {
   AppInfo,
   BenchApi,
@@ -37,6 +39,11 @@ export class BenchState {
   detail = $state<RunDetail | null>(null);
   progress = $state<Record<number, RunProgress>>({});
   sequence = $state('');
+  /** Kernel profile runs apply (host/kernels), or 'all' for the kernel matrix. */
+  kernel = $state<KernelId | 'all'>('6.12');
+  /** The last kernel matrix (kernels.matrix), shown until closed. */
+  kernelMatrix = $state<KernelMatrix | null>(null);
+  kernelMatrixBusy = $state(false);
   message = $state<StatusMessage | null>(null);
   /** Bumped when the selected run's trace grew or finished, so the trace view refreshes its total. */
   traceEpoch = $state(0);
@@ -156,13 +163,30 @@ export class BenchState {
       if (!s) return;
       sessionId = s.id;
     }
-    const input = this.sequence ? { sessionId, sequence: this.sequence } : { sessionId };
+    if (this.kernel === 'all') return this.runKernelMatrix(sessionId);
+    const input = { sessionId, ...(this.sequence ? { sequence: this.sequence } : {}), kernel: this.kernel };
     const run = await this.attempt('start run', () => this.api.call('runs.start', input));
     if (!run) return;
     this.runs = [run, ...this.runs.filter((r) => r.id !== run.id)];
     this.say(`run #${run.id} started: ${run.sequence} on ${run.targets}`);
     await this.selectRun(run.id);
     void this.loadSessions();
+  }
+
+  /** The kernel matrix: the chosen sequence once per kernel profile, then step × version (kernels.matrix). */
+  async runKernelMatrix(sessionId: number): Promise<void> {
+    this.kernelMatrixBusy = true;
+    this.say('kernel matrix: running under 6.1, 6.12 and mainline …');
+    try {
+      const r = await this.attempt('kernel matrix', () => this.api.call('kernels.matrix', { sessionId, ...(this.sequence ? { sequence: this.sequence } : {}) }));
+      if (!r) return;
+      this.kernelMatrix = r.matrix;
+      this.runs = [...r.runs.map((x) => x.run), ...this.runs.filter((x) => !r.runs.some((y) => y.runId === x.id))];
+      this.say(`kernel matrix: ${r.matrix.verdict}`);
+      void this.loadSessions();
+    } finally {
+      this.kernelMatrixBusy = false;
+    }
   }
 
   async cancelRun(id: number): Promise<void> {
