@@ -22,15 +22,19 @@ commands:
   runs log RUN [--console] [--db FILE] [--json]
          a run's log; --console: the guest console of a QEMU + Linux run
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
-  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--db FILE] [--json]
-         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line;
+  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME|FILE] [--node-map DEVICE=NODE ...]
+         [--all-devices] [--db FILE] [--json]
+         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import') on the topology (stored with it);
+         every line counted (imported, folded, used, blank, skipped with its reason); exit 2 naming a bad line
+         or the devices the topology has no node for (--node-map places them, e.g. cxl-type3@0d:00.0=hb0.rp0.ep0);
          a QEMU log keeps only its CXL devices unless --all-devices
-  replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
+  replay RUN [--topology NAME|FILE] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
          [--hunks N] [--db FILE] [--json]
          issue a stored run's accesses (e.g. an imported QEMU log) on an emulated topology, then compare
          source and replay: first divergence, counts, top hunks with field decode (exit 1 when they differ)
-  qemu-compare LOG [--profile qemu|spec] [--topology NAME] [--node-map QEMU=NODE ...] [--session NAME] [--db FILE] [--json]
-         import a QEMU trace log (its CXL devices mapped to our nodes by role), replay it and compare
+  qemu-compare LOG [--profile qemu|spec] [--topology NAME|FILE] [--node-map DEVICE=NODE ...] [--session NAME] [--db FILE] [--json]
+         import a QEMU trace log (its CXL devices placed on the topology's nodes), replay it on that topology
+         and compare
   session export SESSION --out FILE [--db FILE] [--json]
          write a session (runs, traces, steps, logs) to a file another bench can import or open
   session import FILE [--db FILE] [--json]
@@ -40,7 +44,7 @@ commands:
          compare two stored runs: counts, alignment, per device and per structure (moved structures once),
          first divergence, registers, first N hunks decoded (exit 1 when they differ); each node is aligned in
          its own stream unless --align global; --node compares one node pair
-  regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
+  regs   NODE [--space cfg|bar0|bar2] [--topology NAME|FILE] [--db FILE] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
@@ -57,7 +61,7 @@ commands:
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
          made absolute) so run/demo/live take its name; delete a saved one
-  mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
+  mailbox NODE OPCODE [--payload HEX] [--topology NAME|FILE] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success
   inject poison NODE --dpa ADDR [--length BYTES]          then Get Poison List
@@ -66,7 +70,7 @@ commands:
   inject ras    NODE --kind uncorrectable|correctable --bits MASK [--unmask]  then the RAS registers
          (errors are masked after reset and then not recorded; --unmask clears their mask bits first)
   inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
-         (inject takes [--topology NAME] [--db FILE] [--json] too; mailbox and inject are recorded in a
+         (inject takes [--topology NAME|FILE] [--db FILE] [--json] too; mailbox and inject are recorded in a
          'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
