@@ -61,6 +61,9 @@ commands:
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
          made absolute) so run/demo/live take its name; delete a saved one
+  topology from-qemu LOG|CMDLINE [--name NAME] [--out FILE] [--json]
+         a topology file from a QEMU command line (exact) or trace log (its tree; sizes and windows defaulted),
+         so a capture imports and replays on exactly its own topology
   mailbox NODE OPCODE [--payload HEX] [--topology NAME|FILE] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success

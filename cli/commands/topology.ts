@@ -13,8 +13,9 @@ import { createServices, type Services } from '../../main/services/services.js';
 import { DEFAULT_DB, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
+import { topologyFromQemuCommand } from './topology-from-qemu.js';
 
-const SUBCOMMANDS = ['list', 'check', 'show', 'save', 'delete'] as const;
+const SUBCOMMANDS = ['list', 'check', 'show', 'save', 'delete', 'from-qemu'] as const;
 
 const errorLine = (e: TopologyFieldError): string => `${e.path || '(file)'}: ${e.message}`;
 
@@ -34,6 +35,7 @@ export async function topologyCommand(args: string[], io: CliIo): Promise<number
   const json = { json: { type: 'boolean' as const } };
 
   if (sub === 'save' || sub === 'delete') return savedCommand(sub, rest, io);
+  if (sub === 'from-qemu') return topologyFromQemuCommand(rest, io);
 
   if (sub === 'list') {
     const p = parse(command, rest, { ...json, db: { type: 'string' } }, { min: 0, max: 0, names: '' });

@@ -64,6 +64,17 @@ describe('topology files everywhere', () => {
     expect(ok.stdout).toMatch(/lines: \d+ imported/);
   });
 
+  it('topology from-qemu CMDLINE writes a topology file the capture imports onto by its own command line', async () => {
+    const cmd = join(dir, 'hb2.cmdline');
+    writeFileSync(cmd, readQemuCapture(qemuFixtureDir('hb2')).cmdline);
+    const out = join(dir, 'hb2.json');
+    const r = await runCli(['topology', 'from-qemu', cmd, '--out', out, '--name', 'hb2-capture']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const imp = await runCli(['import', hb2Log, '--format', 'qemu', '--topology', out, '--db', db, '--json']);
+    expect([imp.code, imp.stderr]).toEqual([0, '']);
+    expect(JSON.parse(imp.stdout)).toMatchObject({ topology: 'hb2-capture', report: { placement: 'command line' } });
+  });
+
   it('compare --node A=B compares one node pair; --json carries devices, structures and the alignment', async () => {
     const a = JSON.parse((await runCli(['run', '--sequence', 'enumerate', '--topology', 'interleave2', '--db', db, '--json'])).stdout);
     const b = JSON.parse((await runCli(['run', '--sequence', 'enumerate', '--topology', 'interleave2', '--db', db, '--json'])).stdout);
