@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +10,8 @@ export default defineConfig({
     // 2-core machines: keep parallelism modest so integration tests with child processes stay reliable.
     maxWorkers: 2,
     reporters: ['default'],
+    // A command run without --db opens the shared default database (main/services/bench-defaults.ts): under
+    // test that is a file in test-results/, never the user's own bench.
+    env: { CXL_BENCH_DB: fileURLToPath(new URL('./test-results/default-bench.sqlite', import.meta.url)) },
   },
 });

@@ -1,5 +1,6 @@
 // Argument parsing on node:util parseArgs (strict: unknown options are usage errors), plus typed getters.
 
+import { defaultDbPath } from '../main/services/bench-defaults.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage.js';
 
@@ -38,4 +39,5 @@ export function oneOf<T extends string>(command: string, what: string, value: st
   return value as T;
 }
 
-export const DEFAULT_DB = 'cxl-bench.sqlite';
+/** The database every command opens without --db: the one the UI uses too (main/services/bench-defaults.ts). */
+export const DEFAULT_DB = defaultDbPath();

@@ -15,7 +15,7 @@ export const USAGE = `usage: cxl-bench <command> [options]      cxl-bench --vers
 commands:
   demo   [--db FILE] [--json] [--sequence ID] [--topology NAME|FILE]
          run the default sequence on the default emulated topology and print a summary
-  serve  [--port N] [--host 127.0.0.1 [--allow-remote] [--allow-host NAME ...]] [--db FILE] [--static DIR]
+  serve  [--port N (default 4274)] [--host 127.0.0.1 [--allow-remote] [--allow-host NAME ...]] [--db FILE] [--static DIR]
          serve the API (WebSocket) and the browser UI; prints a one-time sign-in link (Enter: another);
          an address other than loopback needs --allow-remote (see README for an SSH tunnel or TLS)
   runs list [--db FILE] [--session N] [--json]
@@ -47,12 +47,20 @@ commands:
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME|FILE] [--db FILE] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
+         [--junit FILE] [--kernel 6.1|6.12|mainline|all]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
-         verdicts as a table; exit 1 when a step failed
+         verdicts as a table; exit 1 when a step failed; --junit writes each step as a JUnit test case for CI.
+         --kernel picks the kernel profile whose rules apply (default 6.12); --kernel all runs it under every
+         profile and prints the kernel matrix (step × version, first failing step per version)
   run    --target qemu [--topology NAME|FILE] [--kernel PATH] [--region ram|pmem] [--ways N] [--granularity N] [--timeout S] [--initrd-extra DIR]
-         the same topology on real Linux in QEMU (see qemu run)
+         the same topology on real Linux in QEMU (see qemu run); here --kernel is the guest kernel image
   qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
          QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
+  kernels [list] [--json]
+         the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
+  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+         the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
+         browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]
@@ -62,8 +70,8 @@ commands:
          the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
          made absolute) so run/demo/live take its name; delete a saved one
   topology from-qemu LOG|CMDLINE [--name NAME] [--out FILE] [--json]
-         a topology file from a QEMU command line (exact) or trace log (its tree; sizes and windows defaulted),
-         so a capture imports and replays on exactly its own topology
+         a topology file from a QEMU command line (exact) or a QEMU trace log (structure only), so a capture
+         imports and replays on exactly its own topology
   mailbox NODE OPCODE [--payload HEX] [--topology NAME|FILE] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success
@@ -77,4 +85,5 @@ commands:
          'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
-default database: ./cxl-bench.sqlite`;
+default database: $CXL_BENCH_DB, else ~/.config/cxl-bench/cxl-bench.sqlite (the one 'npm start' and the app use)
+default port (serve): $CXL_BENCH_PORT, else 4274; --port 0 takes any free port`;

@@ -7,9 +7,10 @@ import { enumerateSequence } from './sequences/enumerate.js';
 import { linuxProbeSequence } from './sequences/linux-probe/index.js';
 import { linuxProbeAsyncSequence } from './sequences/linux-probe-async.js';
 import { regionSequence } from './sequences/region/index.js';
+import { regionTeardownSequence } from './sequences/region/teardown.js';
 import { replaySequence } from './sequences/replay.js';
 
-export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, conformanceSequence, replaySequence];
+export const SEQUENCES: readonly Sequence[] = [enumerateSequence, linuxProbeSequence, regionSequence, regionTeardownSequence, conformanceSequence, replaySequence];
 /** Listed apart (one line each) so other sequences' additions above merge cleanly. */
 export const MORE_SEQUENCES: readonly Sequence[] = [linuxProbeAsyncSequence];
 

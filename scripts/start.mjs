@@ -2,12 +2,11 @@
 // `npm start`: the desktop shell when Electron's binary is installed (building out/ first if needed);
 // otherwise the same UI served to a browser by the WebSocket server on 127.0.0.1.
 //   --browser        serve to a browser even when Electron is available
-//   --port N         port for the browser server (default: CXL_BENCH_PORT or any free port)
+//   --port N         port for the browser server (default: CXL_BENCH_PORT or 4274, as `cxl-bench serve`; 0: any free port)
 //   --db FILE        SQLite file (default: CXL_BENCH_DB or the user data directory Electron would use)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -57,18 +56,6 @@ function run(cmd, cmdArgs) {
   }
 }
 
-/** Where Electron keeps userData for this app unpackaged (package.json name), so both shells share one DB. */
-function defaultDbPath() {
-  const name = 'cxl-bench';
-  const base =
-    process.platform === 'win32'
-      ? process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming')
-      : process.platform === 'darwin'
-        ? join(homedir(), 'Library', 'Application Support')
-        : process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
-  return join(base, name, 'cxl-bench.sqlite');
-}
-
 async function startElectron(binary) {
   const outputs = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
   if (outputs.some((o) => stale(join(root, o), ['renderer/src', 'renderer/index.html', 'main', 'common', 'emulator', 'host', 'trace']))) {
@@ -90,10 +77,12 @@ async function startBrowser() {
   const { createServices } = await import(pathToFileURL(join(root, 'main/services/services.ts')).href);
   const { startServer } = await import(pathToFileURL(join(root, 'main/server/ws-server.ts')).href);
 
-  const dbPath = resolve(opt('--db') ?? process.env.CXL_BENCH_DB ?? defaultDbPath());
+  const { defaultDbPath } = await import(pathToFileURL(join(root, 'main/services/bench-defaults.ts')).href);
+  const dbPath = resolve(opt('--db') ?? defaultDbPath());
   mkdirSync(dirname(dbPath), { recursive: true });
   const services = await createServices({ dbPath, shell: 'browser' });
-  const port = Number(opt('--port') ?? process.env.CXL_BENCH_PORT ?? 0);
+  const { defaultPort } = await import(pathToFileURL(join(root, 'main/services/bench-defaults.ts')).href);
+  const port = opt('--port') !== undefined ? Number(opt('--port')) : defaultPort();
   const server = await startServer({ services, host: '127.0.0.1', port, staticDir, log: (line) => console.error(`cxl-bench: ${line}`) });
   console.log(`CXL Bench is serving on 127.0.0.1 (database ${dbPath}).`);
   console.log(`Open ${server.url}`);

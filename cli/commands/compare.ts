@@ -97,3 +97,6 @@ function text(r: CompareSummary, hunks: Page<CompareHunk> | null): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** The text report, for other commands that compare (lab compare). */
+export { text as compareText };

@@ -24,7 +24,7 @@ import { parseTargets } from './run-sequence.js';
 import { summaryLines } from './compare-summary.js';
 import { EXIT, UsageError } from '../usage.js';
 
-const PROFILES = ['spec', 'qemu'] as const;
+const PROFILES = ['spec', 'qemu', 'qemu-7.2'] as const;
 
 const COMMON: Options = {
   topology: { type: 'string' },

@@ -6,6 +6,7 @@ import { createServices } from '../../main/services/services.js';
 import { isLoopbackHost } from '../../main/server/host-policy.js';
 import { startServer } from '../../main/server/ws-server.js';
 import { DEFAULT_DB, int, parse, str } from '../args.js';
+import { defaultPort } from '../../main/services/bench-defaults.js';
 import { envSequenceModules, write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
 
@@ -23,7 +24,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     },
     { min: 0, max: 0, names: '' },
   );
-  const port = int('serve', p, 'port', 0, 65535) ?? 0;
+  const port = int('serve', p, 'port', 0, 65535) ?? defaultPort();
   const host = str(p, 'host') ?? '127.0.0.1';
   const allowRemote = p.values['allow-remote'] === true;
   if (!isLoopbackHost(host) && !allowRemote)

@@ -35,7 +35,7 @@ export async function topologyCommand(args: string[], io: CliIo): Promise<number
   const json = { json: { type: 'boolean' as const } };
 
   if (sub === 'save' || sub === 'delete') return savedCommand(sub, rest, io);
-  if (sub === 'from-qemu') return topologyFromQemuCommand(rest, io);
+  if (sub === 'from-qemu') return topologyFromQemuCommand(rest, io); // main/qemu/topology-from-qemu.ts
 
   if (sub === 'list') {
     const p = parse(command, rest, { ...json, db: { type: 'string' } }, { min: 0, max: 0, names: '' });

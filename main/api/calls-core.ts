@@ -1,7 +1,8 @@
 // The core calls: the application, sessions, runs, trace paging and logs.
 
+import { KERNEL_IDS } from '../../host/kernels/types.js';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { exportDir } from '../compare/trace-export.js';
 import { exportSession, importSessions } from '../store/session-transfer.js';
@@ -97,6 +98,14 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
   'sessions.import': {
     input: z.strictObject({ path: z.string({ error: 'must be a file path' }).min(1, { error: 'must be a file path' }).max(4096, { error: 'must be a file path' }) }),
     handler: (s, i) => {
+      // A client names a path on the server's disk: only files in the bench's data directory (the database's
+      // directory: exports/, transfers/) are read, so a browser cannot make the server open arbitrary files.
+      // Files elsewhere arrive by upload (transfer.begin/append/finish) or through the CLI (`session import`).
+      const dataDir = resolve(dirname(s.store.path));
+      const path = resolve(dataDir, i.path);
+      if (path !== dataDir && !path.startsWith(dataDir + sep))
+        throw new ApiError('bad-input', `sessions.import: path: only files in the bench's data directory ${dataDir} are read; upload the file instead (Sessions → Import…) or use \`cxl-bench session import FILE\``, 'path');
+      i = { path };
       if (!existsSync(i.path)) throw new ApiError('bad-input', `sessions.import: path: no file at ${i.path}`, 'path');
       let ids: number[];
       try {
@@ -116,6 +125,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       topologyJson: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional(),
       topologyDir: z.string({ error: 'must be a directory path' }).min(1, { error: 'must be a directory path' }).max(4096, { error: 'must be a directory path' }).optional(),
       targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
+      kernel: z.enum(KERNEL_IDS, { error: `must be one of ${KERNEL_IDS.join(', ')}` }).optional(),
     }),
     handler: (s, i) => {
       if (!s.store.sessions.get(i.sessionId)) throw notFound('session', i.sessionId, 'sessionId');
@@ -139,7 +149,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       const merged = { ...fromFile, ...explicit };
       const hardware = Object.keys(merged).length ? merged : undefined;
       if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
-      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}), ...(src.json !== null ? { topologyJson: src.json } : {}) });
+      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}), ...(src.json !== null ? { topologyJson: src.json } : {}), ...(i.kernel ? { kernel: i.kernel } : {}) });
       if (hardware) trackRunLinks(s, run.id, hardware);
       return run;
     },

@@ -3,11 +3,20 @@
 // The table itself (schemas + handlers) lives in main/api/table.ts and must list exactly these calls.
 
 import type { Verdict } from '../../common/trace-sink.js';
+import type { KernelId } from '../../host/kernels/types.js';
+import type { KernelMatrix } from '../../host/kernels/matrix.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
+import type { LabCalls } from './contract-lab.js';
 import type { QemuApiCalls } from './contract-qemu.js';
+import type { RegionsApiCalls } from './contract-regions.js';
+import type { ImportProgress, UiApiCalls } from './contract-ui.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
+// The lab store (PostgreSQL, issue 17): types in contract-lab.ts.
+export type * from './contract-lab.js';
+export type * from './contract-regions.js';
+export type * from './contract-ui.js';
 
 export interface AppInfo {
   name: string;
@@ -218,7 +227,9 @@ export interface CompareSummary {
 export type ServerEvent =
   | { type: 'run.progress'; runId: number; done: number; total: number; phase: string; events: number }
   | { type: 'run.finished'; runId: number; status: RunStatus; summary: string }
-  | { type: 'log'; row: LogRow };
+  | { type: 'log'; row: LogRow }
+  | { type: 'lab.progress'; sessionId: number; runsDone: number; runsTotal: number; events: number; eventsTotal: number; done: boolean; error?: string }
+  | { type: 'transfer.progress'; progress: ImportProgress };
 
 /** A saved comparison as compare.list shows it (the full summary: compare.get). */
 export interface ComparisonInfo {
@@ -356,7 +367,7 @@ export interface RunReplayInput {
   /** A topology file's JSON text to replay on (instead of `topology`). */
   topologyJson?: string;
   /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
-  profile?: 'spec' | 'qemu';
+  profile?: 'spec' | 'qemu' | 'qemu-7.2';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
   nodeMap?: Record<string, string>;
   /** Endpoints replaced by hardware for this replay, as in runs.start (replay against silicon). */
@@ -410,10 +421,29 @@ export interface RunStartInput {
   topologyJson?: string;
   topologyDir?: string;
   targets?: Record<string, HardwareTargetSpec>;
+  /** Kernel profile for kernel-dependent sequences (linux-probe, region): '6.1', '6.12' (default), 'mainline'. */
+  kernel?: KernelId;
+}
+
+export interface KernelProfileInfo {
+  id: KernelId;
+  title: string;
+  tree: string;
+  checkedAgainst: string;
+  rules: Array<{ area: 'probe' | 'region'; name: string; value: string; source: string }>;
+}
+
+export interface KernelMatrixInput {
+  sessionId: number;
+  sequence?: string;
+  topology?: string;
+  topologyJson?: string;
+  targets?: Record<string, HardwareTargetSpec>;
+  kernels?: KernelId[];
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls, QemuApiCalls {
+export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls, RegionsApiCalls, UiApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];
@@ -425,6 +455,12 @@ export interface ApiCalls extends LiveApiCalls, QemuApiCalls {
   'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
   'runs.start': [RunStartInput, Run];
+  /** Kernel profiles (host/kernels) with every rule and the source it was read from. */
+  'kernels.list': [Record<string, never>, KernelProfileInfo[]];
+  /** Run a sequence (default linux-probe) once per kernel profile and tabulate step × version (waits for the runs). */
+  'kernels.matrix': [KernelMatrixInput, { runs: Array<{ kernel: KernelId; runId: number; run: Run }>; matrix: KernelMatrix }];
+  /** The kernel matrix of runs already stored (one per kernel). */
+  'runs.kernelMatrix': [{ runs: Array<{ kernel: KernelId; runId: number }> }, KernelMatrix];
   /** Save a topology file's JSON under a name (replacing one of that name); invalid JSON is 'bad-input' on "json.<path>", nothing saved. */
   'topologies.save': [{ name: string; json: string }, TopologyEntry];
   /** Built-ins first, then saved ones by name. */

@@ -4,6 +4,7 @@ import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from '../services/services.js';
+import { DB_FILE_NAME } from '../services/bench-defaults.js';
 import { bindIpc } from './ipc-binding.js';
 import { installCspHeader } from './csp.js';
 import { denyAllPermissions } from './window-lockdown.js';
@@ -34,7 +35,8 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
 
   const userData = app.getPath('userData');
-  const services: Services = await createServices({ dbPath: join(userData, 'cxl-bench.sqlite'), shell: 'electron' });
+  // $CXL_BENCH_DB, else userData's file: the same database the CLI and `npm start` open (bench-defaults.ts).
+  const services: Services = await createServices({ dbPath: process.env.CXL_BENCH_DB || join(userData, DB_FILE_NAME), shell: 'electron' });
   const url = rendererUrl();
   bindIpc(ipcMain, services, trustedSenderCheck(url));
 

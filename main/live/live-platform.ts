@@ -9,7 +9,8 @@ import type { Region, Width } from '../../common/access.js';
 import type { LogRow } from '../api/contract.js';
 import type { RegisterDecl } from '../../emulator/regs/types.js';
 import { resolveBlock } from '../../emulator/spec/blocks.js';
-import { buildPlatform, type EmulatedPlatform } from '../../emulator/topology/platform.js';
+import type { EmulatedPlatform } from '../../emulator/topology/platform.js';
+import { buildTimedPlatform, LatencyClock } from '../../emulator/timing/index.js';
 import type { Topology } from '../../emulator/topology/types.js';
 import { fromHex, toHex } from '../../host/core/bytes.js';
 import { MailboxClient } from '../../host/core/mbox.js';
@@ -20,6 +21,9 @@ import { RunRecorder } from '../runs/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
 import { platformNodeInfos } from './node-infos.js';
+import { platformContext } from '../regions/region-bench.js';
+import type { SequenceContext } from '../../host/sequence.js';
+import type { StepTraceRecord } from '../../common/trace-sink.js';
 import { nodeRegisterPort, type NodeRegisterPort } from './node-registers.js';
 import { decodeRegister } from './register-decode.js';
 
@@ -35,6 +39,8 @@ interface ResolvedBlock {
 
 export class LivePlatform {
   readonly clock = new VirtualClock();
+  /** The console trace's time: the clock plus what each access took (emulator/timing). */
+  private readonly traceClock = new LatencyClock(this.clock);
   readonly platform: EmulatedPlatform;
   readonly nodes: TopologyNodeInfo[];
   /** The session's console run. */
@@ -56,8 +62,8 @@ export class LivePlatform {
   ) {
     const run = store.runs.create({ sessionId, sequence: CONSOLE_SEQUENCE, topology: topologyName, topologyJson });
     this.runId = run.id;
-    this.recorder = new RunRecorder(this.clock, new RunTraceWriter(store.db, run.id));
-    this.platform = buildPlatform(topology, { clock: this.clock, sink: this.recorder.sink });
+    this.recorder = new RunRecorder(this.traceClock, new RunTraceWriter(store.db, run.id));
+    this.platform = buildTimedPlatform(topology, { clock: this.clock, sink: this.recorder.sink, traceClock: this.traceClock });
     // Firmware's enumeration is the first thing in the console trace: bus numbers and BARs the explorer uses.
     this.platform.enumerateLikeFirmware();
     this.nodes = platformNodeInfos(this.platform);
@@ -118,7 +124,7 @@ export class LivePlatform {
     const out: DecodedRegister[] = [];
     for (const b of blocks) {
       const decl = resolveBlock(b.info.id, b.info.params ?? {})!;
-      for (const r of b.registers) out.push(decodeRegister(decl, b.info.base, r, port.read(region, b.info.base + r.offset, r.width)));
+      for (const r of b.registers.length ? b.registers : rawWords(b.info, region)) out.push(decodeRegister(decl, b.info.base, r, port.read(region, b.info.base + r.offset, r.width)));
     }
     this.flush();
     return out;
@@ -159,7 +165,7 @@ export class LivePlatform {
       const f = this.type3Node(node);
       const input = fromHex(payloadHex);
       if (!input) throw new ApiError('bad-input', 'payloadHex: must be hex bytes', 'payloadHex');
-      const start = this.clock.now();
+      const start = this.traceClock.now();
       let client = this.clients.get(node);
       if (!client) {
         const c = await MailboxClient.connect(f.target, {
@@ -182,7 +188,7 @@ export class LivePlatform {
         returnCode: r.rc,
         returnName: r.rcName,
         outputHex: toHex(r.output),
-        durationNs: this.clock.now() - start,
+        durationNs: this.traceClock.now() - start,
         background: r.background,
       };
       const decode = PAYLOAD_DECODERS[opcode];
@@ -198,6 +204,23 @@ export class LivePlatform {
     if (!f) throw new ApiError('not-found', `no node "${node}" in ${this.topologyName} (nodes: ${this.nodes.map((n) => n.path).join(', ')})`, 'node');
     if (!f.type3) throw new ApiError('bad-input', `${node} is a ${f.kind}, not a Type 3 device (no mailbox)`, 'node');
     return { ...f, type3: f.type3 };
+  }
+
+  // ---- host sequences on the bench (regions) ----
+
+  /**
+   * A SequenceContext over this bench for a host sequence run in the console (regions.*): its accesses and
+   * steps (named `sequence`) go to the console run; `onStep` sees each step too.
+   */
+  sequenceContext(sequence: string, onStep: (r: Omit<StepTraceRecord, 'sequence'>) => void): SequenceContext {
+    return platformContext(this.platform, {
+      clock: this.clock,
+      sink: this.recorder.sink,
+      step: (r) => {
+        this.recorder.step({ ...r, sequence });
+        onStep(r);
+      },
+    });
   }
 
   // ---- recording ----
@@ -239,4 +262,15 @@ export function jsonSafe(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
   return v;
+}
+
+/**
+ * A block declared without registers (the mailbox Command Payload area, CXL 2.0 8.2.8.4.8) read as data words:
+ * 64-bit on BAR2 where device registers allow it (8.2.8), else 32-bit, so the explorer shows its bytes.
+ */
+function rawWords(info: RegBlockInfo, region: Region): RegisterDecl[] {
+  const width: 4 | 8 = region === 'bar2' ? 8 : 4;
+  const out: RegisterDecl[] = [];
+  for (let o = 0; o + width <= info.size; o += width) out.push({ name: `data +0x${o.toString(16).padStart(3, '0')}`, offset: o, width, fields: [] });
+  return out;
 }

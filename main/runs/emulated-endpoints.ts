@@ -8,7 +8,7 @@ import type { TraceSink } from '../../common/trace-sink.js';
 import type { DeviceProfile } from '../../emulator/type3/config.js';
 import { defaultTopology, isDefaultTopologyName } from '../../emulator/topology/default-topology.js';
 import { DEFAULT_TOPOLOGY_NAMES } from '../../emulator/topology/defaults/index.js';
-import { buildPlatform } from '../../emulator/topology/platform.js';
+import { buildTimedPlatform, type LatencyClock } from '../../emulator/timing/index.js';
 import type { EndpointNode, PortNode, SwitchNode, Topology } from '../../emulator/topology/types.js';
 import type { RunEnvironment } from './environment.js';
 
@@ -31,6 +31,8 @@ export interface EmulatedOptions {
   profile?: DeviceProfile;
   /** Enumerate like firmware before the sequence (default true). A replay brings its own firmware cycles. */
   enumerate?: boolean;
+  /** The trace's clock: emulated accesses add their profile's latency to it (emulator/timing). */
+  traceClock?: LatencyClock;
 }
 
 export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink, opts: EmulatedOptions = {}): RunEnvironment {
@@ -41,7 +43,8 @@ export function emulatedPlatform(name: string, clock: Clock, sink: TraceSink, op
 /** The same from a validated topology (a saved or file topology: main/runs/topology-source.ts). */
 export function emulatedPlatformOf(topology: Topology, clock: Clock, sink: TraceSink, opts: EmulatedOptions = {}): RunEnvironment {
   if (opts.profile) for (const e of topologyEndpoints(topology)) (e as { profile: DeviceProfile }).profile = opts.profile;
-  const platform = buildPlatform(topology, { clock, sink });
+  // Accesses take their profile's time on the run's virtual clock (emulator/timing), so the trace has a time axis.
+  const platform = buildTimedPlatform(topology, { clock, sink, ...(opts.traceClock ? { traceClock: opts.traceClock } : {}) });
   if (opts.enumerate !== false) platform.enumerateLikeFirmware();
   return { targets: platform.targets(), platform, layout: platform.layout() };
 }

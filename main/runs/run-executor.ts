@@ -7,6 +7,7 @@
 // when even the outcome could not be written, so the main thread records it once it can (run-manager.ts).
 
 import { VirtualClock } from '../../common/clock.js';
+import { LatencyClock } from '../../emulator/timing/index.js';
 import type { SequenceContext } from '../../host/sequence.js';
 import type { LogRow, RunStatus } from '../api/contract.js';
 import { openDb } from '../store/open-db.js';
@@ -47,10 +48,12 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
   const logs = new LogsRepo(db);
   const log = (level: LogRow['level'], message: string): void => post({ type: 'log', row: logs.append(init.runId, level, message) });
   const clock = new VirtualClock();
+  // The trace's time: the virtual clock plus what each emulated access took (emulator/timing, issue 15).
+  const traceClock = new LatencyClock(clock);
   // A hardware link or the store that fails ends the sequence at once and the run 'error' with the reason.
   let fault: Error | undefined;
   const faultAbort = new AbortController();
-  const rec = new RunRecorder(clock, new RunTraceWriter(db, init.runId), undefined, {
+  const rec = new RunRecorder(traceClock, new RunTraceWriter(db, init.runId), undefined, {
     onWriteFailed: (e) => {
       fault ??= new Error(`${errorReason(e)}; the trace is kept up to event ${rec.committed}`);
       faultAbort.abort(fault);
@@ -93,9 +96,13 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     const envOpts = {
       ...(init.profile ? { profile: init.profile } : {}),
       ...(init.replay ? { enumerate: false } : {}),
+      traceClock,
     };
     // A topology file's JSON (saved, or given to the CLI) is what the platform is built from when the run has it.
     env = init.topologyJson !== undefined ? buildEnvironmentFromJson(init.topologyJson, clock, rec.sink, envOpts) : await buildEnvironment(init.topology, clock, rec.sink, envOpts);
+    // The layout goes with the run at once: firmware's cycles are already traced, and a run that ends in error
+    // below (a link that does not open) keeps a trace that still decodes (issue 15, finding 3).
+    runs.setLayout(init.runId, env.layout);
     // Hardware endpoints replace emulated ones (a link that does not open ends the run 'error' with the reason).
     if (init.hardware)
       env = await attachHardware(env, init.hardware, rec.sink, init.linkPorts, (e) => {
@@ -105,7 +112,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     const seq = init.replay ? replaySequenceFor(db, init, env) : registered;
     runs.setLayout(init.runId, env.layout);
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
-    log('info', `run ${init.runId}: ${seq.id} on ${init.topology}${init.profile ? ` (profile ${init.profile})` : ''} started`);
+    log('info', `run ${init.runId}: ${seq.id} on ${init.topology}${init.profile ? ` (profile ${init.profile})` : ''}${init.kernel ? ` (Linux ${init.kernel})` : ''} started`);
 
     const onHardware = Object.keys(init.hardware ?? {}).length > 0;
     const ctx: SequenceContext = {
@@ -113,6 +120,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
       platform: env.platform,
       sink: rec.sink,
       clock,
+      ...(init.kernel ? { kernel: init.kernel } : {}),
       signal: seqSignal,
       sleep: async (ns) => {
         clock.advance(ns);

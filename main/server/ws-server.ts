@@ -145,9 +145,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
+    // A taken port is named with what to do about it (the default is fixed: bench-defaults.ts DEFAULT_PORT).
+    const refused = (e: NodeJS.ErrnoException): void =>
+      reject(e.code === 'EADDRINUSE' ? new Error(`port ${opts.port} on ${host} is in use (another bench?); choose another with --port N, or --port 0 for any free port`) : e);
+    http.once('error', refused);
     http.listen(opts.port ?? 0, host, () => {
-      http.off('error', reject);
+      http.off('error', refused);
       // Before any request can be handled (this callback and the assignments run in one turn).
       port = (http.address() as AddressInfo).port;
       auth = new SessionAuth(port);

@@ -1,6 +1,8 @@
 // The application's services, wired once at start-up and shared by every binding (Electron IPC, WebSocket,
 // CLI): the store, the run manager, the event hub and the catalogue of sequences and topologies.
 
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { LogRow } from '../api/contract.js';
 import { CompareService } from '../compare/compare-service.js';
 import { defaultTopology, hasTopology, topologyNames } from '../runs/environment.js';
@@ -48,6 +50,7 @@ export interface Services {
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const sequenceModules = opts.sequenceModules ?? [];
   const sequences = await SequenceCatalog.load(sequenceModules);
+  mkdirSync(dirname(opts.dbPath), { recursive: true }); // the default lives in the user data directory
   const store = openStore(opts.dbPath, {
     decoderFor: layoutDecoder,
     ...(opts.migrationsDir ? { migrations: loadMigrations(opts.migrationsDir) } : {}),

@@ -65,18 +65,20 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     await page.getByLabel('Sequence').evaluate((el) => (el as HTMLElement).blur());
     await page.keyboard.press('r');
     await eventually(async () => expect(await runItems().first().locator('.badge').textContent()).toMatch(/passed|failed/), 30_000);
-    await page.getByRole('button', { name: 'JSONL' }).click();
+    // Exports are browser downloads named for the run (issue 15, finding 11), read back from the server in chunks.
+    const save = async (label: string): Promise<string> => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: label, exact: true }).click()]);
+      expect(dl.suggestedFilename()).toMatch(new RegExp(`^run-\\d+-linux-probe\\.${label.toLowerCase()}$`));
+      const path = join(dir, dl.suggestedFilename());
+      await dl.saveAs(path);
+      return path;
+    };
+    exportPath = await save('JSONL');
     const result = page.getByTestId('transfer-result');
-    await eventually(async () => expect(await result.textContent()).toMatch(/→ .*run-\d+\.jsonl \([\d,]+ events/));
-    exportPath = /→ (.*?\.jsonl) \(/.exec((await result.textContent())!)![1]!;
-    for (const f of ['CSV', 'VCD']) {
-      await page.getByRole('button', { name: f, exact: true }).click();
-      await eventually(async () => expect(await result.textContent()).toMatch(new RegExp(`run-\\d+\\.${f.toLowerCase()} \\(`)));
-      const path = /→ (.*?) \(/.exec((await result.textContent())!)![1]!;
-      expect(readFileSync(path, 'utf8').length).toBeGreaterThan(1000);
-    }
+    await eventually(async () => expect(await result.textContent()).toMatch(/saved run-\d+-linux-probe\.jsonl \(/));
+    for (const f of ['CSV', 'VCD']) expect(readFileSync(await save(f), 'utf8').length).toBeGreaterThan(1000);
     const lines = readFileSync(exportPath, 'utf8').split('\n').filter(Boolean);
-    const events = Number(/\(([\d,]+) events/.exec((await result.textContent())!)![1]!.replace(/,/g, ''));
+    const events = Number(/([\d,]+) ev/.exec((await runItems().first().textContent())!)![1]!.replace(/,/g, ''));
     expect(lines).toHaveLength(events);
     await screenshot(page, 'trace-export');
   });

@@ -151,6 +151,22 @@ describe('register explorer', () => {
     expect(cmd.fields.find((f) => f.name === 'Memory Space Enable')!.value).toBe('0x1');
   });
 
+  it('regs.read of a block declared without registers (the 2 KiB Command Payload) reads it as 64-bit data words', async () => {
+    const regs = await callApi(s, 'regs.read', { sessionId, node: EP, region: 'bar2', block: 'cxl-mailbox-payload' });
+    expect(regs).toHaveLength(2048 / 8);
+    expect(regs[1]!.name).toBe('data +0x008');
+    expect(regs.every((r) => r.width === 8 && r.fields.length === 0 && /^0x[0-9a-f]{16}$/.test(r.value))).toBe(true);
+  });
+
+  it('every block of every node reads at least one register (none stays empty in the explorer)', async () => {
+    for (const n of bench.nodes) {
+      for (const b of await callApi(s, 'regs.blocks', { sessionId, node: n.path })) {
+        const regs = await callApi(s, 'regs.read', { sessionId, node: n.path, region: b.region, block: '0x' + b.base.toString(16) });
+        expect(regs.length, `${n.path} ${b.name}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('regs.read of a block by base address equals the read by id', async () => {
     const blocks = await callApi(s, 'regs.blocks', { sessionId, node: EP });
     const ras = blocks.find((b) => b.id === 'cxl-ras')!;

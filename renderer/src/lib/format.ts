@@ -31,3 +31,16 @@ export function statusTone(kind: 'access' | 'mailbox' | 'step', status: string):
   if (kind === 'mailbox') return status === 'Success' ? 'quiet' : /busy|background/i.test(status) ? 'warn' : 'bad';
   return status === 'pass' ? 'good' : status === 'warn' ? 'warn' : status === 'fail' ? 'bad' : 'quiet';
 }
+
+/** "117.3 MB" (decimal units, as file managers show sizes). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}

@@ -11,6 +11,7 @@ import type {
 } from '../../../main/api/contract.js';
 import { describeError } from '../api/api-error.js';
 import type { ConnectionState } from '../api/ws-client.js';
+import { defaultRun } from '../lib/run-labels.js';
 
 const DEFAULT_SEQUENCE = 'linux-probe';
 
@@ -45,6 +46,10 @@ export class BenchState {
   jumpToSeq = $state<{ seq: number; nonce: number } | null>(null);
   /** Set when a replay's comparison is ready: the compare view shows it with the node map it used. */
   compareRequest = $state<{ summary: CompareSummary; nodeMap: Record<string, string>; nonce: number } | null>(null);
+
+  /** Wall time, ticking while a run is in progress (elapsed time in the runs list). */
+  now = $state(Date.now());
+  private lastDetail = 0;
 
   readonly session = $derived(this.sessions.find((s) => s.id === this.sessionId) ?? null);
   readonly run = $derived(this.runs.find((r) => r.id === this.runId) ?? null);
@@ -128,7 +133,9 @@ export class BenchState {
     const runs = await this.attempt('runs.list', () => this.api.call('runs.list', { sessionId }));
     if (!runs || this.sessionId !== sessionId) return;
     this.runs = [...runs].sort((a, b) => b.id - a.id);
-    if (this.runId === null && this.runs.length > 0) await this.selectRun(this.runs[0]!.id);
+    // Not the live console a topology opened (finding 9): the newest run that is not one.
+    const pick = defaultRun(this.runs);
+    if (this.runId === null && pick) await this.selectRun(pick.id);
   }
 
   async selectRun(id: number | null): Promise<void> {
@@ -172,7 +179,15 @@ export class BenchState {
           r.eventCount = ev.events;
           if (r.status === 'queued') r.status = 'running';
         }
-        if (ev.runId === this.runId) this.traceEpoch++;
+        this.now = Date.now();
+        if (ev.runId === this.runId) {
+          this.traceEpoch++;
+          // Steps appear as they are recorded, not only at the end (finding 15): re-read the detail ≤ 1/s.
+          if (this.now - this.lastDetail > 1000) {
+            this.lastDetail = this.now;
+            void this.selectRun(ev.runId);
+          }
+        }
         break;
       }
       case 'run.finished': {
