@@ -70,8 +70,8 @@ export const LIVE_CALLS: LiveTable = {
   },
 
   'live.open': {
-    input: z.strictObject({ sessionId, topology: topologyName.optional() }),
-    handler: (s, i) => s.live.open(i.sessionId, i.topology ?? 'single'),
+    input: z.strictObject({ sessionId, topology: topologyName.optional(), topologyJson: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional() }),
+    handler: (s, i) => s.live.open(i.sessionId, i.topology, i.topologyJson),
   },
 
   'live.close': {

@@ -172,7 +172,8 @@ export interface LiveApiCalls {
   /** Validate a topology file's JSON text; never an error for a bad file (errors are listed). */
   'topology.check': [{ json: string }, TopologyCheckResult];
   /** Open (or return the already open) live platform of a session. */
-  'live.open': [{ sessionId: number; topology?: string }, LiveBench];
+  /** topologyJson: a topology file's text (named by topology, else the file's own name). */
+  'live.open': [{ sessionId: number; topology?: string; topologyJson?: string }, LiveBench];
   /** Close it; its console run becomes 'passed'. */
   'live.close': [{ sessionId: number }, Run];
   /** The live platform of a session, or null when none is open. */
