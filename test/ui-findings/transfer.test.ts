@@ -151,3 +151,18 @@ describe('runs.delete and the sessions.import path policy', () => {
     await expect(callApi(s, 'sessions.import', { path: '/etc/passwd' })).rejects.toThrow(/only files in the bench's data directory/);
   });
 });
+
+describe('compare masks are checked (finding 7)', () => {
+  it('a mask naming no field is refused by name, with what exists; good masks pass', async () => {
+    const e = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['cxl-device-status.Event Status.Nope'] }).catch((x: unknown) => x as ApiError);
+    expect(e).toBeInstanceOf(ApiError);
+    expect((e as ApiError).field).toBe('masks.0');
+    expect((e as ApiError).message).toMatch(/masks\.0: "cxl-device-status\.Event Status\.Nope" matches no field/);
+    const bad = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['Revision ID'] }).catch((x: unknown) => x as ApiError);
+    expect((bad as ApiError).message).toMatch(/write block\.register\.field or register\.field/);
+    const hint = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['Wrong Register.Revision ID'] }).catch((x: unknown) => x as ApiError);
+    expect((hint as ApiError).message).toMatch(/field "revision id" is in [^)]*revision id/);
+    const ok = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['*.Revision ID', 'mailbox.0x4200', 'pci-type0-header.*.Revision ID'] });
+    expect(ok.equal).toBe(true);
+  });
+});
