@@ -83,7 +83,8 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
 
   test('Delete removes the selected run after asking (finding 15)', async () => {
     const before = await runItems().count();
-    await page.locator('[role=listbox][aria-label=Runs] [aria-selected=true]').click();
+    await runItems().filter({ hasText: 'import' }).first().click();
+    await eventually(async () => expect(await page.locator('#steps-title').textContent()).toMatch(/run #\d+/));
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await eventually(async () => expect(await runItems().count()).toBe(before - 1));
@@ -152,7 +153,11 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     await page.goto(server.newLaunchUrl());
     await page.locator('.conn-open').waitFor();
     await page.keyboard.press('Alt+5');
-    await eventually(async () => expect(await page.getByTestId('compare-counts').textContent()).toBe(counts));
+    try {
+      await eventually(async () => expect(await page.getByTestId('compare-counts').textContent()).toBe(counts));
+    } finally {
+      await screenshot(page, 'findings-compare-after-reload');
+    }
     const saved = await page.getByLabel('Saved comparisons').locator('option:not([disabled])').allTextContents();
     expect(new Set(saved).size).toBe(saved.length);
   });
@@ -169,6 +174,7 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
   test('mailbox commands with a declared input get a form; enums by name; history survives a reload (finding 16)', async () => {
     await page.keyboard.press('Alt+4');
     await page.getByLabel('Search commands').fill('get poison');
+    await page.getByRole('option', { name: /Get Poison List/ }).waitFor();
     await page.getByLabel('Search commands').press('Enter');
     const dpa = page.getByLabel('DPA');
     await dpa.fill('0x1001');
@@ -180,6 +186,7 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     await page.getByRole('button', { name: /^Send/ }).click();
     await eventually(async () => expect(await page.getByTestId('mailbox-return').textContent()).toContain('Success'));
     await page.getByLabel('Search commands').fill('get event records');
+    await page.getByRole('option', { name: /Get Event Records/ }).waitFor();
     await page.getByLabel('Search commands').press('Enter');
     expect(await page.getByLabel('Event log').locator('option').allTextContents()).toEqual(['informational (0)', 'warning (1)', 'failure (2)', 'fatal (3)']);
     await screenshot(page, 'findings-mailbox-form');
@@ -187,6 +194,24 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     await page.locator('.conn-open').waitFor();
     await page.keyboard.press('Alt+4');
     await eventually(async () => expect(await page.getByRole('list', { name: 'Mailbox history' }).textContent()).toContain('Get Poison List'));
+  });
+
+  test('the timeline of a run: lanes per node and space, a click moves the trace table there, zoom keeps working', async () => {
+    await page.keyboard.press('Alt+1');
+    const probe = runItems().filter({ hasText: 'linux-probe' }).first();
+    await probe.click();
+    const plot = page.getByRole('slider', { name: /Timeline of run/ });
+    await plot.waitFor();
+    expect(await plot.getAttribute('aria-label')).toMatch(/\d+ lanes/);
+    const box = (await plot.boundingBox())!;
+    const before = await page.locator('.trace-row.selected [role=gridcell]').first().textContent();
+    await page.mouse.click(box.x + box.width * 0.8, box.y + box.height / 2);
+    await eventually(async () => expect(await page.locator('.trace-row.selected [role=gridcell]').first().textContent()).not.toBe(before));
+    expect(Number(await page.locator('.trace-row.selected [role=gridcell]').first().textContent())).toBeGreaterThan(100);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await eventually(async () => expect(await plot.getAttribute('aria-label')).not.toMatch(/– 0 ns$/));
+    await screenshot(page, 'findings-timeline');
   });
 
   test('server gone: "disconnected"; back with a new secret: "not signed in", never an empty bench (finding 5)', async () => {

@@ -166,3 +166,23 @@ describe('compare masks are checked (finding 7)', () => {
     expect(ok.equal).toBe(true);
   });
 });
+
+describe('trace.timeline', () => {
+  it('buckets a probe over time per node and space, with steps as spans and a seq per bucket', async () => {
+    const t = await callApi(s, 'trace.timeline', { runId, buckets: 100 });
+    expect(t.endNs).toBeGreaterThan(t.startNs);
+    const total = t.lanes.reduce((n, l) => n + l.counts.reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(t.events);
+    expect(t.lanes.some((l) => l.node === 'hb0.rp0.ep0' && l.space === 'cfg')).toBe(true);
+    expect(t.lanes.some((l) => l.space === 'mailbox')).toBe(true);
+    const detail = await callApi(s, 'runs.get', { id: runId });
+    expect(t.steps.length).toBe(detail.steps.length);
+    for (const st of t.steps) expect(st.endNs).toBeGreaterThanOrEqual(st.startNs);
+    expect(t.firstSeq[0]).toBe(0);
+    // Zoomed to the second half: fewer events, the range as asked.
+    const mid = (t.startNs + t.endNs) / 2;
+    const z = await callApi(s, 'trace.timeline', { runId, buckets: 100, fromNs: mid });
+    expect(z.fromNs).toBe(mid);
+    expect(z.events).toBeLessThan(t.events);
+  });
+});
