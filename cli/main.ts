@@ -4,11 +4,14 @@ import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-trace.js';
 import { injectCommand } from './commands/inject.js';
+import { labCommand } from './commands/lab.js';
 import { linkCommand } from './commands/link.js';
 import { mailboxCommand } from './commands/mailbox.js';
 import { regsCommand } from './commands/regs.js';
 import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
+import { qemuCommand } from './commands/qemu.js';
+import { kernelsCommand } from './commands/kernel-matrix.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
@@ -39,6 +42,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   sim: simCommand,
   replay: replayCommand,
   'qemu-compare': qemuCompareCommand,
+  lab: labCommand,
+  qemu: qemuCommand,
+  kernels: kernelsCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -19,6 +19,8 @@ commands:
          serve the API (WebSocket) and the browser UI; prints a one-time sign-in link (Enter: another);
          an address other than loopback needs --allow-remote (see README for an SSH tunnel or TLS)
   runs list [--db FILE] [--session N] [--json]
+  runs log RUN [--console] [--db FILE] [--json]
+         a run's log; --console: the guest console of a QEMU + Linux run
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
   import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--db FILE] [--json]
          a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line;
@@ -33,13 +35,28 @@ commands:
          write a session (runs, traces, steps, logs) to a file another bench can import or open
   session import FILE [--db FILE] [--json]
          copy the sessions of an exported file into the database
-  compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--rebase] [--hunks N] [--json] [--db FILE]
-         compare two stored runs: counts, first divergence, registers, first N hunks decoded (exit 1 when they differ)
+  compare RUN_A RUN_B [--mask FIELD ...] [--node-map A=B ...] [--node A[=B]] [--align node|global] [--rebase]
+         [--hunks N] [--json] [--db FILE]
+         compare two stored runs: counts, alignment, per device and per structure (moved structures once),
+         first divergence, registers, first N hunks decoded (exit 1 when they differ); each node is aligned in
+         its own stream unless --align global; --node compares one node pair
   regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
+         [--junit FILE] [--kernel 6.1|6.12|mainline|all]
          run a registered sequence (enumerate, linux-probe, region, conformance, ...) in a worker; steps with
-         verdicts as a table; exit 1 when a step failed
+         verdicts as a table; exit 1 when a step failed; --junit writes each step as a JUnit test case for CI.
+         --kernel picks the kernel profile whose rules apply (default 6.12); --kernel all runs it under every
+         profile and prints the kernel matrix (step × version, first failing step per version)
+  run    --target qemu [--topology NAME|FILE] [--kernel PATH] [--region ram|pmem] [--ways N] [--granularity N] [--timeout S] [--initrd-extra DIR]
+         the same topology on real Linux in QEMU (see qemu run); here --kernel is the guest kernel image
+  qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
+         QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
+  kernels [list] [--json]
+         the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
+  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+         the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
+         browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
          open a link (uartbone:/dev/ttyUSB0@115200, etherbone+tcp://127.0.0.1:1234), time ID reads, close
   sim    uartbone --pty [--profile ideal|rev-a] [--baud N] [--paced] | etherbone --tcp PORT [--profile ...]
@@ -48,6 +65,8 @@ commands:
          built-in topologies; validate a topology file (exit 2 with every "field.path: message" when invalid);
          the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
          made absolute) so run/demo/live take its name; delete a saved one
+  topology from-qemu LOG|CMDLINE [--name NAME] [--out FILE] [--json]
+         a topology file from a QEMU command line (exact) or a QEMU trace log (structure only)
   mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success

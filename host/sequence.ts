@@ -6,6 +6,7 @@ import type { Clock } from '../common/clock.js';
 import type { Platform } from '../common/platform.js';
 import type { Target } from '../common/target.js';
 import type { StepTraceRecord, TraceSink } from '../common/trace-sink.js';
+import type { KernelId } from './kernels/types.js';
 
 export interface SequenceContext {
   /** Every PCI function of the run by topology path (endpoints may be hardware). */
@@ -21,6 +22,8 @@ export interface SequenceContext {
   step(rec: Omit<StepTraceRecord, 'sequence'>): void;
   /** Report progress for long work (drives progress bars in the UI and CLI). */
   progress(done: number, total: number, phase: string): void;
+  /** The kernel profile whose rules kernel-dependent sequences apply (host/kernels; default 6.12). */
+  readonly kernel?: KernelId;
   /** Set when the user cancels the run; sequences check it between steps. */
   readonly signal: AbortSignal;
 }

@@ -17,6 +17,13 @@ export interface SyntheticOptions {
   divergenceSeed?: number;
   /** Endpoint node paths (default two). */
   nodes?: readonly string[];
+  /**
+   * Each node's workload from its own random stream (seed + node index), and the order in which the nodes take
+   * turns from this one: two traces with the same seed and different interleave seeds hold the same per-device
+   * traffic in a different interleaving (devices probed in parallel). Steps are then named after their node.
+   * Each node then emits its share of `events` and finishes its last block (the total slightly exceeds `events`).
+   */
+  interleaveSeed?: number;
 }
 
 /** mulberry32: small, fast, deterministic. */
@@ -40,11 +47,19 @@ const hash32 = (x: number): number => {
 
 /** Emit a synthetic run into `sink`, advancing `clock`. Returns the number of events emitted. */
 export function emitSyntheticTrace(sink: TraceSink, clock: VirtualClock, opts: SyntheticOptions): number {
-  const r = rng(opts.seed ?? 1);
+  const perNode = opts.interleaveSeed !== undefined;
+  let r = rng(opts.seed ?? 1);
   const d = rng(opts.divergenceSeed ?? 7);
   const divergence = opts.divergence ?? 0;
-  const nodes = (opts.nodes ?? ['hb0.rp0.ep0', 'hb0.rp1.ep1']).map((p) => sink.nodeId(p));
-  const limit = opts.events;
+  const paths = opts.nodes ?? ['hb0.rp0.ep0', 'hb0.rp1.ep1'];
+  const nodes = paths.map((p) => sink.nodeId(p));
+  const nodeRng = paths.map((_, i) => rng((opts.seed ?? 1) * 7919 + i + 1));
+  const turn = rng(opts.interleaveSeed ?? 0);
+  const memCursors = paths.map(() => 0);
+  const stepNos = paths.map(() => 0);
+  const limit = perNode ? Infinity : opts.events;
+  const share = opts.events / paths.length;
+  const emitted = paths.map(() => 0);
   let n = 0;
   let perturb = 0; // for the next access: 0 none, 1 value, 2 drop, 3 extra
   const roll = (): number => {
@@ -128,8 +143,17 @@ export function emitSyntheticTrace(sink: TraceSink, clock: VirtualClock, opts: S
   };
 
   let stepNo = 0;
-  while (n < limit) {
-    const node = nodes[Math.floor(r() * nodes.length)];
+  const left = paths.map((_, i) => i);
+  while (perNode ? left.length > 0 : n < limit) {
+    let ni: number;
+    const before = n;
+    if (perNode) {
+      ni = left[Math.floor(turn() * left.length)];
+      r = nodeRng[ni];
+      memCursor = memCursors[ni];
+      stepNo = stepNos[ni];
+    } else ni = Math.floor(r() * nodes.length);
+    const node = nodes[ni];
     const which = r();
     if (which < 0.1) cfgWalk(node);
     else if (which < 0.55) mailbox(node);
@@ -137,8 +161,14 @@ export function emitSyntheticTrace(sink: TraceSink, clock: VirtualClock, opts: S
     else memory(node);
     if (which > 0.98 && n < limit) {
       clock.advance(5);
-      sink.step({ sequence: 'synthetic', name: `step ${stepNo++}`, verdict: 'pass', reason: 'ok' });
+      sink.step({ sequence: 'synthetic', name: perNode ? `${paths[ni]}: step ${stepNo++}` : `step ${stepNo++}`, verdict: 'pass', reason: 'ok' });
       n++;
+    }
+    if (perNode) {
+      memCursors[ni] = memCursor;
+      stepNos[ni] = stepNo;
+      emitted[ni] += n - before;
+      if (emitted[ni] >= share) left.splice(left.indexOf(ni), 1);
     }
   }
   return n;

@@ -1,29 +1,30 @@
-// `cxl-bench replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
+// `cxl-bench replay RUN [--topology NAME|FILE] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
 // [--hunks N] [--db FILE] [--json]` replays a stored run's accesses (an imported QEMU log, or one of our runs) on an
-// emulated topology (endpoints optionally replaced by hardware, as `run --target` does) through
+// emulated topology — by default the one the source stored (an import's own) — (endpoints optionally replaced by
+// hardware, as `run --target` does) through
 // runs.replay, then compares source and replay (compare.run) and prints the first divergence, the counts, the
 // registers that differ and the top hunks with field decode. Exit 0 equal, 1 different (or the replay failed).
 //
-// `cxl-bench qemu-compare LOG [--profile spec|qemu] [--topology NAME] [--node-map QEMU=NODE ...] ...` is the
-// one-shot form for a QEMU trace log: its CXL devices are mapped onto the topology's nodes by role and position
-// (host/core/qemu-roles.ts), the log is imported with only those devices' lines, replayed and compared.
+// `cxl-bench qemu-compare LOG [--profile spec|qemu] [--topology NAME|FILE] [--node-map DEVICE=NODE ...] ...` is the
+// one-shot form for a QEMU trace log: trace.import places its CXL devices on the topology's nodes
+// (main/compare/qemu-trace-import.ts; a device without a node is an error naming it, exit 2), then the import is
+// replayed on that same topology and compared.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { ApiError } from '../../main/api/api-error.js';
-import type { ApiInput, CompareHunk, CompareSummary, Run, RunReplayResult } from '../../main/api/contract.js';
+import type { ApiInput, CompareHunk, CompareSummary, ImportedRun, Run, RunReplayResult } from '../../main/api/contract.js';
 import { callApi } from '../../main/api/table.js';
-import { builtinLayout } from '../../main/compare/topology-layout.js';
 import type { Services } from '../../main/services/services.js';
 import { createServices } from '../../main/services/services.js';
-import type { NodeKind } from '../../common/layout.js';
-import { mapQemuDevices, qemuLogForReplay, QEMU_DEVICE_ROLES, scanQemuDevices, type QemuNodeMapping } from '../../host/core/qemu-roles.js';
+import { topologyArg } from './topology-arg.js';
 import { DEFAULT_DB, int, oneOf, parse, str, type Options } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress-bar.js';
 import { parseTargets } from './run-sequence.js';
+import { summaryLines } from './compare-summary.js';
 import { EXIT, UsageError } from '../usage.js';
 
-const PROFILES = ['spec', 'qemu'] as const;
+const PROFILES = ['spec', 'qemu', 'qemu-7.2'] as const;
 
 const COMMON: Options = {
   topology: { type: 'string' },
@@ -97,6 +98,7 @@ function outcomeText(o: ReplayOutcome): string[] {
     `compare run ${r.runA} (${r.events.a} events) with replay run ${r.runB} (${r.events.b} events): ${r.equal ? 'EQUAL' : 'DIFFERENT'}`,
     `  ${c.equal} equal, ${c.valueDiffers} value differs, ${c.onlyA} only in source, ${c.onlyB} only in replay, ${c.pollCountDiffers} poll-count; ${r.hunkCount} hunks`,
   );
+  lines.push(...summaryLines(r, 'source', 'replay'));
   if (r.firstDivergence) lines.push(`  first divergence: ${r.firstDivergence.text}`);
   const differing = r.registers.filter((x) => x.valueDiffers + x.onlyA + x.onlyB + x.pollCountDiffers > 0).slice(0, 12);
   for (const x of differing) lines.push(`  ${x.register}: ${x.valueDiffers} value, ${x.onlyA} only source, ${x.onlyB} only replay, ${x.pollCountDiffers} poll`);
@@ -133,12 +135,12 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   try {
     const source = services.store.runs.get(sourceRunId);
     if (!source) throw new UsageError(`replay: run ${sourceRunId} does not exist`);
-    const topology = str(p, 'topology');
+    const topo = topologyArg('replay', services, str(p, 'topology'));
     const o = await replayAndCompare(
       services,
       io,
       'replay',
-      { sessionId: source.sessionId, sourceRunId, ...(topology ? { topology } : {}), ...(profile ? { profile } : {}), ...(nodeMap ? { nodeMap } : {}), ...(targets ? { targets } : {}) },
+      { sessionId: source.sessionId, sourceRunId, ...(topo.topology !== undefined ? { topology: topo.topology } : {}), ...(topo.topologyJson !== undefined ? { topologyJson: topo.topologyJson } : {}), ...(profile ? { profile } : {}), ...(nodeMap ? { nodeMap } : {}), ...(targets ? { targets } : {}) },
       p.values.json ? 1000 : topHunks,
     );
     await write(io.stdout, p.values.json ? jsonOf(o) : outcomeText(o).join('\n') + '\n');
@@ -148,26 +150,9 @@ export async function replayCommand(args: string[], io: CliIo): Promise<number> 
   }
 }
 
-/** The smallest built-in topology with a node for every QEMU device of a CXL role (ties: listed order). */
-export function topologyForQemu(devices: ReturnType<typeof scanQemuDevices>, candidates: readonly string[]): string | undefined {
-  const need = new Map<NodeKind, number>();
-  for (const d of devices) {
-    const k = QEMU_DEVICE_ROLES[d.name];
-    if (k) need.set(k, (need.get(k) ?? 0) + 1);
-  }
-  let best: { name: string; size: number } | undefined;
-  for (const name of candidates) {
-    const layout = builtinLayout(name);
-    if (!layout.length) continue;
-    const ok = [...need].every(([k, n]) => layout.filter((x) => x.kind === k).length >= n);
-    if (ok && (!best || layout.length < best.size)) best = { name, size: layout.length };
-  }
-  return best?.name;
-}
-
-const mappingText = (m: QemuNodeMapping): string[] => [
-  `QEMU devices: ${m.mapped.map((d) => `${d.name} ${d.bdf} -> ${d.node}`).join(', ') || 'none'}`,
-  ...(m.unmapped.length ? [`  left out (no CXL role or no node for it): ${m.unmapped.map((d) => `${d.name} ${d.bdf}`).join(', ')}`] : []),
+const importText = (r: ImportedRun): string[] => [
+  `QEMU devices: ${r.report.devices.map((d) => `${d.device} -> ${d.node}`).join(', ') || 'none'} (placed by ${r.report.placement})`,
+  `imported as run ${r.id}: ${r.summary ?? ''}`,
 ];
 
 export async function qemuCompareCommand(args: string[], io: CliIo): Promise<number> {
@@ -175,32 +160,32 @@ export async function qemuCompareCommand(args: string[], io: CliIo): Promise<num
   const file = p.positionals[0];
   if (!existsSync(file)) throw new UsageError(`qemu-compare: no file ${file}`);
   const profile = oneOf('qemu-compare', '--profile', str(p, 'profile'), PROFILES) ?? 'qemu';
-  const explicit = parseNodeMap('qemu-compare', p.values['node-map'] as unknown as string[] | undefined) ?? {};
+  const nodeMap = parseNodeMap('qemu-compare', p.values['node-map'] as unknown as string[] | undefined);
   const topHunks = int('qemu-compare', p, 'hunks', 0, 1000) ?? 5;
   const text = readFileSync(file, 'utf8');
-  const found = scanQemuDevices(text);
   const services = await createServices({ dbPath: str(p, 'db') ?? DEFAULT_DB });
   try {
-    const topology = str(p, 'topology') ?? topologyForQemu(found, services.topologies());
-    if (!topology || !builtinLayout(topology).length)
-      throw new UsageError(`qemu-compare: ${topology ? `"${topology}" is not a built-in emulated topology` : 'no built-in topology has a node for every CXL device of the log'} (--topology NAME)`);
-    const mapping = mapQemuDevices(found, builtinLayout(topology), explicit);
-    if (!mapping.mapped.length) throw new UsageError(`qemu-compare: ${file} has no pci_cfg lines of a CXL device (pxb-cxl, cxl-rp, cxl-upstream, cxl-downstream, cxl-type3)`);
+    const topo = topologyArg('qemu-compare', services, str(p, 'topology'));
     const name = str(p, 'session') ?? 'qemu-compare';
     const session = services.store.sessions.findByName(name) ?? services.store.sessions.create(name);
-    let imported: Run;
+    let imported: ImportedRun;
     try {
-      imported = await callApi(services, 'trace.import', { sessionId: session.id, format: 'qemu', text: qemuLogForReplay(text, mapping), topology, devices: mapping.devices });
+      imported = await callApi(services, 'trace.import', {
+        sessionId: session.id,
+        format: 'qemu',
+        text,
+        ...(topo.topology !== undefined ? { topology: topo.topology } : {}),
+        ...(topo.topologyJson !== undefined ? { topologyJson: topo.topologyJson } : {}),
+        ...(nodeMap ? { nodeMap } : {}),
+      });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'bad-input') throw new UsageError(`qemu-compare: ${file}: ${e.message.replace(/^trace\.import: (text: )?/, '')}`);
       throw e;
     }
-    const o = await replayAndCompare(services, io, 'qemu-compare', { sessionId: session.id, sourceRunId: imported.id, topology, profile }, p.values.json ? 1000 : topHunks);
-    const devices = { mapped: mapping.mapped, unmapped: mapping.unmapped };
-    await write(
-      io.stdout,
-      p.values.json ? jsonOf(o, { devices }) : [...mappingText(mapping), `imported as run ${imported.id}: ${imported.summary ?? ''}`, ...outcomeText(o)].join('\n') + '\n',
-    );
+    if (imported.eventCount === 0) throw new UsageError(`qemu-compare: ${file} has no accesses of a CXL device (pxb-cxl, cxl-rp, cxl-upstream, cxl-downstream, cxl-type3)`);
+    // The replay runs on the topology the import stored (the one the log was placed on).
+    const o = await replayAndCompare(services, io, 'qemu-compare', { sessionId: session.id, sourceRunId: imported.id, profile }, p.values.json ? 1000 : topHunks);
+    await write(io.stdout, p.values.json ? jsonOf(o, { devices: imported.report.devices, import: imported.report }) : [...importText(imported), ...outcomeText(o)].join('\n') + '\n');
     return exitOf(o);
   } finally {
     await services.close();

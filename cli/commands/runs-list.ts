@@ -7,10 +7,12 @@ import { openStore } from '../../main/store/store.js';
 import { DEFAULT_DB, int, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
+import { runsLogCommand } from './runs-log.js';
 
 export async function runsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'list') throw new UsageError(sub ? `runs: unknown subcommand "${sub}" (expected: list)` : 'runs: missing subcommand (expected: list)');
+  if (sub === 'log') return runsLogCommand(rest, io); // runs-log.ts
+  if (sub !== 'list') throw new UsageError(sub ? `runs: unknown subcommand "${sub}" (expected: list, log)` : 'runs: missing subcommand (expected: list, log)');
   const p = parse('runs list', rest, { db: { type: 'string' }, json: { type: 'boolean' }, session: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const dbPath = str(p, 'db') ?? DEFAULT_DB;
   if (!existsSync(dbPath)) throw new UsageError(`runs list: no database at ${dbPath}`);

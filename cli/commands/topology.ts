@@ -3,6 +3,7 @@
 // "field.path: message" (exit 2 when invalid), the tree of a topology, and saving a file into / deleting one
 // from a database's topologies (topologies.save / delete; runs and live benches take the saved name).
 
+import { topologyFromQemuCommand } from './topology-from-qemu.js';
 import { existsSync, readFileSync } from 'node:fs';
 import type { TopologyFieldError, TopologyView } from '../../main/api/contract.js';
 import { builtinTopology, checkTopologyText, topologySummaries, topologyView } from '../../main/live/topology-catalog.js';
@@ -14,7 +15,7 @@ import { DEFAULT_DB, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
 
-const SUBCOMMANDS = ['list', 'check', 'show', 'save', 'delete'] as const;
+const SUBCOMMANDS = ['list', 'check', 'show', 'save', 'delete', 'from-qemu'] as const;
 
 const errorLine = (e: TopologyFieldError): string => `${e.path || '(file)'}: ${e.message}`;
 
@@ -34,6 +35,7 @@ export async function topologyCommand(args: string[], io: CliIo): Promise<number
   const json = { json: { type: 'boolean' as const } };
 
   if (sub === 'save' || sub === 'delete') return savedCommand(sub, rest, io);
+  if (sub === 'from-qemu') return topologyFromQemuCommand(rest, io); // main/qemu/topology-from-qemu.ts
 
   if (sub === 'list') {
     const p = parse(command, rest, { ...json, db: { type: 'string' } }, { min: 0, max: 0, names: '' });

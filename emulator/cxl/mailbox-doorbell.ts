@@ -29,6 +29,8 @@ export class MailboxDoorbell {
     private backend: MailboxBackend,
     /** Width of the Payload Length field: 21 bits [36:16] per the spec, 20 in QEMU's decode. */
     private readonly lengthBits = 21,
+    /** QEMU 7.2 (cxl_process_mailbox) zeroes the Command Opcode field when it writes the output length back. */
+    private readonly clearOpcodeOnCompletion = false,
   ) {
     regs.onWrite(CONTROL, () => this.doorbell());
     regs.onRead(STATUS, (b) => b.setBits(STATUS, 4, 1, this.backend.backgroundStatus().running ? 1 : 0));
@@ -69,7 +71,7 @@ export class MailboxDoorbell {
       }
     }
     this.payload.setBytes(0, output);
-    this.regs.set(COMMAND, 4, ((opcode & 0xffff) | ((output.length & 0xffff) << 16)) >>> 0);
+    this.regs.set(COMMAND, 4, ((this.clearOpcodeOnCompletion ? 0 : opcode & 0xffff) | ((output.length & 0xffff) << 16)) >>> 0);
     this.regs.set(COMMAND + 4, 4, (output.length >>> 16) & 0x1f);
     const bg = this.backend.backgroundStatus().running ? 1 : 0;
     this.regs.set(STATUS, 4, bg);

@@ -61,7 +61,7 @@ export const hdmDecoderDecl = (p: HdmDeclParams): BlockDecl => {
   const regs: RegisterDecl[] = [
     reg('HDM Decoder Capability', HDM_CAP, 4, [
       field('Decoder Count', [3, 0], 'HwInit', 'Encoded number of decoders (0: 1, n: 2n up to 8h, then 20/24/28/32)', encodeDecoderCount(n) ?? 0),
-      field('Target Count', [7, 4], 'HwInit', 'Targets per decoder (ports only)', ep ? 0 : (p.targetCount ?? 8)),
+      field('Target Count', [7, 4], 'HwInit', 'Targets per decoder (ports only)', ep ? (p.targetCount ?? 0) : (p.targetCount ?? 8)), // QEMU 7.2 endpoints report 1
       bit('A11to8 Interleave Capable', 8, 'HwInit', 'Granularity 256 B..2 KiB (HPA bits 11:8)', (capBits >> 8) & 1),
       bit('A14to12 Interleave Capable', 9, 'HwInit', 'Granularity 4..16 KiB (HPA bits 14:12)', (capBits >> 9) & 1),
       bit('Poison On Decode Error Capability', 10, 'HwInit', 'Can return poison on a decode error', (capBits >> 10) & 1),

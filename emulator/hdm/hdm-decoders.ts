@@ -51,6 +51,8 @@ export class HdmDecoders {
   private readonly targetCount: number;
   /** Reads of a Control register before a commit outcome shows (settable: a silicon profile may change it). */
   commitPolls: number;
+  /** QEMU 7.2 (hdm_decoder_commit) clears the Commit bit when it sets Committed. */
+  clearCommitWhenCommitted = false;
   /** Ports: whether a downstream port with this number exists (the topology sets it once ports exist). */
   targetPresent: (port: number) => boolean;
   /** Endpoints: DPA bytes available to decoders (the device sets it from its partition layout). */
@@ -234,6 +236,7 @@ export class HdmDecoders {
     const prog = this.program(n);
     this.committedList[n] = committedFrom(prog, this.context(n));
     this.block.setBits(ctrl, 4, CTRL.errorNotCommitted | CTRL.committed, CTRL.committed);
+    if (this.clearCommitWhenCommitted) this.block.setBits(ctrl, 4, CTRL.commit, 0);
     if (prog.lockOnCommit) this.block.lock(true, decoderOffset(n), decoderOffset(n) + HDM_DECODER_STRIDE);
     this.bump();
   }

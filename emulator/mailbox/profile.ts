@@ -31,6 +31,8 @@ export interface MailboxProfile {
    * enabled log; null = the message number reads 0 (one shared vector).
    */
   eventIrqVectors: readonly number[] | null;
+  /** Identify as QEMU 7.2 answers it: 0x43 bytes, poison fields and event log sizes 0. */
+  identify72?: boolean;
 }
 
 const SPEC: MailboxProfile = {
@@ -89,4 +91,22 @@ const QEMU: MailboxProfile = {
   ]),
 };
 
-export const mailboxProfile = (name: DeviceProfile): MailboxProfile => (name === 'qemu' ? QEMU : SPEC);
+/**
+ * QEMU 7.2's cxl-type3 mailbox (hw/cxl/cxl-mailbox-utils.c cxl_cmd_set of that tree): only events (stubs),
+ * Get FW Info, Get/Set Timestamp, Get Supported Logs, Get Log, Identify (0x43 bytes: persistent capacity, LSA
+ * size, FW "BWFW VERSION 00", everything else 0), Get Partition Info, Get/Set LSA.
+ */
+const QEMU_7_2_COMMANDS: ReadonlySet<number> = new Set([
+  OP.getEventRecords, OP.clearEventRecords, OP.getEventInterruptPolicy, OP.setEventInterruptPolicy,
+  OP.getFwInfo, OP.getTimestamp, OP.setTimestamp, OP.getSupportedLogs, OP.getLog,
+  OP.identifyMemoryDevice, OP.getPartitionInfo, OP.getLsa, OP.setLsa,
+]);
+const QEMU_7_2: MailboxProfile = {
+  ...QEMU,
+  name: 'qemu-7.2',
+  omit: new Set(Object.values(OP).filter((op) => !QEMU_7_2_COMMANDS.has(op))),
+  injectPoisonLimit: 0,
+  identify72: true,
+};
+
+export const mailboxProfile = (name: DeviceProfile): MailboxProfile => (name === 'qemu' ? QEMU : name === 'qemu-7.2' ? QEMU_7_2 : SPEC);

@@ -58,6 +58,8 @@ export interface MemWindow {
   granularity: number;
   /** Host bridges in interleave order (null where the UID names no host bridge). */
   targets: readonly (MemHostBridge | null)[];
+  /** XOR arithmetic: the CXIMS XORMAPs that select the host bridge (common/interleave-math.ts); absent: modulo. */
+  xorMaps?: readonly number[];
 }
 
 export interface MemHierarchy {

@@ -22,12 +22,28 @@ export interface Lane {
   contig: number;
 }
 
+/**
+ * An XOR window's host-bridge choice does not repeat every INTERLEAVE_PERIOD (its XORMAPs read high HPA bits),
+ * but everything below the host bridge does: one lane table per root target, chosen per access by the XOR
+ * arithmetic. Lanes never run past a root granule (the next granule may go to another host bridge).
+ */
+export interface XorLanes {
+  ways: number;
+  granularity: number;
+  maps: readonly number[];
+  /** The window's base (the root selection counts chunks from it). */
+  base: number;
+  tables: Lane[][];
+}
+
 /** HPAs [lo, hi) decode through the same decoders; `lanes` null means "walk each access" (mixed routes). */
 export interface CompiledInterval {
   ok: true;
   lo: number;
   hi: number;
   lanes: Lane[] | null;
+  /** Set (and `lanes` null) for an XOR window compiled per host bridge. */
+  xor?: XorLanes;
   /** Read plans by (HPA mod period, length): see read-plan.ts. Null entries: not plannable. */
   plans: Map<number, ReadPlan | null>;
 }
@@ -66,6 +82,8 @@ export class RouteCache {
     if (!first.ok) return first;
     const slow: CompiledInterval = { ok: true, lo: first.lo, hi: first.hi, lanes: null, plans: new Map() };
     if (first.hi - first.lo < INTERLEAVE_PERIOD) return slow;
+    const w = this.h.windows.find((x) => hpa >= x.base && hpa < x.base + x.size);
+    if (w?.xorMaps && w.xorMaps.length && w.targets.length > 1) return this.compileXor(hpa, first.lo, first.hi, w.targets.length, w.granularity, w.xorMaps, w.base) ?? slow;
     let lo = first.lo;
     let hi = first.hi;
     const start = Math.floor(Math.max(lo, Math.min(hpa, hi - INTERLEAVE_PERIOD)) / LANE_BYTES) * LANE_BYTES;
@@ -89,5 +107,36 @@ export class RouteCache {
       lanes[modFloor(first0 + j, LANES)] = { endpoint: s.endpoint, decoder: s.decoder, hops: s.hops, contig: s.contig };
     });
     return { ok: true, lo, hi, lanes, plans: new Map() };
+  }
+
+  private compileXor(hpa: number, lo0: number, hi0: number, ways: number, granularity: number, maps: readonly number[], base: number): CompiledInterval | null {
+    let lo = lo0;
+    let hi = hi0;
+    const start = Math.floor(Math.max(lo, Math.min(hpa, hi - INTERLEAVE_PERIOD)) / LANE_BYTES) * LANE_BYTES;
+    const first0 = floorDiv(start, LANE_BYTES);
+    const tables: Lane[][] = [];
+    for (let t = 0; t < ways; t++) {
+      const byStep: (Lane & { dpa: number })[] = [];
+      for (let j = 0; j < LANES; j++) {
+        const r = walkRoute(this.h, start + j * LANE_BYTES, t);
+        if (!r.ok) return null;
+        lo = Math.max(lo, r.lo);
+        hi = Math.min(hi, r.hi);
+        byStep.push({ endpoint: r.endpoint, decoder: r.decoder, hops: r.hops, contig: LANE_BYTES, dpa: r.dpa });
+      }
+      for (let j = LANES - 2; j >= 0; j--) {
+        const a = byStep[j];
+        const b = byStep[j + 1];
+        const granuleEnds = modFloor(start + (j + 1) * LANE_BYTES, granularity) === 0;
+        if (!granuleEnds && a.endpoint === b.endpoint && a.decoder === b.decoder && b.dpa === a.dpa + LANE_BYTES) a.contig = LANE_BYTES + b.contig;
+      }
+      const lanes = new Array<Lane>(LANES);
+      byStep.forEach((s, j) => {
+        lanes[modFloor(first0 + j, LANES)] = { endpoint: s.endpoint, decoder: s.decoder, hops: s.hops, contig: s.contig };
+      });
+      tables.push(lanes);
+    }
+    if (hpa < lo || hpa >= hi || start < lo || start + INTERLEAVE_PERIOD > hi) return null;
+    return { ok: true, lo, hi, lanes: null, xor: { ways, granularity, maps, base, tables }, plans: new Map() };
   }
 }

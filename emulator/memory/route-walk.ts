@@ -3,7 +3,7 @@
 // which every decoder it used stays the same (so a compiled route may be reused there).
 
 import type { CommittedDecoder } from '../hdm/commit-checks.js';
-import { hpaToDpaOffset, interleavePosition } from '../interleave/address-math.js';
+import { hpaToDpaOffset, interleavePosition, targetPosition } from '../interleave/address-math.js';
 import type { MemEndpoint, MemHierarchy, MemPort } from './hierarchy.js';
 
 export interface RouteOk {
@@ -39,7 +39,7 @@ export interface EndpointReached {
  * CFMWS -> host bridge -> switches, stopping at the endpoint (whose own decode is `decodeAtEndpoint`). Split
  * out so a platform whose endpoint is real hardware can decode there with the board's registers.
  */
-export const walkToEndpoint = (h: MemHierarchy, hpa: number): EndpointReached | RouteFail => {
+export const walkToEndpoint = (h: MemHierarchy, hpa: number, rootTarget?: number): EndpointReached | RouteFail => {
   const w = h.windows.find((x) => hpa >= x.base && hpa < x.base + x.size);
   if (!w) return { ok: false, detail: `no CFMWS window claims HPA ${hex(hpa)}` };
   let lo = w.base;
@@ -48,7 +48,9 @@ export const walkToEndpoint = (h: MemHierarchy, hpa: number): EndpointReached | 
     lo = Math.max(lo, d.base);
     hi = Math.min(hi, d.base + d.size);
   };
-  const pos = interleavePosition(hpa, w.targets.length, w.granularity);
+  // The root decoder: modulo, or XOR over the CXIMS maps (CXL 3.0 9.13.1.1). `rootTarget` forces the choice
+  // (the route cache compiles an XOR window per host bridge).
+  const pos = rootTarget ?? targetPosition(hpa, w.targets.length, w.granularity, w.xorMaps, w.base);
   const hb = w.targets[pos];
   if (!hb) return { ok: false, detail: `${w.name} target ${pos} names no host bridge (HPA ${hex(hpa)})` };
   let hops = `${w.name} -> ${hb.path}`;
@@ -109,8 +111,8 @@ export const decodeAtEndpoint = (s: EndpointDecodeState, at: EndpointReached, hp
   return { ok: true, decoder: d, dpa, hops, lo: Math.max(at.lo, d.base), hi: Math.min(at.hi, d.base + d.size) };
 };
 
-export const walkRoute = (h: MemHierarchy, hpa: number): Route => {
-  const at = walkToEndpoint(h, hpa);
+export const walkRoute = (h: MemHierarchy, hpa: number, rootTarget?: number): Route => {
+  const at = walkToEndpoint(h, hpa, rootTarget);
   if (!at.ok) return at;
   const c = at.endpoint;
   const r = decodeAtEndpoint(

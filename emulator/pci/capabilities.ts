@@ -99,8 +99,13 @@ export function msixTableDecl(p: P): BlockDecl {
 /**
  * PCI Express capability, 0x3C bytes (PCIe Base 7.5.3). Params: next, portType (ids.ts PORT_TYPE), maxSpeed,
  * maxWidth, curSpeed, curWidth, msgNum, maxPayload (encoded: 0 = 128 B, 1 = 256 B ...), portNumber, slot.
+ * qemu72 = 1: the reset values QEMU 7.2's pcie_cap_init gives an endpoint (hw/pci/pcie.c of that tree, and a
+ * Linux 6.1 guest's reads of it): Device Capabilities only Role-Based Error Reporting, Device Control 0, a
+ * 2.5 GT/s x1 link with L0s ASPM, Device Capabilities 2 = Extended Fmt + End-End TLP Prefix, no speeds vector.
  */
 export function pcieCapDecl(p: P): BlockDecl {
+  const q = p.qemu72 === 1;
+  if (q) p = { ...p, maxSpeed: 1, maxWidth: 1, maxPayload: 0 };
   const maxSpeed = p.maxSpeed ?? 5;
   const speedVector = ((1 << maxSpeed) - 1) << 1; // 7.5.3.18: bit n-1+1 = speed n supported
   const isEndpoint = (p.portType ?? 0) === 0;
@@ -120,9 +125,9 @@ export function pcieCapDecl(p: P): BlockDecl {
       reg('Device Capabilities', 0x4, 4, [
         field('Max_Payload_Size Supported', [2, 0], 'RO', '128 B << n', p.maxPayload ?? 1),
         field('Phantom Functions Supported', [4, 3], 'RO', 'None'),
-        bit('Extended Tag Field Supported', 5, 'RO', '8-bit tags', 1),
-        field('Endpoint L0s Acceptable Latency', [8, 6], 'RO', 'No limit', isEndpoint ? 7 : 0),
-        field('Endpoint L1 Acceptable Latency', [11, 9], 'RO', 'No limit', isEndpoint ? 7 : 0),
+        bit('Extended Tag Field Supported', 5, 'RO', '8-bit tags', q ? 0 : 1),
+        field('Endpoint L0s Acceptable Latency', [8, 6], 'RO', 'No limit', isEndpoint && !q ? 7 : 0),
+        field('Endpoint L1 Acceptable Latency', [11, 9], 'RO', 'No limit', isEndpoint && !q ? 7 : 0),
         rsvdP(14, 12),
         bit('Role-Based Error Reporting', 15, 'RO', 'Always 1 (PCIe Base 7.5.3.3)', 1),
         rsvdP(17, 16),
@@ -136,13 +141,13 @@ export function pcieCapDecl(p: P): BlockDecl {
         bit('Non-Fatal Error Reporting Enable', 1, 'RW', 'Send ERR_NONFATAL'),
         bit('Fatal Error Reporting Enable', 2, 'RW', 'Send ERR_FATAL'),
         bit('Unsupported Request Reporting Enable', 3, 'RW', 'Report URs'),
-        bit('Enable Relaxed Ordering', 4, 'RW', 'May set RO attribute', 1),
+        bit('Enable Relaxed Ordering', 4, 'RW', 'May set RO attribute', q ? 0 : 1),
         field('Max_Payload_Size', [7, 5], 'RW', '128 B << n'),
-        bit('Extended Tag Field Enable', 8, 'RW', '8-bit tags', 1),
+        bit('Extended Tag Field Enable', 8, 'RW', '8-bit tags', q ? 0 : 1),
         bit('Phantom Functions Enable', 9, 'RO', 'Not supported'),
         bit('Aux Power PM Enable', 10, 'RO', 'No aux power'),
-        bit('Enable No Snoop', 11, 'RW', 'May set No Snoop attribute', 1),
-        field('Max_Read_Request_Size', [14, 12], 'RW', '128 B << n', 2),
+        bit('Enable No Snoop', 11, 'RW', 'May set No Snoop attribute', q ? 0 : 1),
+        field('Max_Read_Request_Size', [14, 12], 'RW', '128 B << n', q ? 0 : 2),
         bit('Initiate FLR / Bridge Config Retry Enable', 15, 'RO', 'FLR not supported'),
       ]),
       reg('Device Status', 0xa, 2, [
@@ -157,14 +162,14 @@ export function pcieCapDecl(p: P): BlockDecl {
       reg('Link Capabilities', 0xc, 4, [
         field('Max Link Speed', [3, 0], 'RO', 'Supported Link Speeds Vector bit', maxSpeed, LINK_SPEED_GTS),
         field('Maximum Link Width', [9, 4], 'RO', 'Lanes', p.maxWidth ?? 16),
-        field('ASPM Support', [11, 10], 'RO', 'No ASPM'),
-        field('L0s Exit Latency', [14, 12], 'RO', '>4 us', 7),
-        field('L1 Exit Latency', [17, 15], 'RO', '>64 us', 7),
+        field('ASPM Support', [11, 10], 'RO', 'No ASPM (QEMU 7.2: L0s)', q ? 1 : 0),
+        field('L0s Exit Latency', [14, 12], 'RO', '>4 us', q ? 0 : 7),
+        field('L1 Exit Latency', [17, 15], 'RO', '>64 us', q ? 0 : 7),
         bit('Clock Power Management', 18, 'RO', 'Not supported'),
         bit('Surprise Down Error Reporting Capable', 19, 'RO', 'Downstream ports only', isEndpoint ? 0 : 1),
         bit('Data Link Layer Link Active Reporting Capable', 20, 'RO', 'Downstream ports only', isEndpoint ? 0 : 1),
         bit('Link Bandwidth Notification Capability', 21, 'RO', 'Downstream ports only', isEndpoint ? 0 : 1),
-        bit('ASPM Optionality Compliance', 22, 'RO', 'Always 1 for new designs', 1),
+        bit('ASPM Optionality Compliance', 22, 'RO', 'Always 1 for new designs', q ? 0 : 1),
         rsvdP(23, 23),
         field('Port Number', [31, 24], 'RO', 'Port number', p.portNumber ?? 0),
       ]),
@@ -187,15 +192,18 @@ export function pcieCapDecl(p: P): BlockDecl {
         field('Negotiated Link Width', [9, 4], 'RO', 'Negotiated lanes', p.curWidth ?? p.maxWidth ?? 16),
         rsvdP(10, 10),
         bit('Link Training', 11, 'RO', 'Training in progress'),
-        bit('Slot Clock Configuration', 12, 'HwInit', 'Uses the slot reference clock', 1),
+        bit('Slot Clock Configuration', 12, 'HwInit', 'Uses the slot reference clock', q ? 0 : 1),
         bit('Data Link Layer Link Active', 13, 'RO', 'DL_Active', isEndpoint ? 0 : 1),
         bit('Link Bandwidth Management Status', 14, isEndpoint ? 'RsvdZ' : 'RW1C', 'Downstream ports only'),
         bit('Link Autonomous Bandwidth Status', 15, isEndpoint ? 'RsvdZ' : 'RW1C', 'Downstream ports only'),
       ]),
       reg('Device Capabilities 2', 0x24, 4, [
         field('Completion Timeout Ranges Supported', [3, 0], 'RO', '0 = ranges not supported'),
-        bit('Completion Timeout Disable Supported', 4, 'RO', 'Supported', 1),
-        rsvdP(31, 5),
+        bit('Completion Timeout Disable Supported', 4, 'RO', 'Supported', q ? 0 : 1),
+        rsvdP(19, 5),
+        bit('Extended Fmt Field Supported', 20, 'RO', '3-bit Fmt field', q ? 1 : 0),
+        bit('End-End TLP Prefix Supported', 21, 'RO', 'TLP prefixes', q ? 1 : 0),
+        rsvdP(31, 22),
       ]),
       reg('Device Control 2', 0x28, 2, [
         field('Completion Timeout Value', [3, 0], 'RW', 'Default range'),
@@ -204,12 +212,12 @@ export function pcieCapDecl(p: P): BlockDecl {
       ]),
       reg('Link Capabilities 2', 0x2c, 4, [
         rsvdP(0, 0),
-        field('Supported Link Speeds Vector', [7, 1], 'RO', 'Bit n-1: speed n supported', speedVector >> 1),
+        field('Supported Link Speeds Vector', [7, 1], 'RO', 'Bit n-1: speed n supported', q ? 0 : speedVector >> 1),
         bit('Crosslink Supported', 8, 'RO', 'No'),
         rsvdP(31, 9),
       ]),
       reg('Link Control 2', 0x30, 2, [
-        field('Target Link Speed', [3, 0], 'RWS', 'Upper speed limit', maxSpeed, LINK_SPEED_GTS),
+        field('Target Link Speed', [3, 0], 'RWS', 'Upper speed limit', q ? 0 : maxSpeed, LINK_SPEED_GTS),
         bit('Enter Compliance', 4, 'RWS', 'Enter compliance mode'),
         bit('Hardware Autonomous Speed Disable', 5, 'RWS', 'Disable autonomous speed changes'),
         bit('Selectable De-emphasis', 6, 'HwInit', 'Downstream ports only'),

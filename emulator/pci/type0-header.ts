@@ -68,7 +68,7 @@ export function type0HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
     [
       roReg('Vendor ID', 0x00, 2, p.vendorId ?? 0xffff, 'Vendor ID'),
       roReg('Device ID', 0x02, 2, p.deviceId ?? 0xffff, 'Device ID'),
-      commandRegister('function'),
+      commandRegister('function', p.ioEnableWritable === 1),
       reg('Status', 0x06, 2, [
         rsvdP(2, 0),
         bit('Interrupt Status', 3, 'RO', 'INTx pending'),
@@ -109,10 +109,13 @@ export function type0HeaderDecl(p: Readonly<Record<string, number>>): BlockDecl 
  * The Command register (PCIe Base 7.5.1.1.3), common to type-0 functions and type-1 bridges; neither model has an
  * I/O space, so IO Space Enable is hardwired 0.
  */
-export function commandRegister(kind: 'function' | 'bridge'): RegisterDecl {
+export function commandRegister(kind: 'function' | 'bridge', ioWritable = false): RegisterDecl {
   const bridge = kind === 'bridge';
   return reg('Command', 0x04, 2, [
-    bit('IO Space Enable', 0, 'RO', bridge ? 'No I/O window: hardwired 0' : 'No I/O BARs: hardwired 0'),
+    // QEMU's PCI core gives every function a writable IO Space Enable (pci_init_wmask), I/O BAR or not.
+    ioWritable
+      ? bit('IO Space Enable', 0, 'RW', 'No I/O BARs, but writable as in QEMU')
+      : bit('IO Space Enable', 0, 'RO', bridge ? 'No I/O window: hardwired 0' : 'No I/O BARs: hardwired 0'),
     bit('Memory Space Enable', 1, 'RW', bridge ? 'Forward memory transactions / decode BAR0' : 'Decode memory BARs'),
     bit('Bus Master Enable', 2, 'RW', bridge ? 'Forward upstream requests' : 'Allow the function to issue requests'),
     field('Legacy', [5, 3], 'RO', 'Special cycles / MWI / VGA snoop: hardwired 0 (PCIe)'),

@@ -13,6 +13,22 @@ export const CEDT_TYPE_CHBS = 0;
 export const CEDT_TYPE_CFMWS = 1;
 export const CHBS_LENGTH = 0x20;
 export const CFMWS_FIXED_LENGTH = 0x24;
+export const CEDT_TYPE_CXIMS = 2;
+/** CXIMS: type, reserved, length (2), reserved (2), HBIG (1), NIB (1), then NIB 8-byte XORMAPs (CXL 3.0 9.17.1.4). */
+export const CXIMS_FIXED_LENGTH = 8;
+export const CFMWS_ARITHMETIC = { modulo: 0, xor: 1 } as const;
+
+/** One CXIMS per HBIG used by an XOR window: its XORMAPs (windows sharing an HBIG share them; validate.ts). */
+export const cximsOf = (t: Topology): { hbig: number; maps: number[] }[] => {
+  const out = new Map<number, number[]>();
+  for (const w of t.windows) {
+    if (w.arithmetic !== 'xor') continue;
+    const hbig = granularityToIg(w.granularity) ?? 0;
+    const have = out.get(hbig);
+    if (!have || have.length < w.xorMaps.length) out.set(hbig, w.xorMaps);
+  }
+  return [...out].map(([hbig, maps]) => ({ hbig, maps }));
+};
 /** CHBS CXL Version: 1 = CXL 2.0 host bridge, Base is the CHBCR (9.14.1.2). */
 export const CHBS_VERSION_CXL20 = 1;
 
@@ -30,10 +46,12 @@ const put64 = (v: DataView, at: number, n: number): void => v.setBigUint64(at, B
 export const acpiChecksumOk = (b: Uint8Array): boolean => b.reduce((s, x) => (s + x) & 0xff, 0) === 0;
 
 export const buildCedt = (t: Topology): Uint8Array => {
+  const cxims = cximsOf(t);
   const length =
     ACPI_HEADER_SIZE +
     t.hostBridges.length * CHBS_LENGTH +
-    t.windows.reduce((s, w) => s + CFMWS_FIXED_LENGTH + 4 * w.targets.length, 0);
+    t.windows.reduce((s, w) => s + CFMWS_FIXED_LENGTH + 4 * w.targets.length, 0) +
+    cxims.reduce((s, x) => s + CXIMS_FIXED_LENGTH + 8 * x.maps.length, 0);
   const b = new Uint8Array(length);
   const v = new DataView(b.buffer);
   putAscii(b, 0, 'CEDT', 4);
@@ -61,11 +79,20 @@ export const buildCedt = (t: Topology): Uint8Array => {
     put64(v, at + 0x08, w.base);
     put64(v, at + 0x10, w.size);
     b[at + 0x18] = waysToIw(w.targets.length) ?? 0xff;
-    b[at + 0x19] = 0; // Interleave Arithmetic: standard modulo
+    b[at + 0x19] = CFMWS_ARITHMETIC[w.arithmetic];
     v.setUint32(at + 0x1c, granularityToIg(w.granularity) ?? 0xffff_ffff, true);
     v.setUint16(at + 0x20, w.restrictions, true);
     v.setUint16(at + 0x22, w.qtg, true);
     w.targets.forEach((uid, j) => v.setUint32(at + 0x24 + 4 * j, uid, true));
+    at += len;
+  }
+  for (const x of cxims) {
+    const len = CXIMS_FIXED_LENGTH + 8 * x.maps.length;
+    b[at] = CEDT_TYPE_CXIMS;
+    v.setUint16(at + 2, len, true);
+    b[at + 6] = x.hbig;
+    b[at + 7] = x.maps.length;
+    x.maps.forEach((m, j) => put64(v, at + 8 + 8 * j, m));
     at += len;
   }
   b[9] = (0x100 - b.reduce((s, x) => (s + x) & 0xff, 0)) & 0xff;
@@ -92,6 +119,10 @@ export interface CedtCfmws {
   qtg: number;
   targets: number[];
 }
+export interface CedtCxims {
+  hbig: number;
+  maps: number[];
+}
 export interface DecodedCedt {
   signature: string;
   length: number;
@@ -100,7 +131,8 @@ export interface DecodedCedt {
   oemId: string;
   chbs: CedtChbs[];
   cfmws: CedtCfmws[];
-  /** Record types this decoder does not interpret (CXIMS, RDPAS, CSDS), by type and offset. */
+  cxims: CedtCxims[];
+  /** Record types this decoder does not interpret (RDPAS, CSDS), by type and offset. */
   other: { type: number; offset: number; length: number }[];
   /** What is wrong with the bytes, if anything (short table, bad record length, ...). */
   problems: string[];
@@ -109,7 +141,7 @@ export interface DecodedCedt {
 const get64 = (v: DataView, at: number): number => Number(v.getBigUint64(at, true));
 
 export const decodeCedt = (bytes: Uint8Array): DecodedCedt => {
-  const out: DecodedCedt = { signature: '', length: 0, revision: 0, checksumOk: false, oemId: '', chbs: [], cfmws: [], other: [], problems: [] };
+  const out: DecodedCedt = { signature: '', length: 0, revision: 0, checksumOk: false, oemId: '', chbs: [], cfmws: [], cxims: [], other: [], problems: [] };
   if (bytes.length < ACPI_HEADER_SIZE) {
     out.problems.push(`table is ${bytes.length} bytes, shorter than the ${ACPI_HEADER_SIZE}-byte ACPI header`);
     return out;
@@ -162,6 +194,10 @@ export const decodeCedt = (bytes: Uint8Array): DecodedCedt => {
           targets: Array.from({ length: n }, (_, j) => v.getUint32(at + 0x24 + 4 * j, true)),
         });
       }
+    } else if (type === CEDT_TYPE_CXIMS && len >= CXIMS_FIXED_LENGTH) {
+      const nib = bytes[at + 7];
+      if (len < CXIMS_FIXED_LENGTH + 8 * nib) out.problems.push(`CXIMS at +0x${at.toString(16)} has length ${len}, too short for ${nib} XORMAPs`);
+      else out.cxims.push({ hbig: bytes[at + 6], maps: Array.from({ length: nib }, (_, j) => get64(v, at + 8 + 8 * j)) });
     } else {
       out.other.push({ type, offset: at, length: len });
     }

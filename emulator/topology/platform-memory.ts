@@ -1,6 +1,7 @@
 // The memory path's view (emulator/memory MemHierarchy) of a built platform: windows -> host bridges -> root
 // ports -> switches (USP decoders, DSPs) -> endpoints (decoders, media through the device's backend).
 
+import { pow2Ways } from '../../common/interleave-math.js';
 import type { HdmDecoders } from '../hdm/hdm-decoders.js';
 import type { CommittedDecoder } from '../hdm/commit-checks.js';
 import type { MemEndpoint, MemHierarchy, MemHostBridge, MemPort, MemSwitch } from '../memory/hierarchy.js';
@@ -80,6 +81,7 @@ export function memoryHierarchy(t: Topology, hbs: readonly HbRec[]): MemHierarch
     size: w.size,
     granularity: w.granularity,
     targets: w.targets.map((uid) => bridges.get(uid) ?? null),
+    ...(w.arithmetic === 'xor' ? { xorMaps: w.xorMaps.slice(0, Math.round(Math.log2(pow2Ways(w.targets.length)))) } : {}),
   }));
   return { windows, decoders };
 }

@@ -6,7 +6,8 @@
 //   "hostBridges": [{ "uid": 0, "bus"?: 0, "chbcr"?: "0x80000000", "decoders"?: 4,
 //                     "rootPorts": [{ "port"?: 0, "endpoint"?: {...} | "switch"?: {...} }] }],
 //   "windows": [{ "base"?: "64GiB", "size": "4GiB", "targets": [0], "granularity"?: 256,
-//                 "restrictions"?: ["type3", "volatile", "persistent"], "qtg"?: 0 }] }
+//                 "restrictions"?: ["type3", "volatile", "persistent"], "qtg"?: 0,
+//                 "arithmetic"?: "modulo" | "xor", "xorMaps"?: ["0x2020900"] (CEDT CXIMS) }] }
 // endpoint: { "capacity": { "volatile"?, "persistent"?, "partitionable"? }, "lsa"?, "serial"?, "decoders"?,
 //             "profile"?: "spec" | "qemu", "backend"?: { "link": "uartbone:/dev/ttyUSB0@115200", "map": "x.json" },
 //             "nonCxlFunctions"?: [1, 2] (Non-CXL Function Map DVSEC), "mld"?: { "logicalDevices": 4 } (MLD DVSEC) }
@@ -26,7 +27,7 @@ export const endpointSchema = z.strictObject({
   lsa: sizeLike.optional(),
   serial: z.union([z.number(), z.string()], { error: 'must be a number or a hex string' }).optional(),
   decoders: int('an integer').optional(),
-  profile: z.enum(['spec', 'qemu'], { error: 'must be "spec" or "qemu"' }).optional(),
+  profile: z.enum(['spec', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "qemu" or "qemu-7.2"' }).optional(),
   nonCxlFunctions: z.array(int('an integer function number'), { error: 'must be a list of function numbers' }).optional(),
   mld: z.strictObject({ logicalDevices: int('an integer') }, { error: 'must be an object such as { "logicalDevices": 4 }' }).optional(),
   backend: z
@@ -92,6 +93,8 @@ export const windowSchema = z.strictObject({
     .array(z.enum(['type2', 'type3', 'volatile', 'persistent', 'fixed'], { error: 'must be type2, type3, volatile, persistent or fixed' }))
     .optional(),
   qtg: int('an integer QTG ID').optional(),
+  arithmetic: z.enum(['modulo', 'xor'], { error: 'must be "modulo" or "xor"' }).optional(),
+  xorMaps: z.array(sizeLike, { error: 'must be a list of XORMAP bit masks such as "0x2020900"' }).optional(),
 });
 
 export const topologySchema = z.strictObject({

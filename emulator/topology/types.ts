@@ -86,6 +86,10 @@ export interface WindowNode {
   granularity: number;
   restrictions: number;
   qtg: number;
+  /** CFMWS Interleave Arithmetic (CXL 2.0 9.14.1.3): 'modulo' (0) or 'xor' (1, with a CEDT CXIMS). */
+  arithmetic: 'modulo' | 'xor';
+  /** CXIMS XORMAPs for an XOR window (CXL 3.0 9.17.1.4), one per address bit of host-bridge selection; [] for modulo. */
+  xorMaps: number[];
 }
 
 export interface Topology {

@@ -7,6 +7,7 @@ import { MiB } from '../../common/units.js';
 import { DECODERS_BY_ENCODING, MAX_ENDPOINT_DECODERS, VALID_TARGET_COUNTS } from '../hdm/decoder-count.js';
 import { granularityToIg, isValidWays } from '../interleave/encoding.js';
 import { formatBytes, hex, parseByteCount, parseSerial } from './numbers.js';
+import { lowestBit } from '../../common/interleave-math.js';
 import { dspPath, endpointPath, hostBridgePath, rootPortPath, switchPath } from './paths.js';
 import type { RawEndpoint, RawPort, RawSwitch, RawTopology, RawWindow } from './schema.js';
 import {
@@ -50,6 +51,33 @@ class Collector {
   multiple(path: string, n: number, unit: number): void {
     if (n % unit !== 0) this.add(path, `must be a multiple of ${formatBytes(unit)}`);
   }
+}
+
+/**
+ * XORMAPs the CXL Driver Writer's Guide uses for host-bridge XOR interleave at HBIG 0 (ndctl test/translate.c):
+ * the default for an XOR window without `xorMaps`, shifted up by its HBIG.
+ */
+export const DEFAULT_XOR_MAPS = [0x2020900, 0x4041200, 0x1010400, 0x800];
+
+function windowXorMaps(c: Collector, at: string, w: RawWindow, arithmetic: 'modulo' | 'xor', ways: number, granularity: number): number[] {
+  if (arithmetic === 'modulo') {
+    if (w.xorMaps !== undefined) c.add(`${at}.xorMaps`, 'only an XOR window ("arithmetic": "xor") has XORMAPs');
+    return [];
+  }
+  const pow2 = ways % 3 === 0 ? ways / 3 : ways;
+  const need = Math.round(Math.log2(Math.max(1, pow2)));
+  const ig = granularityToIg(granularity) ?? 0;
+  const maps = w.xorMaps
+    ? w.xorMaps.map((m, k) => {
+        const n = parseByteCount(m);
+        if (n === null || n === 0 || n >= MAX_HPA) c.add(`${at}.xorMaps[${k}]`, 'must be a non-zero bit mask below 2^52');
+        return n ?? 0;
+      })
+    : DEFAULT_XOR_MAPS.map((m) => m * 2 ** ig);
+  if (maps.length < need) c.add(`${at}.xorMaps`, `must list at least ${need} XORMAP(s) for ${ways} host bridges (one per HPA bit that selects a host bridge)`);
+  const lows = maps.filter((m) => m > 0).map(lowestBit);
+  if (new Set(lows).size !== lows.length) c.add(`${at}.xorMaps`, 'each XORMAP must have a different lowest set bit (the bit it replaces)');
+  return maps;
 }
 
 export const validateTopology = (raw: RawTopology): { topology: Topology; errors: TopologyError[] } => {
@@ -219,8 +247,19 @@ export const validateTopology = (raw: RawTopology): { topology: Topology; errors
       : DEFAULT_RESTRICTIONS;
     const qtg = w.qtg ?? 0;
     if (qtg < 0 || qtg > 0xffff) c.add(`${at}.qtg`, 'must be 0..65535');
-    return { name: `CFMWS${i}`, base, size, targets: [...w.targets], granularity, restrictions, qtg };
+    const arithmetic = w.arithmetic ?? 'modulo';
+    const xorMaps = windowXorMaps(c, at, w, arithmetic, ways, granularity);
+    return { name: `CFMWS${i}`, base, size, targets: [...w.targets], granularity, restrictions, qtg, arithmetic, xorMaps };
   });
+  // One CXIMS per HBIG (CXL 3.0 9.17.1.4): XOR windows sharing a granularity share their XORMAPs.
+  windows.forEach((a, i) =>
+    windows.slice(0, i).forEach((b, j) => {
+      if (a.arithmetic === 'xor' && b.arithmetic === 'xor' && a.granularity === b.granularity) {
+        const n = Math.min(a.xorMaps.length, b.xorMaps.length);
+        if (a.xorMaps.slice(0, n).some((m, k) => m !== b.xorMaps[k])) c.add(`windows[${i}].xorMaps`, `differ from windows[${j}].xorMaps at the same granularity (the CEDT holds one CXIMS per HBIG)`);
+      }
+    }),
+  );
   windows.forEach((a, i) =>
     windows.slice(0, i).forEach((b, j) => {
       if (a.base < b.base + b.size && b.base < a.base + a.size) {

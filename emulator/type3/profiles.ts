@@ -45,6 +45,23 @@ export interface Type3Profile {
   mbMsgNum: number;
   /** Width of the mailbox Payload Length field the device decodes. */
   mbLengthBits: number;
+  /** Which reset-value conventions apply where the profile has no field (CDAT revision, Flex Bus timestamps). */
+  family: 'spec' | 'qemu';
+  /** The Flex Bus Port DVSEC is built (QEMU 7.2's cxl-type3 has none). */
+  flexBus: boolean;
+  /** HDM Decoder Capability [12:8] flags and the Target Count an endpoint reports (undefined: the decl's). */
+  hdmCapBits?: number;
+  hdmTargetCount?: number;
+  /** PCIe capability reset values as QEMU 7.2's pcie_cap_init (capabilities.ts qemu72). */
+  pcieQemu72?: boolean;
+  /** MSI-X vectors (Table Size + 1); undefined: the device's default. */
+  msixVectors?: number;
+  /** The Command register's IO Space Enable takes writes although there is no I/O BAR (QEMU's wmask). */
+  ioEnableWritable?: boolean;
+  /** Mailbox completion leaves only the output length in the Command register (QEMU 7.2). */
+  mbClearOpcode?: boolean;
+  /** HDM commit clears Commit when it sets Committed (QEMU 7.2 hdm_decoder_commit). */
+  hdmClearCommit?: boolean;
 }
 
 /**
@@ -93,6 +110,8 @@ const SPEC: Type3Profile = {
   mbBgIrq: 0, // interrupts are not emulated, so none is advertised
   mbMsgNum: 0,
   mbLengthBits: 21, // CXL 2.0 8.2.8.4.5: Payload Length is [36:16]
+  family: 'spec',
+  flexBus: true,
 };
 
 /**
@@ -138,6 +157,37 @@ const QEMU: Type3Profile = {
   mbBgIrq: 1,
   mbMsgNum: 7,
   mbLengthBits: 20, // QEMU decodes only [35:16]
+  family: 'qemu',
+  flexBus: true,
 };
 
-export const TYPE3_PROFILES: Readonly<Record<DeviceProfile, Type3Profile>> = { spec: SPEC, qemu: QEMU };
+/**
+ * 'qemu-7.2': cxl-type3 exactly as Debian 12's QEMU 7.2 (1:7.2+dfsg-7) builds it — hw/mem/cxl_type3.c
+ * ct3_realize/build_dvsecs, hw/cxl/cxl-device-utils.c, cxl-component-utils.c of that tree — and as a real
+ * Linux 6.1 guest read it (test/fixtures/qemu-linux): PCIe at 0x80, DSN at 0x100 (with `sn`), then only three
+ * DVSECs (CXL 2.0 DVSEC 0 revision 1 length 0x38, Register Locator, GPF Device; no Flex Bus), DOE at 0x190
+ * with MSI-X vector 0, and no AER. BAR0: RAS at 0x80, Link at 0xD8, HDM decoder at 0x110 (one decoder, target
+ * count 1, 256 B / 4 KiB granularity only). BAR2: Device Status version 1; mailbox with 2 KiB payload and no
+ * interrupt capability (MB Capabilities = 0xB).
+ */
+const QEMU_7_2: Type3Profile = {
+  ...QEMU,
+  ext: [{ kind: 'dsn', at: 0x100 }, { kind: 'dvsecs' }, { kind: 'doe', at: 0x190 }],
+  dvsecDeviceRevision: 1,
+  registerLocatorEntries: 3,
+  flexBus: false,
+  doeIrq: 1,
+  hdmAt: 0x110,
+  devStatusVersion: 1,
+  mbBgIrq: 0,
+  mbMsgNum: 0,
+  hdmCapBits: (1 << 8) | (1 << 9),
+  hdmTargetCount: 1,
+  pcieQemu72: true,
+  msixVectors: 1, // msix_init_exclusive_bar(pci_dev, 1, 4, NULL)
+  ioEnableWritable: true,
+  mbClearOpcode: true,
+  hdmClearCommit: true,
+};
+
+export const TYPE3_PROFILES: Readonly<Record<DeviceProfile, Type3Profile>> = { spec: SPEC, qemu: QEMU, 'qemu-7.2': QEMU_7_2 };

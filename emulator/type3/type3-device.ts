@@ -80,7 +80,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
   const payloadLog2 = Math.min(20, Math.max(8, config.payloadSizeLog2 | 0));
   const payloadBytes = 2 ** payloadLog2;
   const ranges = memoryRanges(config);
-  const cdat = buildCdat(ranges, undefined, config.profile === 'qemu' ? 2 : 1);
+  const cdat = buildCdat(ranges, undefined, prof.family === 'qemu' ? 2 : 1);
 
   // ---- device register (BAR2) layout ----
   const mbAt = prof.mailboxAt(payloadBytes);
@@ -91,8 +91,8 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
   const asm = new FunctionAssembly('type3');
   const std: ChainEntry[] = [];
   if (prof.pmAt) std.push({ kind: 'pci-pm', params: {}, at: prof.pmAt });
-  std.push({ kind: 'pci-msix', params: { vectors: MSIX_VECTORS, tableBir: 4, tableOffset: 0, pbaBir: 4, pbaOffset: 0x800 }, at: prof.msixAt });
-  std.push({ kind: 'pci-express', params: { portType: 0, maxSpeed: prof.linkSpeed, maxWidth: prof.linkWidth, maxPayload: 1 }, at: prof.pcieAt });
+  std.push({ kind: 'pci-msix', params: { vectors: prof.msixVectors ?? MSIX_VECTORS, tableBir: 4, tableOffset: 0, pbaBir: 4, pbaOffset: 0x800 }, at: prof.msixAt });
+  std.push({ kind: 'pci-express', params: { portType: 0, maxSpeed: prof.linkSpeed, maxWidth: prof.linkWidth, maxPayload: 1, ...(prof.pcieQemu72 ? { qemu72: 1 } : {}) }, at: prof.pcieAt });
   const stdPlaced = layoutChain(std, 0x40);
 
   const range1 = ranges[0]?.dpaLength ?? 0;
@@ -110,7 +110,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
         status2: prof.dvsecDeviceStatus2,
         range1Bytes: range1,
         range2Bytes: range2,
-        initiateStored: config.profile === 'qemu' ? 1 : 0,
+        initiateStored: prof.family === 'qemu' ? 1 : 0,
       },
     },
     {
@@ -118,7 +118,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
       params: { count: prof.registerLocatorEntries, bir0: 0, rbi0: RBI.component, offset0: 0, bir1: 2, rbi1: RBI.device, offset1: 0 },
     },
     { kind: 'dvsec-gpf-device', params: { duration: 0x0603, powerMw: 0x33 } },
-    { kind: 'dvsec-flex-bus', params: { revision: prof.flexBusRevision, cap: 0x26 | (mldLds ? 0x40 : 0), ctl: prof.flexBusCtl, status: 0x26, modTs: config.profile === 'qemu' ? 0xef : 0 } },
+    ...(prof.flexBus ? [{ kind: 'dvsec-flex-bus', params: { revision: prof.flexBusRevision, cap: 0x26 | (mldLds ? 0x40 : 0), ctl: prof.flexBusCtl, status: 0x26, modTs: prof.family === 'qemu' ? 0xef : 0 } }] : []),
   ];
   // Optional DVSECs, only where configured (DESIGN.md 2: "CXL DVSECs 0, 2, ... 9 as each component needs them").
   if (config.nonCxlFunctions && config.nonCxlFunctions.length > 0) {
@@ -137,6 +137,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
   const extPlaced = layoutChain(ext, 0x100);
 
   asm.add('cfg', 0, 'pci-type0-header', {
+    ...(prof.ioEnableWritable ? { ioEnableWritable: 1 } : {}),
     vendorId: prof.vendorId,
     deviceId: prof.deviceId,
     revision: prof.revision,
@@ -156,7 +157,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
 
   // ---- BAR0: component registers, CXL.cache/mem at +0x1000 (CXL 2.0 8.2.4) ----
   asm.space('bar0', COMPONENT_BAR_BYTES, CACHEMEM_RULES);
-  const hdmParams = { decoders: config.hdmDecoders, endpoint: 1 };
+  const hdmParams = { decoders: config.hdmDecoders, endpoint: 1, ...(prof.hdmCapBits !== undefined ? { capBits: prof.hdmCapBits } : {}), ...(prof.hdmTargetCount !== undefined ? { targetCount: prof.hdmTargetCount } : {}) };
   const hasHdm = resolveBlock(HDM_BLOCK_KIND, hdmParams) !== undefined;
   // emulator/hdm registers block kind 'cxl-hdm-decoder' and its commit/lock behaviour (imported above); if a
   // build leaves it out, the array lists RAS and Link only.
@@ -193,7 +194,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
 
   // ---- behaviour ----
   let be: MailboxBackend = backend ?? createType3Backend(config, clock);
-  const doorbell = new MailboxDoorbell(mbRegs, mbPayload, be, prof.mbLengthBits);
+  const doorbell = new MailboxDoorbell(mbRegs, mbPayload, be, prof.mbLengthBits, prof.mbClearOpcode === true);
   devStatus.onRead(0, (b) => b.set(0, 4, be.eventStatus() >>> 0));
   memdev.onRead(0, (b) =>
     b.set(0, 4, ((be.fatal() ? 1 : 0) | (be.fwHalt() ? 2 : 0) | ((be.mediaStatus() & 3) << 2) | (be.mailboxReady() ? 0x10 : 0) | ((be.resetNeeded() & 7) << 5)) >>> 0),
@@ -204,6 +205,7 @@ export function createType3(config: Type3Config, clock: Clock, backend?: Mailbox
   // exhausted" needs it even when the device stands alone (no topology around it).
   const hdm = hasHdm ? hdmDecodersOf(findBlock(asm, HDM_BLOCK_KIND, 'bar0')) : undefined;
   if (hdm) hdm.dpaCapacity = () => config.volatileBytes + config.persistentBytes + config.partitionableBytes;
+  if (hdm && prof.hdmClearCommit) hdm.clearCommitWhenCommitted = true;
 
   const dvsec0 = findBlock(asm, 'dvsec-cxl-device', 'cfg')!;
   // CXL 2.0 8.1.3.6: CONFIG_LOCK makes the DVSEC's RWL fields read-only until the next conventional reset.

@@ -23,6 +23,8 @@ export interface Cfmws {
   restrictions: number;
   qtgId: number;
   targets: number[];
+  /** XORMAPs from the CXIMS with this window's HBIG (XOR arithmetic only; cxl_acpi cxl_parse_cxims). */
+  xorMaps?: number[];
   /**
    * Why cxl_acpi would not register this window (cxl_acpi_cfmws_verify, then the HBIG decode in
    * cxl_parse_cfmws: "Failed to add decode range"), or undefined when it would.
@@ -39,6 +41,8 @@ export interface Cedt {
   checksumOk?: boolean;
   chbs: Chbs[];
   cfmws: Cfmws[];
+  /** CXIMS records (CXL 3.0 9.17.1.4): XORMAPs per HBIG. */
+  cxims: { hbig: number; maps: number[] }[];
 }
 
 const SZ_256M = 256 * 2 ** 20;
@@ -60,8 +64,8 @@ function cfmwsVerify(arithmetic: number, base: number, size: number, eniw: numbe
 }
 
 export function cedtParse(b: Uint8Array): Cedt {
-  const out: Cedt = { ok: true, chbs: [], cfmws: [] };
-  if (b.length < 36 || String.fromCharCode(...b.subarray(0, 4)) !== 'CEDT') return { ok: false, error: 'not a CEDT table', chbs: [], cfmws: [] };
+  const out: Cedt = { ok: true, chbs: [], cfmws: [], cxims: [] };
+  if (b.length < 36 || String.fromCharCode(...b.subarray(0, 4)) !== 'CEDT') return { ok: false, error: 'not a CEDT table', chbs: [], cfmws: [], cxims: [] };
   const total = Math.min(u32(b, 4), b.length);
   out.checksumOk = b.subarray(0, total).reduce((sum, x) => (sum + x) & 0xff, 0) === 0;
   let at = 36;
@@ -94,8 +98,24 @@ export function cedtParse(b: Uint8Array): Cedt {
         targets,
         ...cfmwsVerify(arithmetic, base, size, eniw, ways, hbig, len),
       });
+    } else if (type === 2 && len >= 8) {
+      const nib = u8(b, at + 7);
+      const maps: number[] = [];
+      for (let i = 0; i < nib && 8 + 8 * i + 8 <= len; i++) maps.push(u64(b, at + 8 + 8 * i));
+      out.cxims.push({ hbig: u8(b, at + 6), maps });
     }
     at += len;
+  }
+  // cxl_acpi cxl_parse_cfmws: an XOR window takes the XORMAPs of the CXIMS with its HBIG, needing one per
+  // address bit of host-bridge selection; without one the window is not registered.
+  for (const w of out.cfmws) {
+    if (w.arithmetic !== 1 || w.error !== undefined || w.ways === null) continue;
+    const need = Math.round(Math.log2(w.ways % 3 === 0 ? w.ways / 3 : w.ways));
+    const x = out.cxims.find((c) => c.hbig === w.hbig);
+    if (need === 0) w.xorMaps = x?.maps ?? [];
+    else if (!x) w.error = `No CXIMS for HBIG ${w.hbig}`;
+    else if (x.maps.length < need) w.error = `CXIMS for HBIG ${w.hbig} has ${x.maps.length} XORMAPs, ${w.ways}-way XOR needs ${need}`;
+    else w.xorMaps = x.maps;
   }
   return out;
 }

@@ -7,13 +7,20 @@ import type { SequenceContext } from '../sequence.js';
 export class StepLog {
   readonly counts: Record<Verdict, number> = { pass: 0, warn: 0, fail: 0, info: 0 };
 
+  /** Steps recorded, in order (the kernel matrix reads them back). */
+  readonly steps: Array<{ name: string; verdict: Verdict; reason: string }> = [];
+
   constructor(
     private readonly ctx: SequenceContext,
     readonly sequence: string,
+    /** "Linux 6.1": appended to every reason, so each verdict names the kernel version whose rules produced it. */
+    readonly kernelLabel = '',
   ) {}
 
-  add(verdict: Verdict, name: string, reason: string, evidence?: string): Verdict {
+  add(verdict: Verdict, name: string, reasonIn: string, evidence?: string): Verdict {
     this.counts[verdict]++;
+    const reason = this.kernelLabel && !reasonIn.includes(`${this.kernelLabel}:`) ? `${reasonIn} [${this.kernelLabel}]` : reasonIn;
+    this.steps.push({ name, verdict, reason });
     this.ctx.step(evidence === undefined ? { name, verdict, reason } : { name, verdict, reason, evidence });
     return verdict;
   }

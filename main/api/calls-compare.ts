@@ -15,6 +15,8 @@ export const COMPARE_CALLS: CallTable<CompareCallName> = {
       masks: z.array(z.string().min(1).max(200), { error: 'must be a list of field names' }).max(100).optional(),
       nodeMap: z.record(z.string().max(200), z.string().max(200), { error: 'must map node names to node names' }).optional(),
       rebase: z.boolean().optional(),
+      align: z.enum(['node', 'global'], { error: "must be 'node' or 'global'" }).optional(),
+      node: z.string().min(1).max(200).optional(),
     }),
     handler: (s, i) => {
       // A mask that names nothing is refused by name, not silently ignored (issue 15, finding 7).

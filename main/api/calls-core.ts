@@ -1,5 +1,6 @@
 // The core calls: the application, sessions, runs, trace paging and logs.
 
+import { KERNEL_IDS } from '../../host/kernels/types.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -124,6 +125,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       topologyJson: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional(),
       topologyDir: z.string({ error: 'must be a directory path' }).min(1, { error: 'must be a directory path' }).max(4096, { error: 'must be a directory path' }).optional(),
       targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
+      kernel: z.enum(KERNEL_IDS, { error: `must be one of ${KERNEL_IDS.join(', ')}` }).optional(),
     }),
     handler: (s, i) => {
       if (!s.store.sessions.get(i.sessionId)) throw notFound('session', i.sessionId, 'sessionId');
@@ -147,7 +149,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
       const merged = { ...fromFile, ...explicit };
       const hardware = Object.keys(merged).length ? merged : undefined;
       if (s.store.path === ':memory:' || s.store.path === '') throw new ApiError('conflict', 'runs need a database file, not an in-memory store');
-      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}), ...(src.json !== null ? { topologyJson: src.json } : {}) });
+      const run = s.runs.start({ sessionId: i.sessionId, sequence, topology, ...(hardware ? { hardware } : {}), ...(src.json !== null ? { topologyJson: src.json } : {}), ...(i.kernel ? { kernel: i.kernel } : {}) });
       if (hardware) trackRunLinks(s, run.id, hardware);
       return run;
     },
@@ -167,7 +169,7 @@ export const CORE_CALLS: CallTable<CoreCallName> = {
     input: z.strictObject({ id }),
     handler: (s, i) => {
       const run = runOr404(s, i.id, 'id');
-      s.runs.cancel(run.id);
+      if (!s.qemu.cancel(run.id)) s.runs.cancel(run.id); // a QEMU run is not a worker run
       return s.store.runs.get(run.id)!;
     },
   },

@@ -21,6 +21,8 @@ const importInput: z.ZodType<TraceImportInput> = z.strictObject({
   topology: z.string({ error: 'must be a topology name' }).min(1).max(100).optional(),
   devices: z.record(z.string().max(200), nodeName, { error: 'must map QEMU device names or BDFs to node names' }).optional(),
   cxlOnly: z.boolean({ error: 'must be true or false' }).optional(),
+  topologyJson: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional(),
+  nodeMap: z.record(z.string().min(1).max(200), nodeName, { error: 'must map device or node names to node names' }).optional(),
 });
 
 export const TRACE_CALLS: CallTable<'trace.export' | 'trace.import'> = {
@@ -40,7 +42,7 @@ export const TRACE_CALLS: CallTable<'trace.export' | 'trace.import'> = {
   'trace.import': {
     input: importInput,
     handler: (s, i) => {
-      const run = importTrace(s.store, i);
+      const run = importTrace(s.store, i, { hasBuiltin: (n) => s.hasTopology(n), saved: s.store.topologies });
       s.log('info', `imported ${run.eventCount} events (${i.format}) as run ${run.id}`, run.id);
       return run;
     },

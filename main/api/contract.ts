@@ -3,11 +3,19 @@
 // The table itself (schemas + handlers) lives in main/api/table.ts and must list exactly these calls.
 
 import type { Verdict } from '../../common/trace-sink.js';
+import type { KernelId } from '../../host/kernels/types.js';
+import type { KernelMatrix } from '../../host/kernels/matrix.js';
 import type { LiveApiCalls, TopologyNodeInfo } from './contract-live.js';
+import type { LabCalls } from './contract-lab.js';
+import type { QemuApiCalls } from './contract-qemu.js';
+import type { RegionsApiCalls } from './contract-regions.js';
 import type { ImportProgress, UiApiCalls } from './contract-ui.js';
 
 // The live bench (topologies, register explorer, mailbox console, injection): types in contract-live.ts.
 export type * from './contract-live.js';
+// The lab store (PostgreSQL, issue 17): types in contract-lab.ts.
+export type * from './contract-lab.js';
+export type * from './contract-regions.js';
 export type * from './contract-ui.js';
 
 export interface AppInfo {
@@ -122,6 +130,36 @@ export interface CompareInput {
   nodeMap?: Record<string, string>;
   /** Rebase absolute addresses (region 'hpa') onto BAR-relative offsets, from the BAR sizing/programming each trace shows (default false). */
   rebase?: boolean;
+  /** 'node' (default): align each node's events in its own stream (runs that probed devices in different
+   *  interleavings still align); 'global': one alignment in recorded order. */
+  align?: 'node' | 'global';
+  /** Compare only this node of B (with `nodeMap` naming A's node for it). */
+  node?: string;
+}
+
+/** Per device or per structure: how its compared entries came out; `moved` when a structure sits at another offset. */
+export interface CompareDeviceSummary extends CompareCounts {
+  node: string;
+  /** Structures of the device at different offsets on the two sides. */
+  moved: number;
+}
+
+export interface CompareStructureSummary extends CompareCounts {
+  node: string;
+  /** Register block name ('PCIe DVSEC for CXL Devices'), 'memory', 'mailbox records', 'steps', or '<region> (undeclared)'. */
+  structure: string;
+  moved?: { region: string; a: number; b: number };
+}
+
+/** A structure placed at different offsets in run A and run B (aligned on its registers, reported once). */
+export interface CompareMove {
+  node: string;
+  structure: string;
+  region: string;
+  a: number;
+  b: number;
+  /** "moved: hb0.rp0.ep0 · PCIe DVSEC for CXL Devices cfg 0x144 → 0x148" */
+  text: string;
 }
 
 export interface CompareCounts {
@@ -175,6 +213,13 @@ export interface CompareSummary {
   firstDivergence: (CompareItem & { hunk: number }) | null;
   /** Registers with differences first (most first); at most 500. */
   registers: (CompareCounts & { register: string })[];
+  /** Alignment mode, streams aligned, entries matched on each side and the matched fraction 2·matched/(entriesA+entriesB). */
+  alignment: { mode: 'node' | 'global'; streams: number; matched: number; ratio: number };
+  /** Per device (B's node names), in the order first met. */
+  devices: CompareDeviceSummary[];
+  /** Per structure of each device; at most 1000. */
+  structures: CompareStructureSummary[];
+  moves: CompareMove[];
   hunkCount: number;
 }
 
@@ -183,6 +228,7 @@ export type ServerEvent =
   | { type: 'run.progress'; runId: number; done: number; total: number; phase: string; events: number }
   | { type: 'run.finished'; runId: number; status: RunStatus; summary: string }
   | { type: 'log'; row: LogRow }
+  | { type: 'lab.progress'; sessionId: number; runsDone: number; runsTotal: number; events: number; eventsTotal: number; done: boolean; error?: string }
   | { type: 'transfer.progress'; progress: ImportProgress };
 
 /** A saved comparison as compare.list shows it (the full summary: compare.get). */
@@ -224,6 +270,38 @@ export interface TraceImportInput {
    * chipset 00:00.0, unclaimed accesses on node 'qemu'). Ignored for csv/jsonl.
    */
   cxlOnly?: boolean;
+  /** A topology file's JSON text to map the trace onto (instead of `topology`); stored with the run. */
+  topologyJson?: string;
+  /**
+   * The trace's devices or nodes → topology nodes: for 'qemu' "type@bb:dd.f", a BDF or a QEMU device type; for
+   * csv/jsonl a node name of the file. A device or node the topology cannot place fails the import, naming it.
+   */
+  nodeMap?: Record<string, string>;
+}
+
+/** How every input line of an import was accounted for (issue 14: nothing dropped without being counted). */
+export interface TraceImportReport {
+  format: TraceImportFormat;
+  /** Input lines (header and blank lines included); = imported + folded + used + blank + header + Σ skipped. */
+  lines: number;
+  /** Events imported. */
+  imported: number;
+  /** QEMU: port-I/O / ECAM accesses folded into the config cycle they carried (giving its width). */
+  folded: number;
+  /** QEMU: BAR mapping lines used to place MMIO. CSV: the header line. */
+  used: number;
+  blank: number;
+  /** Reason → lines. */
+  skipped: Record<string, number>;
+  /** How devices were placed: 'command line' (the topology's own QEMU plan), 'roles', 'node map and roles', 'names'. */
+  placement: string;
+  /** Each device or node of the input and the topology node it became. */
+  devices: { device: string; node: string }[];
+}
+
+/** trace.import's answer: the new run and the accounting of its input. */
+export interface ImportedRun extends Run {
+  report: TraceImportReport;
 }
 
 // ---- Hardware links (issue 7) ----
@@ -284,10 +362,12 @@ export type HardwareTargetSpec = string | { link: string; map?: string };
 export interface RunReplayInput {
   sessionId: number;
   sourceRunId: number;
-  /** Built-in topology to replay on (default: the source's topology when built in, else the default). */
+  /** Built-in or saved topology to replay on (default: the topology the source stored — an import's own —, else its built-in name, else the default). */
   topology?: string;
+  /** A topology file's JSON text to replay on (instead of `topology`). */
+  topologyJson?: string;
   /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
-  profile?: 'spec' | 'qemu';
+  profile?: 'spec' | 'qemu' | 'qemu-7.2';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
   nodeMap?: Record<string, string>;
   /** Endpoints replaced by hardware for this replay, as in runs.start (replay against silicon). */
@@ -341,10 +421,29 @@ export interface RunStartInput {
   topologyJson?: string;
   topologyDir?: string;
   targets?: Record<string, HardwareTargetSpec>;
+  /** Kernel profile for kernel-dependent sequences (linux-probe, region): '6.1', '6.12' (default), 'mainline'. */
+  kernel?: KernelId;
+}
+
+export interface KernelProfileInfo {
+  id: KernelId;
+  title: string;
+  tree: string;
+  checkedAgainst: string;
+  rules: Array<{ area: 'probe' | 'region'; name: string; value: string; source: string }>;
+}
+
+export interface KernelMatrixInput {
+  sessionId: number;
+  sequence?: string;
+  topology?: string;
+  topologyJson?: string;
+  targets?: Record<string, HardwareTargetSpec>;
+  kernels?: KernelId[];
 }
 
 /** Every call: name -> [input, output]. */
-export interface ApiCalls extends LiveApiCalls, UiApiCalls {
+export interface ApiCalls extends LiveApiCalls, LabCalls, QemuApiCalls, RegionsApiCalls, UiApiCalls {
   'app.info': [Record<string, never>, AppInfo];
   'sessions.create': [{ name: string }, Session];
   'sessions.list': [Record<string, never>, Session[]];
@@ -356,6 +455,12 @@ export interface ApiCalls extends LiveApiCalls, UiApiCalls {
   'sessions.import': [{ path: string }, Session[]];
   /** targets: topology node -> hardware link replacing that emulated endpoint for this run. */
   'runs.start': [RunStartInput, Run];
+  /** Kernel profiles (host/kernels) with every rule and the source it was read from. */
+  'kernels.list': [Record<string, never>, KernelProfileInfo[]];
+  /** Run a sequence (default linux-probe) once per kernel profile and tabulate step × version (waits for the runs). */
+  'kernels.matrix': [KernelMatrixInput, { runs: Array<{ kernel: KernelId; runId: number; run: Run }>; matrix: KernelMatrix }];
+  /** The kernel matrix of runs already stored (one per kernel). */
+  'runs.kernelMatrix': [{ runs: Array<{ kernel: KernelId; runId: number }> }, KernelMatrix];
   /** Save a topology file's JSON under a name (replacing one of that name); invalid JSON is 'bad-input' on "json.<path>", nothing saved. */
   'topologies.save': [{ name: string; json: string }, TopologyEntry];
   /** Built-ins first, then saved ones by name. */
@@ -378,7 +483,7 @@ export interface ApiCalls extends LiveApiCalls, UiApiCalls {
   'compare.list': [{ sessionId?: number }, ComparisonInfo[]];
   'trace.export': [{ runId: number; format: TraceExportFormat }, TraceExportResult];
   /** A new run (sequence 'import', status 'passed'); malformed text is 'bad-input' naming the line, nothing written. */
-  'trace.import': [TraceImportInput, Run];
+  'trace.import': [TraceImportInput, ImportedRun];
   'links.serialPorts': [Record<string, never>, SerialPortInfo[]];
   /** Open the link, read the endpoint's Vendor/Device ID a few times, close. Link failures are ok=false, not errors. */
   'links.test': [{ uri: string; map?: string; reads?: number }, LinkTestResult];

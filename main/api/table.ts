@@ -7,8 +7,12 @@ import { ApiError, toErrorBody } from './api-error.js';
 import type { ApiTable, CallDef } from './call-def.js';
 import { COMPARE_CALLS } from './calls-compare.js';
 import { CORE_CALLS } from './calls-core.js';
+import { LAB_CALLS } from './calls-lab.js';
+import { KERNEL_CALLS } from './calls-kernels.js';
 import { LINK_CALLS } from './calls-links.js';
 import { LIVE_CALLS } from './calls-live.js';
+import { QEMU_CALLS } from './calls-qemu.js';
+import { REGIONS_CALLS } from './calls-regions.js';
 import { REPLAY_CALLS } from './calls-replay.js';
 import { TOPOLOGY_CALLS } from './calls-topologies.js';
 import { TRACE_CALLS } from './calls-trace.js';
@@ -29,6 +33,10 @@ export const API: ApiTable = {
   ...LIVE_CALLS,
   ...REPLAY_CALLS,
   ...TOPOLOGY_CALLS,
+  ...LAB_CALLS,
+  ...QEMU_CALLS,
+  ...REGIONS_CALLS,
+  ...KERNEL_CALLS,
   ...UI_CALLS,
   ...TRANSFER_CALLS,
 };

@@ -6,7 +6,7 @@
 
 import { resolveBlock } from '../../emulator/spec/blocks.js';
 import { formatFields } from '../../trace/decode.js';
-import { compareTraces, type CompareResult, type DiffItem, type SideView } from '../../trace/compare/index.js';
+import { compareTraces, moveText, type CompareResult, type DiffItem, type SideView } from '../../trace/compare/index.js';
 import { ApiError } from '../api/api-error.js';
 import type { CompareHunk, CompareInput, CompareItem, CompareSide, CompareSummary, ComparisonInfo, Page } from '../api/contract.js';
 import { StoredTraceSource } from '../store/stored-trace.js';
@@ -21,6 +21,7 @@ export const WORKER_EVENTS = 200_000;
 /** Hunks a worker materialises per job (one UI screenful is ~50; paging past the window runs another job). */
 const HUNK_WINDOW = 2000;
 const MAX_REGISTERS = 500;
+const MAX_STRUCTURES = 1000;
 const hex = (v: bigint): string => '0x' + v.toString(16);
 
 function side(sv: SideView | undefined): CompareSide | null {
@@ -100,6 +101,8 @@ export class CompareService {
         resolve: resolveBlock,
         ...(input.masks ? { masks: input.masks } : {}),
         ...(input.nodeMap ? { nodeMap: input.nodeMap } : {}),
+        ...(input.align ? { align: input.align } : {}),
+        ...(input.node ? { node: input.node } : {}),
       },
     );
   }
@@ -159,7 +162,7 @@ export class CompareService {
 
   private save(sessionId: number, input: CompareInput, line: string): number {
     const at = new Date().toISOString();
-    const options = JSON.stringify({ rebase: input.rebase ?? false });
+    const options = JSON.stringify({ rebase: input.rebase ?? false, align: input.align ?? 'node', ...(input.node ? { node: input.node } : {}) });
     const info = this.insert.run(sessionId, input.runA, input.runB, at, line, JSON.stringify({ input }), JSON.stringify(input.masks ?? []), JSON.stringify(input.nodeMap ?? {}), options);
     return Number(info.lastInsertRowid);
   }
@@ -255,6 +258,10 @@ function summaryOf(id: number, input: CompareInput, r: CompareResult): CompareSu
     events: { ...r.events },
     firstDivergence: r.firstDivergence ? { ...item(r.firstDivergence), hunk: r.firstDivergence.hunk } : null,
     registers: r.registers.slice(0, MAX_REGISTERS).map((x) => ({ ...x })),
+    alignment: { ...r.alignment },
+    devices: r.devices.map((d) => ({ ...d })),
+    structures: r.structures.slice(0, MAX_STRUCTURES).map((x) => ({ ...x })),
+    moves: r.moves.map((m) => ({ ...m, text: moveText(m) })),
     hunkCount: r.hunkCount,
   };
 }

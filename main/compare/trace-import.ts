@@ -11,73 +11,20 @@ import type { TraceEvent } from '../../trace/event.js';
 import { importCsv } from '../../trace/formats/csv.js';
 import { TraceImportError } from '../../trace/formats/import-error.js';
 import { importJsonl } from '../../trace/formats/jsonl.js';
-import { importQemuLog } from '../../trace/formats/qemu-log.js';
 import { layoutIndex } from '../../trace/layout-index.js';
 import { ApiError } from '../api/api-error.js';
-import type { Run, Step, TraceImportInput } from '../api/contract.js';
+import type { ImportedRun, Step, TraceImportInput, TraceImportReport } from '../api/contract.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
-import { QEMU_DEVICE_ROLES, mapQemuDevices, qemuLogForReplay, scanQemuDevices } from '../../host/core/qemu-roles.js';
-import { builtinLayout, topologyFor } from './topology-layout.js';
-
-/** QEMU device names (as its pci_cfg trace points print them) → our topology paths in the 'single' topology. */
-export const QEMU_DEFAULT_DEVICES: Readonly<Record<string, string>> = {
-  'cxl-type3': 'hb0.rp0.ep0',
-  'cxl-rp': 'hb0.rp0',
-  'pxb-cxl': 'hb0',
-};
-
-const CHUNK_EVENTS = 4096;
-
-/** What importQemuLog is given, and the nodes to keep (null: all). */
-type QemuPlan = [text: string, map: { devices: Record<string, string> }, keep: ReadonlySet<string> | null];
-
-/**
- * The by-name device map works while each QEMU device type appears once. A log with two functions of one type
- * (two cxl-type3 behind a switch, two cxl-rp) would fold them onto one node, so without an explicit map such a
- * log is mapped by role and position onto the topology instead, each device renamed "<type>@<bdf>"
- * (qemuLogForReplay, which keeps only the mapped devices).
- *
- * cxlOnly (default true): only the devices of a CXL role (host/core/qemu-roles.ts: pxb-cxl, cxl-rp,
- * cxl-upstream/-downstream, cxl-type3) or named in `devices` are kept, with the memory accesses inside BARs
- * they mapped; the chipset (mch 00:00.0), other PCI devices and unclaimed accesses (node 'qemu': RTC, APIC)
- * are left out, as a replay has no such nodes and they would only show as only-in-A divergences. The filter
- * drops parsed events by node rather than lines, so a malformed line is still reported at its line number in
- * the file. cxlOnly false keeps everything.
- */
-function qemuPlan(input: TraceImportInput): QemuPlan {
-  const cxlOnly = input.cxlOnly ?? true;
-  const found = scanQemuDevices(input.text);
-  const seen = new Map<string, Set<string>>();
-  for (const d of found) (seen.get(d.name) ?? seen.set(d.name, new Set()).get(d.name)!).add(d.bdf);
-  if (!input.devices && [...seen.values()].some((bdfs) => bdfs.size > 1)) {
-    const mapping = mapQemuDevices(found, builtinLayout(input.topology ?? 'switch4'));
-    if (cxlOnly) return [qemuLogForReplay(input.text, mapping), { devices: mapping.devices }, null];
-    // Every line kept: the mapped devices by BDF, the others named by their BDF.
-    return [input.text, { devices: Object.fromEntries(mapping.mapped.map((d) => [d.bdf, d.node])) }, null];
-  }
-  const devices = { ...QEMU_DEFAULT_DEVICES, ...input.devices };
-  if (!cxlOnly) return [input.text, { devices }, null];
-  const keep = new Set<string>();
-  for (const d of found) {
-    if (!QEMU_DEVICE_ROLES[d.name] && input.devices?.[d.name] === undefined && input.devices?.[d.bdf] === undefined) continue;
-    keep.add(devices[d.name] ?? devices[d.bdf] ?? d.bdf); // importQemuLog's lookup: name, then BDF, else the BDF
-  }
-  return [input.text, { devices }, keep];
-}
-
-function parse(input: TraceImportInput): TraceEvent[] {
-  try {
-    if (input.format === 'csv') return importCsv(input.text);
-    if (input.format === 'jsonl') return importJsonl(input.text);
-    const [text, map, keep] = qemuPlan(input);
-    const events = importQemuLog(text, map);
-    return keep ? events.filter((e) => keep.has(e.node)) : events;
-  } catch (e) {
-    if (e instanceof TraceImportError) throw new ApiError('bad-input', `trace.import: text: ${e.message}`, 'text');
-    throw e;
-  }
-}
+import { QEMU_DEVICE_ROLES } from '../../host/core/qemu-roles.js';
+import { qemuDeviceKey, scanQemuDevices } from '../../trace/formats/qemu-devices.js';
+import { splitLines } from '../../trace/formats/import-error.js';
+import type { Topology } from '../../emulator/topology/types.js';
+import { PLATFORM_NODE } from '../../emulator/memory/memory-path.js';
+import { BUILTIN_TOPOLOGIES } from '../runs/emulated-endpoints.js';
+import { builtinTopologyJson, parseTopologyJson, resolveTopologySource, type TopologyLookup } from '../runs/topology-source.js';
+import { importQemuOnto } from './qemu-trace-import.js';
+import { builtinLayout, topologyFor, topologyForQemu, topologyLayout } from './topology-layout.js';
 
 /**
  * QEMU's pci_cfg_read/write trace points print no access size, so the importer guesses it from the offset's
@@ -97,18 +44,104 @@ export function narrowCfgWidths(events: TraceEvent[], layout: Layout): void {
   }
 }
 
-/** Import `input.text` as a new run of session `input.sessionId`. */
-export function importTrace(store: Store, input: TraceImportInput): Run {
+const CHUNK_EVENTS = 4096;
+
+/** Where the trace is mapped: the topology given (name or file), else chosen from the trace. */
+interface Destination {
+  name: string;
+  json: string | null;
+  topology: Topology | null;
+  layout: Layout;
+}
+
+function destination(input: TraceImportInput, lookup: TopologyLookup): Destination | null {
+  if (input.topology === undefined && input.topologyJson === undefined) return null;
+  const src = resolveTopologySource(lookup, { ...(input.topology !== undefined ? { name: input.topology } : {}), ...(input.topologyJson !== undefined ? { json: input.topologyJson } : {}) }, 'trace.import', '');
+  return { name: src.name, json: src.json, topology: src.topology, layout: src.topology ? topologyLayout(src.topology) : [] };
+}
+
+const builtinDestination = (name: string): Destination => {
+  const json = builtinTopologyJson(name);
+  const topology = json ? parseTopologyJson(json, 'topology', 'trace.import') : null;
+  return { name, json, topology, layout: builtinLayout(name) };
+};
+
+const wrap = <T>(f: () => T): T => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TraceImportError) throw new ApiError('bad-input', `trace.import: text: ${e.message}`, 'text');
+    throw e;
+  }
+};
+
+/** A QEMU log: placed on the topology's nodes (qemu-trace-import.ts), every line accounted for. */
+function importQemu(input: TraceImportInput, lookup: TopologyLookup): { events: TraceEvent[]; report: TraceImportReport; dest: Destination } {
+  const nodeMap = { ...input.devices, ...input.nodeMap };
+  let dest = destination(input, lookup);
+  if (!dest) {
+    const found = scanQemuDevices(input.text);
+    const name = topologyForQemu(found, BUILTIN_TOPOLOGIES);
+    if (!name) {
+      const roles = found.filter((d) => QEMU_DEVICE_ROLES[d.name]).map(qemuDeviceKey).join(', ');
+      throw new ApiError('bad-input', `trace.import: topology: no built-in topology has a node for every CXL device of the log (${roles || 'none found'}); give one (--topology NAME|FILE), or derive it: cxl-bench topology from-qemu LOG|CMDLINE`, 'topology');
+    }
+    dest = builtinDestination(name);
+  }
+  const r = wrap(() => importQemuOnto(input.text, dest.topology, dest.layout, { nodeMap, all: input.cxlOnly === false, topologyName: dest.name }));
+  narrowCfgWidths(r.guessedWidth.map((i) => r.events[i]), dest.layout);
+  return { events: r.events, report: r.report, dest };
+}
+
+/** CSV / JSON lines: every line an event (or the header, or blank); every node on the topology or named. */
+function importRows(input: TraceImportInput, lookup: TopologyLookup): { events: TraceEvent[]; report: TraceImportReport; dest: Destination | null } {
+  const events = wrap(() => (input.format === 'csv' ? importCsv(input.text) : importJsonl(input.text)));
+  const lines = splitLines(input.text);
+  const blank = lines.filter((l) => l.trim() === '').length;
+  const map = input.nodeMap ?? {};
+  for (const e of events) if (e.kind !== 'step' && map[e.node] !== undefined) e.node = map[e.node];
+  // Devices: nodes of config, MMIO and mailbox events (memory by HPA names where it was seen, not a device).
+  const nodes = new Set<string>();
+  for (const e of events) if (e.kind === 'mailbox' || (e.kind === 'access' && e.space !== 'mem')) nodes.add(e.node);
+  let dest = destination(input, lookup);
+  if (!dest) {
+    const name = topologyFor(nodes);
+    dest = name ? builtinDestination(name) : null;
+  }
+  if (dest) {
+    const known = new Set([...dest.layout.map((n) => n.node), PLATFORM_NODE]);
+    const missing = [...nodes].filter((n) => !known.has(n));
+    if (missing.length)
+      throw new ApiError('bad-input', `trace.import: nodeMap: topology ${dest.name} has no node ${missing.join(', ')} (map each with nodeMap / --node-map NODE=OURS, or give the topology the trace was recorded on)`, 'nodeMap');
+  }
+  const report: TraceImportReport = {
+    format: input.format,
+    lines: lines.length,
+    imported: events.length,
+    folded: 0,
+    used: input.format === 'csv' && lines.length > 0 ? 1 : 0,
+    blank,
+    skipped: {},
+    placement: 'names',
+    devices: [...nodes].map((n) => ({ device: Object.entries(map).find(([, to]) => to === n)?.[0] ?? n, node: n })),
+  };
+  return { events, report, dest };
+}
+
+const reportText = (r: TraceImportReport): string => {
+  const skipped = Object.entries(r.skipped);
+  const n = skipped.reduce((a, [, c]) => a + c, 0);
+  return `${r.lines} lines: ${r.imported} imported${r.folded ? `, ${r.folded} folded into config cycles` : ''}${r.used ? `, ${r.used} ${r.format === 'qemu' ? 'BAR mappings' : 'header'}` : ''}${r.blank ? `, ${r.blank} blank` : ''}${n ? `, ${n} skipped (${skipped.map(([why, c]) => `${why} ×${c}`).join('; ')})` : ''}`;
+};
+
+/** Import `input.text` as a new run of session `input.sessionId`; `lookup` resolves saved topologies. */
+export function importTrace(store: Store, input: TraceImportInput, lookup?: TopologyLookup): ImportedRun {
   if (!store.sessions.get(input.sessionId))
     throw new ApiError('not-found', `session ${input.sessionId} does not exist`, 'sessionId');
-  const events = parse(input);
-  const nodes = new Set<string>();
-  for (const e of events) if (e.kind !== 'step') nodes.add(e.node);
-  const topology = input.topology ?? topologyFor(nodes);
-  const layout = topology ? builtinLayout(topology) : [];
-  if (input.topology && !layout.length)
-    throw new ApiError('bad-input', `trace.import: topology: unknown topology "${input.topology}"`, 'topology');
-  if (input.format === 'qemu') narrowCfgWidths(events, layout);
+  const look: TopologyLookup = lookup ?? { hasBuiltin: (n) => BUILTIN_TOPOLOGIES.includes(n), saved: store.topologies };
+  const { events, report, dest } = input.format === 'qemu' ? importQemu(input, look) : importRows(input, look);
+  const topology = dest?.name ?? null;
+  const layout = dest?.layout ?? [];
   events.forEach((e, i) => (e.seq = i));
 
   return store.tx(() => {
@@ -118,6 +151,7 @@ export function importTrace(store: Store, input: TraceImportInput): Run {
       topology: topology ?? 'import',
       targets: `imported ${input.format}`,
       status: 'running',
+      ...(dest?.json ? { topologyJson: dest.json } : {}),
     });
     const nodeList: string[] = [];
     const nodeIds = new Map<string, number>();
@@ -138,7 +172,7 @@ export function importTrace(store: Store, input: TraceImportInput): Run {
       writer.write({ chunks: [{ firstSeq: from, count: part.length, bytes }], nodes: [...nodeList], steps });
     }
     store.runs.setLayout(run.id, layout);
-    store.runs.finish(run.id, 'passed', `imported ${events.length} events (${input.format})${topology ? `, decoded with topology ${topology}` : ''}`);
-    return store.runs.get(run.id)!;
+    store.runs.finish(run.id, 'passed', `imported ${events.length} events (${input.format})${topology ? ` onto topology ${topology}` : ''}; ${reportText(report)}`);
+    return { ...store.runs.get(run.id)!, report };
   });
 }

@@ -21,6 +21,9 @@ import { RunRecorder } from '../runs/run-recorder.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
 import { platformNodeInfos } from './node-infos.js';
+import { platformContext } from '../regions/region-bench.js';
+import type { SequenceContext } from '../../host/sequence.js';
+import type { StepTraceRecord } from '../../common/trace-sink.js';
 import { nodeRegisterPort, type NodeRegisterPort } from './node-registers.js';
 import { decodeRegister } from './register-decode.js';
 
@@ -201,6 +204,23 @@ export class LivePlatform {
     if (!f) throw new ApiError('not-found', `no node "${node}" in ${this.topologyName} (nodes: ${this.nodes.map((n) => n.path).join(', ')})`, 'node');
     if (!f.type3) throw new ApiError('bad-input', `${node} is a ${f.kind}, not a Type 3 device (no mailbox)`, 'node');
     return { ...f, type3: f.type3 };
+  }
+
+  // ---- host sequences on the bench (regions) ----
+
+  /**
+   * A SequenceContext over this bench for a host sequence run in the console (regions.*): its accesses and
+   * steps (named `sequence`) go to the console run; `onStep` sees each step too.
+   */
+  sequenceContext(sequence: string, onStep: (r: Omit<StepTraceRecord, 'sequence'>) => void): SequenceContext {
+    return platformContext(this.platform, {
+      clock: this.clock,
+      sink: this.recorder.sink,
+      step: (r) => {
+        this.recorder.step({ ...r, sequence });
+        onStep(r);
+      },
+    });
   }
 
   // ---- recording ----

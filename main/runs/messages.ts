@@ -2,6 +2,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { DeviceProfile } from '../../emulator/type3/config.js';
+import type { KernelId } from '../../host/kernels/types.js';
 import type { LogRow, RunStatus } from '../api/contract.js';
 
 /** workerData of a run worker. */
@@ -20,6 +21,8 @@ export interface RunInit {
   replay?: ReplayBinding;
   /** Every emulated endpoint's device profile, replacing the topology's. */
   profile?: DeviceProfile;
+  /** Kernel profile the sequence applies (host/kernels). */
+  kernel?: KernelId;
   /** The topology file's JSON text the platform is built from (saved or file topologies; topology-source.ts). */
   topologyJson?: string;
 }

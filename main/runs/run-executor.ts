@@ -112,7 +112,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
     const seq = init.replay ? replaySequenceFor(db, init, env) : registered;
     runs.setLayout(init.runId, env.layout);
     if (env.targets.size) runs.setTargets(init.runId, targetsLabel(env.targets));
-    log('info', `run ${init.runId}: ${seq.id} on ${init.topology}${init.profile ? ` (profile ${init.profile})` : ''} started`);
+    log('info', `run ${init.runId}: ${seq.id} on ${init.topology}${init.profile ? ` (profile ${init.profile})` : ''}${init.kernel ? ` (Linux ${init.kernel})` : ''} started`);
 
     const onHardware = Object.keys(init.hardware ?? {}).length > 0;
     const ctx: SequenceContext = {
@@ -120,6 +120,7 @@ export async function executeRun(init: RunInit, post: (m: WorkerMessage) => void
       platform: env.platform,
       sink: rec.sink,
       clock,
+      ...(init.kernel ? { kernel: init.kernel } : {}),
       signal: seqSignal,
       sleep: async (ns) => {
         clock.advance(ns);

@@ -13,6 +13,7 @@ import type { EventHub } from '../services/event-hub.js';
 import { savePendingOutcome } from '../store/pending-outcomes.js';
 import type { Store } from '../store/store.js';
 import type { DeviceProfile } from '../../emulator/type3/config.js';
+import type { KernelId } from '../../host/kernels/types.js';
 import type { HardwareBinding, MainMessage, ReplayBinding, RunInit, WorkerMessage } from './messages.js';
 import { runWorkerEntry, startModuleWorker } from './worker-entry.js';
 
@@ -26,6 +27,8 @@ export interface RunRequest {
   replay?: ReplayBinding;
   /** Every emulated endpoint's device profile instead of the topology's. */
   profile?: DeviceProfile;
+  /** Kernel profile the sequence applies (host/kernels). */
+  kernel?: KernelId;
   /** The topology file's JSON: recorded with the run, and the worker builds the platform from it (topology-source.ts). */
   topologyJson?: string;
 }
@@ -77,6 +80,7 @@ export class RunManager {
       ...(hw.length ? { hardware: req.hardware } : {}),
       ...(req.replay ? { replay: req.replay } : {}),
       ...(req.profile ? { profile: req.profile } : {}),
+      ...(req.kernel ? { kernel: req.kernel } : {}),
       ...(req.topologyJson !== undefined ? { topologyJson: req.topologyJson } : {}),
     };
     // Links the worker cannot hold itself are opened and served here (main/links/link-proxy.ts).

@@ -4,7 +4,7 @@
 // runs.start) and by each run worker (to execute).
 
 import type { Sequence } from '../../host/sequence.js';
-import { SEQUENCES } from '../../host/sequences.js';
+import { MORE_SEQUENCES, SEQUENCES } from '../../host/sequences.js';
 import type { SequenceInfo } from '../api/contract.js';
 
 /** Preferred default, in order, when the caller does not name a sequence. */
@@ -32,7 +32,7 @@ export class SequenceCatalog {
 
   /** Built-ins then `extraModules`; a later module's id replaces an earlier one. */
   static async load(extraModules: readonly string[] = []): Promise<SequenceCatalog> {
-    const all: Sequence[] = [...SEQUENCES];
+    const all: Sequence[] = [...SEQUENCES, ...MORE_SEQUENCES];
     for (const m of extraModules) all.push(...sequencesOf(await import(/* @vite-ignore */ m)));
     return SequenceCatalog.of(all);
   }

@@ -14,6 +14,7 @@ import { openStore, type Store } from '../store/store.js';
 import { appVersion } from './app-version.js';
 import { EventHub } from './event-hub.js';
 import { LiveBenchService } from '../live/live-bench-service.js';
+import { QemuRunService } from '../qemu/qemu-run-service.js';
 
 export interface ServicesOptions {
   /** SQLite file (runs need a real file: their workers open it too). */
@@ -33,6 +34,8 @@ export interface Services {
   /** Live benches: one emulated platform per session, recording into its console run. */
   readonly live: LiveBenchService;
   readonly compare: CompareService;
+  /** QEMU + Linux runs (main/qemu). */
+  readonly qemu: QemuRunService;
   readonly shell: 'electron' | 'browser';
   readonly app: { name: string; version: string };
   topologies(): string[];
@@ -54,6 +57,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   });
   const hub = new EventHub();
   const runs = new RunManager(store, hub, sequenceModules);
+  const qemu = new QemuRunService(store, hub);
   const live = new LiveBenchService(store, (level, message, runId) => {
     const row = store.logs.append(runId, level, message);
     hub.emit({ type: 'log', row });
@@ -66,6 +70,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     sequences,
     live,
     compare: new CompareService(store),
+    qemu,
     shell: opts.shell ?? 'browser',
     app: appVersion(),
     topologies: topologyNames,
@@ -78,6 +83,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     },
     async close() {
       await runs.stopAll();
+      await qemu.close();
       live.closeAll();
       store.close();
     },

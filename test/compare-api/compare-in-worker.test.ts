@@ -56,7 +56,7 @@ describe('saved comparisons (migration 0004)', () => {
     const row = s.store.db.prepare('SELECT masks, node_map, options, summary_json FROM comparisons WHERE id = ?').get(r.compareId) as Record<string, string>;
     expect(JSON.parse(row.masks)).toEqual(['x.y']);
     expect(JSON.parse(row.node_map)).toEqual({ 'hb0.rp0.ep0': 'hb0.rp0.ep0' });
-    expect(JSON.parse(row.options)).toEqual({ rebase: false });
+    expect(JSON.parse(row.options)).toEqual({ rebase: false, align: 'node' });
     expect(JSON.parse(row.summary_json)).toEqual(r);
   });
 });

@@ -40,7 +40,7 @@ describe('enumerate', () => {
   });
 
   it('the registry lists the sequences by id', () => {
-    expect(SEQUENCES.map((s) => s.id)).toEqual(['enumerate', 'linux-probe', 'region', 'conformance', 'replay']);
+    expect(SEQUENCES.map((s) => s.id)).toEqual(['enumerate', 'linux-probe', 'region', 'region-teardown', 'conformance', 'replay']);
     expect(getSequence('linux-probe')?.title).toBe('Linux probe');
     expect(getSequence('nope')).toBeUndefined();
   });

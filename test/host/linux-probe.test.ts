@@ -38,7 +38,7 @@ describe('linux-probe on the emulated Type 3 device', () => {
     const r = await linuxProbeRun(ctx);
     const w = ctx.steps.find((s) => s.name.endsWith('DVSEC 0'))!;
     expect(w.verdict).toBe('warn');
-    expect(w.reason).toBe('Device DVSEC not present, skip CXL.mem init');
+    expect(w.reason).toBe('Device DVSEC not present, skip CXL.mem init [Linux 6.12]');
     expect(r.endpoints[0]!.cxlPci).toBe(true);
     expect(r.endpoints[0]!.cxlMem).toBe(false);
   });
@@ -300,7 +300,7 @@ describe('linux-probe with the emulated device’s injection API', () => {
     expect((await hdmCommitDecoder(h, 0, { base: 2 ** 36, size: 2 ** 28, ways: 1, granularity: 256, skip: 0 }, ctx.sleep)).ok).toBe(true);
     ctx.steps.length = 0;
     await linuxProbeRun(ctx);
-    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('adopted 1 committed decoder(s), 256 MiB of DPA claimed');
+    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('adopted 1 committed decoder(s), 256 MiB of DPA claimed [Linux 6.12]');
   });
 
   it('a decoder committed out of order fails with "Committed out of order"', async () => {
@@ -336,7 +336,7 @@ describe('linux-probe with the emulated device’s injection API', () => {
     dev.fn.barWrite(0, at + 0x04, 4, 2);
     await linuxProbeRun(ctx);
     // should_emulate_decoders looks at Mem_Enable and Committed, not at Global Control.
-    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges');
+    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges [Linux 6.12]');
   });
 
   it('firmware-enabled DVSEC ranges without HDM decode take the DVSEC range fallback', async () => {
@@ -346,7 +346,7 @@ describe('linux-probe with the emulated device’s injection API', () => {
     await target.cfgWrite(d + 0x0c, 2, (await target.cfgRead(d + 0x0c, 2)) | 4);
     await linuxProbeRun(ctx);
     expect(ctx.steps.find((s) => s.name.endsWith('HDM decode init'))!.reason).toContain('DVSEC range fallback');
-    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges');
+    expect(ctx.steps.find((s) => s.name.endsWith(': decoders'))!.reason).toBe('2 decoder(s) emulated from DVSEC ranges [Linux 6.12]');
   });
 });
 
@@ -378,14 +378,14 @@ describe('linux-probe device variants', () => {
     await linuxProbeRun(ctx);
     const s = ctx.steps.find((x) => x.name.endsWith('Get Partition Info'))!;
     expect(s.verdict).toBe('pass');
-    expect(s.reason).toBe('active volatile 512 MiB, active persistent 256 MiB');
+    expect(s.reason).toBe('active volatile 512 MiB, active persistent 256 MiB [Linux 6.12]');
   });
 
   it('the QEMU-profile device with a 256-byte mailbox probes cleanly and reads the LSA in 248-byte chunks', async () => {
     const { ctx } = realDevice({ profile: 'qemu', payloadSizeLog2: 8, lsaBytes: 1024 });
     await linuxProbeRun(ctx);
     expect(fails(ctx)).toEqual([]);
-    expect(ctx.steps.find((x) => x.name.endsWith('LSA'))!.reason).toBe('1024 B of labels read in 5 Get LSA command(s) of ≤ 248 B');
+    expect(ctx.steps.find((x) => x.name.endsWith('LSA'))!.reason).toBe('1024 B of labels read in 5 Get LSA command(s) of ≤ 248 B [Linux 6.12]');
   });
 
   it('enables the background-command interrupt only where the mailbox is capable (QEMU: vector 7 of 8 MSI-X)', async () => {

@@ -16,8 +16,8 @@ describe('region on a fake 2-way platform (one host bridge, two root ports)', ()
     expect(ctx.steps.filter((s) => s.verdict === 'fail')).toEqual([]);
     expect(r.region).toMatchObject({ base: 0x10_0000_0000, ways: 2, granularity: 256, size: 512 * 2 ** 20 });
     expect(r.region!.targets).toEqual([
-      { position: 0, node: 'hb0.rp0.ep0' },
-      { position: 1, node: 'hb0.rp1.ep0' },
+      { position: 0, node: 'hb0.rp0.ep0', decoder: 0, dpa: 0, skip: 0 },
+      { position: 1, node: 'hb0.rp1.ep0', decoder: 0, dpa: 0, skip: 0 },
     ]);
     expect(r.memtest).toEqual({ bytes: 64 * 1024, errors: 0 });
     // commit order: ep0, then the host bridge, then ep1 (bottom-up per endpoint); reset in reverse

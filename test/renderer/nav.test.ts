@@ -16,10 +16,12 @@ describe('view navigation', () => {
   });
 
   test('arrow keys in the tab list wrap around; Home/End go to the ends', () => {
-    expect(tabMove('ArrowRight', 'links')).toBe('runs');
-    expect(tabMove('ArrowLeft', 'runs')).toBe('links');
+    const last = VIEWS.at(-1)!.id; // views are added at the end (Links, then Lab)
+    expect(tabMove('ArrowRight', last)).toBe('runs');
+    expect(tabMove('ArrowLeft', 'runs')).toBe(last);
     expect(tabMove('ArrowRight', 'topology')).toBe('registers');
-    expect(tabMove('End', 'runs')).toBe('links');
+    expect(tabMove('ArrowRight', 'links')).toBe('lab');
+    expect(tabMove('End', 'runs')).toBe(last);
     expect(tabMove('x', 'runs')).toBeNull();
   });
 

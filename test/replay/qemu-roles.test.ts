@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mapQemuDevices, qemuLogForReplay, scanQemuDevices } from '../../host/core/qemu-roles.js';
+import { mapQemuDevices } from '../../host/core/qemu-roles.js';
+import { scanQemuDevices } from '../../trace/formats/qemu-devices.js';
 import { builtinLayout } from '../../main/compare/topology-layout.js';
 
 const fixture = readFileSync(new URL('../fixtures/qemu-7.2-seabios-cxl.log', import.meta.url), 'utf8');
@@ -46,25 +47,5 @@ describe('QEMU devices by role', () => {
     expect(m.unmapped.map((d) => d.bdf).sort()).toEqual(['0d:00.0', '0f:00.0', '0f:01.0']);
     const f = mapQemuDevices(scanQemuDevices(fixture), builtinLayout('single'));
     expect(f.unmapped).toEqual([{ name: 'mch', bdf: '00:00.0' }]);
-  });
-
-  it('keeps only the mapped devices\' lines, each device named "<type>@<bdf>"', () => {
-    const m = mapQemuDevices(scanQemuDevices(fixture), builtinLayout('single'));
-    const cut = qemuLogForReplay(fixture, m).trim().split('\n');
-    expect(cut.some((l) => l.includes(' mch ') || l.startsWith('memory_region_ops'))).toBe(false);
-    expect(cut[0]).toBe('pci_cfg_read pxb-cxl@00:03.0 00:03.0 @0x0 -> 0x0');
-    expect(cut).toContain('pci_cfg_write cxl-rp@0c:00.0 0c:00.0 @0x19 <- 0xff');
-    expect(cut.length).toBe(fixture.split('\n').filter((l) => /^pci_cfg_\w+ (pxb-cxl|cxl-rp|cxl-type3) /.test(l)).length);
-  });
-
-  it('keeps memory_region_ops lines inside a BAR a mapped device has mapped', () => {
-    const log = [
-      'pci_update_mappings_add cxl-type3 0d:00.0 2,0xfe810000+0x1000',
-      "memory_region_ops_read cpu 0 mr 0x1 addr 0xfe810010 value 0x1 size 4 name 'cxl-device-registers'",
-      "memory_region_ops_read cpu 0 mr 0x2 addr 0x71 value 0x0 size 1 name 'rtc'",
-    ].join('\n');
-    const cut = qemuLogForReplay(log, mapQemuDevices(scanQemuDevices(log), builtinLayout('single')));
-    expect(cut).toContain('addr 0xfe810010');
-    expect(cut).not.toContain("name 'rtc'");
   });
 });

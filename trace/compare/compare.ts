@@ -5,11 +5,13 @@ import type { Layout } from '../../common/layout.js';
 import { decodeEvent, type DecodedEvent } from '../decode.js';
 import { arraySource, type TraceEvent, type TraceSource } from '../event.js';
 import { LayoutIndex, layoutIndex, type BlockResolver } from '../layout-index.js';
-import { alignKeys, type RunList } from './align.js';
+import { alignKeys } from './align.js';
 import { FieldMasks } from './field-masks.js';
 import { KeyTable } from './key-table.js';
 import { Normaliser, type NormalisedTrace } from './normalise.js';
 import type { CompareOptions } from './options.js';
+import { StreamTable, type AlignMode } from './streams.js';
+import { structureMoves, type StructureMove } from './structure-moves.js';
 
 export type DiffKind = 'value' | 'only-a' | 'only-b' | 'poll-count';
 
@@ -25,6 +27,19 @@ export interface CompareCounts {
 export interface RegisterSummary extends CompareCounts {
   /** "node · block · register · op width", "node · bar2 +0x40 · R4", or "node · memory · R". */
   register: string;
+}
+
+export interface DeviceSummary extends CompareCounts {
+  node: string;
+  /** Structures of this device placed at different offsets on the two sides. */
+  moved: number;
+}
+
+export interface StructureSummary extends CompareCounts {
+  node: string;
+  structure: string;
+  /** Set when the structure is at different offsets on the two sides (aligned on structure-relative keys). */
+  moved?: { region: string; a: number; b: number };
 }
 
 export interface SideView {
@@ -68,6 +83,14 @@ export interface CompareResult {
   firstDivergence: (DiffItem & { hunk: number }) | null;
   /** Registers with at least one difference first (most differences first), then the rest by name. */
   registers: RegisterSummary[];
+  /** How the traces were aligned: per-node streams or one global order; entries aligned (matched) on each side. */
+  alignment: { mode: AlignMode; streams: number; matched: number; ratio: number };
+  /** Per device (node, B's names): counts by kind and how many of its structures moved. */
+  devices: DeviceSummary[];
+  /** Per structure of each device (a register block, 'memory', 'mailbox records', undeclared offsets of a region). */
+  structures: StructureSummary[];
+  /** Structures both layouts place on a touched node, at different offsets (reported once each). */
+  moves: StructureMove[];
   hunkCount: number;
   hunksPage(offset: number, limit: number): Hunk[];
 }
@@ -108,24 +131,28 @@ export function compareTraces(
   const masks = new FieldMasks(options.masks ?? [], options.defaultMasks ?? true);
   const table = new KeyTable();
   const fold = options.foldPolls ?? true;
-  const na = new Normaliser({ table, index: idxA, masks, nodeMap: options.nodeMap, rebase: options.rebaseA, fold }).run(srcA);
-  const nb = new Normaliser({ table, index: idxB, masks, rebase: options.rebaseB, fold }).run(srcB);
+  const streams = new StreamTable(options.node !== undefined ? 'node' : (options.align ?? 'node'));
+  const sa = new Normaliser({ table, index: idxA, masks, nodeMap: options.nodeMap, rebase: options.rebaseA, fold }).runStreams(srcA, streams);
+  const sb = new Normaliser({ table, index: idxB, masks, rebase: options.rebaseB, fold }).runStreams(srcB, streams);
+  // Streams compared: all, or the one node asked for (B's name; A's after the node map).
+  const ids: number[] = [];
+  for (let s = 0; s < streams.size; s++) if (options.node === undefined || streams.names[s] === options.node) ids.push(s);
+  const na = concat(sa, ids);
+  const nb = concat(sb, ids);
 
-  const runs = alignKeys(na.key, nb.key);
-
-  const walked = walkRuns(runs, na, nb, table.summaryCount);
-  const { counts, perReg, order, opKind, opA, opB, hunkStart } = walked;
+  const merged = alignStreams(ids, sa, sb, na, nb, srcA.count);
+  const w = new Walker(na, nb, table.summaryCount);
+  merged.walk(w);
+  const counts: CompareCounts = { equal: w.equal, valueDiffers: w.valueDiffers, onlyA: w.onlyA, onlyB: w.onlyB, pollCountDiffers: w.pollCountDiffers };
+  const { perReg, order, opKind, opA, opB, hunkStart } = w;
 
   const registers: RegisterSummary[] = order.map((s) => ({
     register: table.summaryLabel(table.summaryKeyOf(s)),
-    equal: perReg[s * 5],
-    valueDiffers: perReg[s * 5 + 1],
-    onlyA: perReg[s * 5 + 2],
-    onlyB: perReg[s * 5 + 3],
-    pollCountDiffers: perReg[s * 5 + 4],
+    ...countsAt(perReg, s),
   }));
-  const diffs = (s: CompareCounts): number => s.valueDiffers + s.onlyA + s.onlyB + s.pollCountDiffers;
-  registers.sort((x, y) => diffs(y) - diffs(x) || (x.register < y.register ? -1 : x.register > y.register ? 1 : 0));
+  registers.sort((x, y) => diffCount(y) - diffCount(x) || (x.register < y.register ? -1 : x.register > y.register ? 1 : 0));
+  const moves = options.layoutA && options.layoutB ? structureMoves(options.layoutA, options.layoutB, resolve, options.nodeMap ?? {}) : [];
+  const { devices, structures } = summarise(table, perReg, order, moves);
 
   const items = new ItemBuilder(srcA, srcB, na, nb, idxA, idxB, resolve, masks);
   const hunkCount = hunkStart.length;
@@ -141,64 +168,193 @@ export function compareTraces(
     return out;
   };
   const firstDivergence = opKind.length ? { ...items.item(opKind.data[0], opA.data[0], opB.data[0]), hunk: 0 } : null;
+  const touched = new Set(ids.map((s) => streams.names[s]));
+  const movesTouched = moves.filter((m) => touched.has(m.node));
 
   return {
     equal: opKind.length === 0,
     counts,
     events: { a: na.events, b: nb.events, entriesA: na.length, entriesB: nb.length },
+    alignment: {
+      mode: streams.mode,
+      streams: ids.length,
+      matched: merged.matched,
+      ratio: na.length + nb.length === 0 ? 1 : (2 * merged.matched) / (na.length + nb.length),
+    },
     firstDivergence,
     registers,
+    devices,
+    structures,
+    moves: movesTouched,
     hunkCount,
     hunksPage,
   };
 }
 
-interface Walked {
-  counts: CompareCounts;
-  /** [equal, value, onlyA, onlyB, poll] per summary id. */
-  perReg: Int32Array;
-  /** Summary ids in the order the walk first touches them. */
-  order: number[];
-  opKind: IntColumn;
-  opA: IntColumn;
-  opB: IntColumn;
-  /** Index in op* where each hunk (a run of consecutive non-equal entries) starts. */
-  hunkStart: IntColumn;
+const diffCount = (s: CompareCounts): number => s.valueDiffers + s.onlyA + s.onlyB + s.pollCountDiffers;
+
+const countsAt = (perReg: Int32Array, s: number): CompareCounts => ({
+  equal: perReg[s * 5],
+  valueDiffers: perReg[s * 5 + 1],
+  onlyA: perReg[s * 5 + 2],
+  onlyB: perReg[s * 5 + 3],
+  pollCountDiffers: perReg[s * 5 + 4],
+});
+
+function addCounts(to: CompareCounts, c: CompareCounts): void {
+  to.equal += c.equal;
+  to.valueDiffers += c.valueDiffers;
+  to.onlyA += c.onlyA;
+  to.onlyB += c.onlyB;
+  to.pollCountDiffers += c.pollCountDiffers;
+}
+
+const zero = (): CompareCounts => ({ equal: 0, valueDiffers: 0, onlyA: 0, onlyB: 0, pollCountDiffers: 0 });
+
+/** Per device and per structure (structure-summary.ts names them), in the walk's order of first touch. */
+function summarise(table: KeyTable, perReg: Int32Array, order: number[], moves: StructureMove[]): { devices: DeviceSummary[]; structures: StructureSummary[] } {
+  const devices = new Map<string, DeviceSummary>();
+  const structures = new Map<string, StructureSummary>();
+  for (const s of order) {
+    const { node, structure } = table.summaryParts(table.summaryKeyOf(s));
+    const c = countsAt(perReg, s);
+    let d = devices.get(node);
+    if (!d) devices.set(node, (d = { node, ...zero(), moved: 0 }));
+    addCounts(d, c);
+    const k = `${node}\u0000${structure}`;
+    let st = structures.get(k);
+    if (!st) structures.set(k, (st = { node, structure, ...zero() }));
+    addCounts(st, c);
+  }
+  for (const m of moves) {
+    const st = structures.get(`${m.node}\u0000${m.structure}`);
+    if (!st) continue; // a structure neither trace touched
+    st.moved = { region: m.region, a: m.a, b: m.b };
+    devices.get(m.node)!.moved++;
+  }
+  return { devices: [...devices.values()], structures: [...structures.values()] };
+}
+
+/** One side's streams (by id) as one set of columns: stream ids[0]'s entries, then ids[1]'s, … */
+function concat(parts: (NormalisedTrace | undefined)[], ids: readonly number[]): NormalisedTrace & { offset: Int32Array } {
+  const offset = new Int32Array(parts.length + 1);
+  let n = 0;
+  let events = 0;
+  for (const s of ids) {
+    offset[s] = n;
+    n += parts[s]?.length ?? 0;
+    events += parts[s]?.events ?? 0;
+  }
+  if (ids.length === 1 && parts[ids[0]]) return { ...parts[ids[0]]!, events, offset };
+  const out = {
+    length: n,
+    key: new Float64Array(n),
+    valueLo: new Uint32Array(n),
+    valueHi: new Uint32Array(n),
+    status: new Uint8Array(n),
+    sid: new Int32Array(n),
+    count: new Uint32Array(n),
+    progress: new Uint8Array(n),
+    pos: new Uint32Array(n),
+    events,
+    offset,
+  };
+  for (const s of ids) {
+    const p = parts[s];
+    if (!p) continue;
+    const at = offset[s];
+    out.key.set(p.key, at);
+    out.valueLo.set(p.valueLo, at);
+    out.valueHi.set(p.valueHi, at);
+    out.status.set(p.status, at);
+    out.sid.set(p.sid, at);
+    out.count.set(p.count, at);
+    out.progress.set(p.progress, at);
+    out.pos.set(p.pos, at);
+  }
+  return out;
+}
+
+interface Merged {
+  matched: number;
+  /** Feed the walker every entry in display order. */
+  walk(w: Walker): void;
 }
 
 /**
- * Walk the alignment: compare aligned entries' values (two uint32 halves and the status), count per kind and
- * per register (the memory path: one bucket per node and op, not per address), and record every non-equal
- * entry as a diff op. Each run of the alignment is one method call, so the engine optimises the per-entry
- * loops after a few runs instead of waiting to replace one long-running loop.
+ * Align each stream on its own (align.ts), then merge for display: A's entries in A's recorded order, each
+ * matched B entry beside its A entry, and B's unmatched entries just before the next A entry of their stream
+ * (after A's last one: at the end, in B's order). In 'global' mode this is the alignment's own order.
  */
-function walkRuns(runs: RunList, na: NormalisedTrace, nb: NormalisedTrace, nSid: number): Walked {
-  const w = new Walker(na, nb, nSid);
-  let i = 0;
-  let j = 0;
-  for (let r = 0; r < runs.op.length; r++) {
-    const op = runs.op[r];
-    const len = runs.len[r];
-    if (op === 0) {
-      w.matched(i, j, len);
-      i += len;
-      j += len;
-    } else if (op === 1) {
-      w.only(na.sid, i, len, 2, K_ONLY_A);
-      i += len;
-    } else {
-      w.only(nb.sid, j, len, 3, K_ONLY_B);
-      j += len;
+function alignStreams(
+  ids: readonly number[],
+  sa: (NormalisedTrace | undefined)[],
+  sb: (NormalisedTrace | undefined)[],
+  na: NormalisedTrace & { offset: Int32Array },
+  nb: NormalisedTrace & { offset: Int32Array },
+  eventsA: number,
+): Merged {
+  const aAt = new Int32Array(eventsA + 1).fill(-1);
+  for (let e = 0; e < na.length; e++) aAt[na.pos[e]] = e;
+  const matchB = new Int32Array(na.length).fill(-1);
+  const bHead = new Int32Array(eventsA + 1).fill(-1);
+  const bTail = new Int32Array(eventsA + 1).fill(-1);
+  const bNext = new Int32Array(nb.length).fill(-1);
+  const atEnd: number[] = [];
+  let matched = 0;
+  for (const s of ids) {
+    const A = sa[s];
+    const B = sb[s];
+    const lenA = A?.length ?? 0;
+    const lenB = B?.length ?? 0;
+    const offA = na.offset[s];
+    const offB = nb.offset[s];
+    if (lenB === 0) continue;
+    if (lenA === 0) {
+      for (let j = 0; j < lenB; j++) atEnd.push(offB + j);
+      continue;
+    }
+    const runs = alignKeys(A!.key, B!.key);
+    let i = 0;
+    let j = 0;
+    for (let r = 0; r < runs.op.length; r++) {
+      const op = runs.op[r];
+      const len = runs.len[r];
+      if (op === 0) {
+        for (let t = 0; t < len; t++) matchB[offA + i + t] = offB + j + t;
+        matched += len;
+        i += len;
+        j += len;
+      } else if (op === 1) i += len;
+      else {
+        if (i >= lenA) for (let t = 0; t < len; t++) atEnd.push(offB + j + t);
+        else {
+          const anchor = A!.pos[i];
+          for (let t = 0; t < len; t++) {
+            const g = offB + j + t;
+            if (bTail[anchor] < 0) bHead[anchor] = g;
+            else bNext[bTail[anchor]] = g;
+            bTail[anchor] = g;
+          }
+        }
+        j += len;
+      }
     }
   }
+  atEnd.sort((x, y) => nb.pos[x] - nb.pos[y]);
   return {
-    counts: { equal: w.equal, valueDiffers: w.valueDiffers, onlyA: w.onlyA, onlyB: w.onlyB, pollCountDiffers: w.pollCountDiffers },
-    perReg: w.perReg,
-    order: w.order,
-    opKind: w.opKind,
-    opA: w.opA,
-    opB: w.opB,
-    hunkStart: w.hunkStart,
+    matched,
+    walk(w: Walker): void {
+      for (let p = 0; p < eventsA; p++) {
+        for (let g = bHead[p]; g >= 0; g = bNext[g]) w.addOnlyB(g);
+        const e = aAt[p];
+        if (e < 0) continue;
+        const m = matchB[e];
+        if (m >= 0) w.matched(e, m);
+        else w.addOnlyA(e);
+      }
+      for (const g of atEnd) w.addOnlyB(g);
+    },
   };
 }
 
@@ -209,6 +365,7 @@ class Walker {
   readonly opKind = new IntColumn();
   readonly opA = new IntColumn();
   readonly opB = new IntColumn();
+  /** Index in op* where each hunk (a run of consecutive non-equal entries) starts. */
   readonly hunkStart = new IntColumn();
   private inHunk = false;
   equal = 0;
@@ -241,47 +398,45 @@ class Walker {
     this.opB.push(ib);
   }
 
-  /** Aligned entries A[i..i+len) and B[j..j+len) (same keys). */
-  matched(i: number, j: number, len: number): void {
-    const { sid, valueLo: loA, valueHi: hiA, status: stA, count: cntA, progress: prA } = this.na;
-    const { valueLo: loB, valueHi: hiB, status: stB, count: cntB, progress: prB } = this.nb;
-    const { perReg, touched } = this;
-    let equal = 0;
-    for (let t = 0; t < len; t++, i++, j++) {
-      const s = sid[i];
-      if (touched[s] === 0) this.touch(s);
-      if (loA[i] === loB[j] && hiA[i] === hiB[j] && stA[i] === stB[j]) {
-        // A loop that waited on masked state (its reads changed in masked bits only, on either side) is "poll
-        // until done": how many reads it took is as timing-dependent as that state (options.ts foldPolls).
-        if (cntA[i] === cntB[j] || prA[i] === 1 || prB[j] === 1) {
-          equal++;
-          perReg[s * 5]++;
-          this.inHunk = false;
-          continue;
-        }
-        this.pollCountDiffers++;
-        perReg[s * 5 + 4]++;
-        this.diff(K_POLL, i, j);
-      } else {
-        this.valueDiffers++;
-        perReg[s * 5 + 1]++;
-        this.diff(K_VALUE, i, j);
+  /** Aligned entries A[i] and B[j] (same key): compare values (two uint32 halves and the status). */
+  matched(i: number, j: number): void {
+    const na = this.na;
+    const nb = this.nb;
+    const s = na.sid[i];
+    if (this.touched[s] === 0) this.touch(s);
+    if (na.valueLo[i] === nb.valueLo[j] && na.valueHi[i] === nb.valueHi[j] && na.status[i] === nb.status[j]) {
+      // A loop that waited on masked state (its reads changed in masked bits only, on either side) is "poll
+      // until done": how many reads it took is as timing-dependent as that state (options.ts foldPolls).
+      if (na.count[i] === nb.count[j] || na.progress[i] === 1 || nb.progress[j] === 1) {
+        this.equal++;
+        this.perReg[s * 5]++;
+        this.inHunk = false;
+        return;
       }
+      this.pollCountDiffers++;
+      this.perReg[s * 5 + 4]++;
+      this.diff(K_POLL, i, j);
+    } else {
+      this.valueDiffers++;
+      this.perReg[s * 5 + 1]++;
+      this.diff(K_VALUE, i, j);
     }
-    this.equal += equal;
   }
 
-  /** Entries [from, from+len) of one side only (slot 2 / kind only-a for A, 3 / only-b for B). */
-  only(sid: Int32Array, from: number, len: number, slot: number, kind: number): void {
-    const { perReg, touched } = this;
-    for (let x = from; x < from + len; x++) {
-      const s = sid[x];
-      if (touched[s] === 0) this.touch(s);
-      perReg[s * 5 + slot]++;
-      this.diff(kind, kind === K_ONLY_A ? x : -1, kind === K_ONLY_A ? -1 : x);
-    }
-    if (kind === K_ONLY_A) this.onlyA += len;
-    else this.onlyB += len;
+  addOnlyA(i: number): void {
+    const s = this.na.sid[i];
+    if (this.touched[s] === 0) this.touch(s);
+    this.perReg[s * 5 + 2]++;
+    this.onlyA++;
+    this.diff(K_ONLY_A, i, -1);
+  }
+
+  addOnlyB(j: number): void {
+    const s = this.nb.sid[j];
+    if (this.touched[s] === 0) this.touch(s);
+    this.perReg[s * 5 + 3]++;
+    this.onlyB++;
+    this.diff(K_ONLY_B, -1, j);
   }
 }
 

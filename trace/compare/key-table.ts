@@ -140,6 +140,20 @@ export class KeyTable {
     return this.label(skey);
   }
 
+  /**
+   * The device and structure a summary bucket belongs to: the node (steps without one: '(steps)'), and the
+   * register block of a named key, 'memory', 'mailbox records', 'steps', or "<region> (undeclared)".
+   */
+  summaryParts(skey: number): { node: string; structure: string } {
+    if (skey <= -(2 ** 52)) return { node: this.classes[-(2 ** 52) - skey].node, structure: 'memory' };
+    const c = this.classes[this.classOf(skey)];
+    if (c.kind === 'mailbox') return { node: c.node, structure: 'mailbox records' };
+    if (c.kind === 'step') return { node: c.node || '(steps)', structure: 'steps' };
+    if (!c.named) return { node: c.node, structure: `${c.region} (undeclared)` };
+    // label: "node · block · register … · op width"
+    return { node: c.node, structure: this.label(skey).split(' · ')[1] };
+  }
+
   private labelOf(cls: number, lo: number): string {
     const c = this.classes[cls];
     if (c.kind === 'mailbox') return `${c.node} · mailbox 0x${lo.toString(16).padStart(4, '0')}`;

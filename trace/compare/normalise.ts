@@ -22,6 +22,12 @@ import type { FieldMasks } from './field-masks.js';
 import { KEY_SPLIT, MAX_KEY_CLASS, type KeyTable } from './key-table.js';
 import { mailboxRole } from './mailbox-payload.js';
 import { POLL_WINDOW, type RebaseRule } from './options.js';
+import { STEP_STREAM, StreamTable, stepNode } from './streams.js';
+import { KIND_STEP } from '../packed-codes.js';
+
+/** Module-local copies of imported constants used in hot loops (an import is a live binding: a getter call). */
+const STEP_KIND = KIND_STEP;
+const POLL_WINDOW_N = POLL_WINDOW;
 
 export interface NormalisedTrace {
   length: number;
@@ -48,6 +54,8 @@ export interface SideConfig {
   nodeMap?: Readonly<Record<string, string>>;
   rebase?: readonly RebaseRule[];
   fold: boolean;
+  /** Split into per-node streams (streams.ts); absent: one stream in recorded order. */
+  streams?: StreamTable;
 }
 
 interface Slot {
@@ -128,7 +136,7 @@ class Builder {
   private lastMasked = -1;
 
   constructor(
-    private readonly cap: number,
+    private cap: number,
     private readonly fold: boolean,
   ) {
     this.key = new Float64Array(cap);
@@ -148,6 +156,7 @@ class Builder {
    * HPA path, `masked` when some bits of the value are masked.
    */
   push(k: number, sid: number, lo: number, hi: number, rawLo: number, rawHi: number, st: number, isRead: boolean, memory: boolean, masked: boolean, at: number): void {
+    this.events++;
     if (masked) this.lastMasked = this.n;
     if (!this.fold || !isRead) {
       this.loop = -1;
@@ -186,8 +195,30 @@ class Builder {
     if (this.loop >= 0 && this.n - this.loop === this.period) this.closeIteration();
   }
 
+  /** Double every column (a stream's length is not known before the pass that fills it). */
+  private grow(): void {
+    const cap = Math.max(16, this.cap * 2);
+    const g = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a as never);
+      return b;
+    };
+    this.key = g(this.key, (n) => new Float64Array(n));
+    this.valueLo = g(this.valueLo, (n) => new Uint32Array(n));
+    this.valueHi = g(this.valueHi, (n) => new Uint32Array(n));
+    this.rawLo = g(this.rawLo, (n) => new Uint32Array(n));
+    this.rawHi = g(this.rawHi, (n) => new Uint32Array(n));
+    this.status = g(this.status, (n) => new Uint8Array(n));
+    this.sid = g(this.sid, (n) => new Int32Array(n));
+    this.count = g(this.count, (n) => new Uint32Array(n));
+    this.progress = g(this.progress, (n) => new Uint8Array(n));
+    this.pos = g(this.pos, (n) => new Uint32Array(n));
+    this.cap = cap;
+  }
+
   private append(k: number, sid: number, lo: number, hi: number, rawLo: number, rawHi: number, st: number, at: number): void {
     const n = this.n;
+    if (n === this.cap) this.grow();
     this.key[n] = k;
     this.valueLo[n] = lo;
     this.valueHi[n] = hi;
@@ -218,6 +249,9 @@ class Builder {
     this.loop = -1;
   }
 
+  /** Source events pushed (folded or not). */
+  events = 0;
+
   finish(): NormalisedTrace {
     const n = this.n;
     return {
@@ -230,7 +264,7 @@ class Builder {
       count: this.count.subarray(0, n),
       progress: this.progress.subarray(0, n),
       pos: this.pos.subarray(0, n),
-      events: this.cap,
+      events: this.events,
     };
   }
 }
@@ -264,7 +298,7 @@ export class Normaliser {
   private readonly cache = new Map<string, ClassSlots[]>();
   /** Mailbox class per node, with each opcode's key and summary id. */
   private readonly mailboxClass = new Map<string, { cls: number; keys: Map<number, { key: number; sid: number; maskOutput: boolean }> }>();
-  private stepClass: number | undefined;
+  private readonly stepClasses = new Map<string, number>();
   private readonly memSlot: Slot = { key: 0, maskLo: 0xffffffff, maskHi: 0xffffffff, sid: 0, mb: 0 };
   /** Mailbox ids by "node|region|base" (mailbox-payload.ts). */
   private readonly mailboxIds = new Map<string, number>();
@@ -340,7 +374,13 @@ export class Normaliser {
     let maskLo = 0xffffffff;
     let maskHi = 0xffffffff;
     const mb = !index ? 0 : mailboxRole(index, p.node, p.region, p.offset, width, op, hits, (n, r, b) => this.mailboxId(n, r, b));
-    if (hits.length === 0) {
+    const inBlock = hits.length === 0 && index ? index.blockAt(p.node, p.region, p.offset) : undefined;
+    if (inBlock) {
+      // Inside a structure but in no declared register: keyed relative to the structure, so a structure placed
+      // at another offset on the other side still aligns (structure-moves.ts).
+      const name = `${inBlock.block.name} · +0x${(p.offset - inBlock.placed.base).toString(16)}`;
+      key = table.key(table.classId({ ...base, named: true }), table.nameId(name));
+    } else if (hits.length === 0) {
       key = table.key(cs.offsetClass, p.offset);
     } else {
       const delta = p.offset - hits[0].base;
@@ -374,14 +414,33 @@ export class Normaliser {
       this.recValue = table.mailboxValueId(e.returnCode, e.inputHex, ks.maskOutput ? '*' : e.outputHex);
       return;
     }
-    const cls = (this.stepClass ??= table.classId({ kind: 'step', node: '', space: '', region: '', op: '', width: 0, named: true }));
+    // A step's class names the node its name starts with (streams.ts), so summaries count it for that device.
+    const sn = stepNode(e.name);
+    const node = sn === null ? '' : this.mapNode(sn);
+    let cls = this.stepClasses.get(node);
+    if (cls === undefined) this.stepClasses.set(node, (cls = table.classId({ kind: 'step', node, space: '', region: '', op: '', width: 0, named: true })));
     this.recKey = table.key(cls, table.nameId(`${e.sequence} / ${e.name}`));
     this.recValue = table.valueId(e.verdict);
     this.recSid = table.summaryId(this.recKey);
   }
 
+  /** One stream, in recorded order. */
   run(src: TraceSource): NormalisedTrace {
-    return isColumnar(src) && !this.cfg.rebase?.length ? this.runColumns(src) : this.runEvents(src);
+    return this.runStreams(src, new StreamTable('global'))[0] ?? EMPTY;
+  }
+
+  /**
+   * Each stream of `streams` (streams.ts) normalised on its own — poll loops fold within a node's stream, so a
+   * loop interrupted by another device's accesses still folds — indexed by stream id (missing: no events).
+   * Entries' `pos` stay positions in the whole source.
+   */
+  runStreams(src: TraceSource, streams: StreamTable): NormalisedTrace[] {
+    return isColumnar(src) && !this.cfg.rebase?.length ? this.runColumns(src, streams) : this.runEvents(src, streams);
+  }
+
+  private streamOfStep(name: string, streams: StreamTable): number {
+    const node = stepNode(name);
+    return streams.id(node === null ? STEP_STREAM : this.mapNode(node));
   }
 
   /** @internal ColumnScan: the column class of (node id, packed code) on first sight. */
@@ -419,25 +478,62 @@ export class Normaliser {
    * direct-mapped slot cache in front of the per-class maps, and the fold done in place on the output columns.
    * The scan runs in blocks so its loop is a small function the engine optimises after a few calls.
    */
-  private runColumns(src: ColumnarSource): NormalisedTrace {
+  private runColumns(src: ColumnarSource, streams: StreamTable): NormalisedTrace[] {
     const cols = src.columns() as RecordColumns;
-    const scan = new ColumnScan(this, cols, src, this.cfg.fold);
-    // The first blocks are small: the engine collects type feedback only after a few calls of a function, and
-    // optimising it from complete feedback (the whole body run) avoids deoptimising in the big blocks.
-    let n = 0;
-    for (let from = 0, b = 0; from < cols.count; b++) {
-      const to = Math.min(cols.count, from + (b < WARM_BLOCKS ? WARM_BLOCK : SCAN_BLOCK));
-      n = scanBlock(scan, from, to, n);
-      from = to;
+    const out: NormalisedTrace[] = [];
+    for (const [stream, rows] of this.splitRows(src, cols, streams)) {
+      const scan = new ColumnScan(this, cols, src, this.cfg.fold, rows);
+      // The first blocks are small: the engine collects type feedback only after a few calls of a function, and
+      // optimising it from complete feedback (the whole body run) avoids deoptimising in the big blocks.
+      let n = 0;
+      for (let from = 0, b = 0; from < rows.length; b++) {
+        const to = Math.min(rows.length, from + (b < WARM_BLOCKS ? WARM_BLOCK : SCAN_BLOCK));
+        n = scanBlock(scan, from, to, n);
+        from = to;
+      }
+      scan.n = n;
+      scan.fillRecords();
+      out[stream] = scan.finish();
     }
-    scan.n = n;
-    scan.fillRecords();
-    return scan.finish();
+    return out;
   }
 
-  private runEvents(src: TraceSource): NormalisedTrace {
+  /** The rows of each stream, in order (one stream of every row in 'global' mode). */
+  private splitRows(src: TraceSource, cols: RecordColumns, streams: StreamTable): Map<number, Uint32Array> {
+    const n = cols.count;
+    const out = new Map<number, Uint32Array>();
+    if (streams.mode === 'global') {
+      const rows = new Uint32Array(n);
+      for (let i = 0; i < n; i++) rows[i] = i;
+      if (n) out.set(streams.id(''), rows);
+      return out;
+    }
+    const nodeStream = Int32Array.from(cols.nodes, (name) => streams.id(this.mapNode(name)));
+    const of = new Int32Array(n);
+    const { code, node } = cols;
+    for (let i = 0; i < n; i++) {
+      if ((code[i] & 3) === STEP_KIND) {
+        const rec = cols.record ? cols.record(i) : src.events(i, i + 1)[0];
+        of[i] = this.streamOfStep((rec as StepEvent).name, streams);
+      } else of[i] = nodeStream[node[i]];
+    }
+    const sizes = new Int32Array(streams.size);
+    for (let i = 0; i < n; i++) sizes[of[i]]++;
+    const lists: Uint32Array[] = [];
+    for (let s = 0; s < sizes.length; s++) lists.push(new Uint32Array(sizes[s]));
+    const fill = new Int32Array(sizes.length);
+    for (let i = 0; i < n; i++) {
+      const s = of[i];
+      lists[s][fill[s]++] = i;
+    }
+    lists.forEach((rows, s) => rows.length && out.set(s, rows));
+    return out;
+  }
+
+  private runEvents(src: TraceSource, streams: StreamTable): NormalisedTrace[] {
     const cap = src.count;
-    const out = new Builder(cap, this.cfg.fold);
+    const builders: Builder[] = [];
+    const builder = (s: number): Builder => (builders[s] ??= new Builder(streams.mode === 'global' ? cap : 1024, this.cfg.fold));
     const rules = this.cfg.rebase ?? [];
     for (let from = 0; from < cap; from += PAGE) {
       const page: TraceEvent[] = src.events(from, Math.min(cap, from + PAGE));
@@ -445,7 +541,8 @@ export class Normaliser {
         const e = page[j];
         if (e.kind !== 'access') {
           this.recordKey(e);
-          out.push(this.recKey, this.recSid, this.recValue, 0, 0, 0, 0, false, false, false, from + j);
+          const s = e.kind === 'step' ? this.streamOfStep(e.name, streams) : streams.id(this.mapNode(e.node));
+          builder(s).push(this.recKey, this.recSid, this.recValue, 0, 0, 0, 0, false, false, false, from + j);
           continue;
         }
         const p = rules.length ? rebase(rules, e) : e;
@@ -461,12 +558,25 @@ export class Normaliser {
           lo = hi = 0;
           masked = true;
         }
-        out.push(slot.key, slot.sid, lo, hi, rawLo, rawHi, STATUS_CODE[e.status], e.op === 'R', p.region === 'hpa', masked, from + j);
+        builder(streams.id(this.mapNode(p.node))).push(slot.key, slot.sid, lo, hi, rawLo, rawHi, STATUS_CODE[e.status], e.op === 'R', p.region === 'hpa', masked, from + j);
       }
     }
-    return out.finish();
+    return builders.map((b) => b?.finish());
   }
 }
+
+const EMPTY: NormalisedTrace = {
+  length: 0,
+  key: new Float64Array(0),
+  valueLo: new Uint32Array(0),
+  valueHi: new Uint32Array(0),
+  status: new Uint8Array(0),
+  sid: new Int32Array(0),
+  count: new Uint32Array(0),
+  progress: new Uint8Array(0),
+  pos: new Uint32Array(0),
+  events: 0,
+};
 
 const SCAN_BLOCK = 16384;
 const WARM_BLOCK = 256;
@@ -516,8 +626,10 @@ class ColumnScan {
     readonly cols: RecordColumns,
     private readonly src: TraceSource,
     readonly fold: boolean,
+    /** The source rows of this stream, in order. */
+    readonly rows: Uint32Array,
   ) {
-    const cap = cols.count;
+    const cap = rows.length;
     this.outKey = new Float64Array(cap);
     this.outLo = new Uint32Array(cap);
     this.outHi = new Uint32Array(cap);
@@ -619,18 +731,19 @@ class ColumnScan {
       count: this.outCount.subarray(0, n),
       progress: this.outProgress.subarray(0, n),
       pos: this.outPos.subarray(0, n),
-      events: this.cols.count,
+      events: this.rows.length,
     };
   }
 }
 
 /**
- * Normalise rows [from, to) into the scan's output (the hot loop: only typed-array work and rare calls out).
+ * Normalise the stream's rows s.rows[from, to) into the scan's output (the hot loop: only typed-array work and rare calls out).
  * `n` is the number of entries so far, passed in and returned; the poll-fold state (run of reads, candidate
  * iteration) is carried in s.stretch / s.loop / s.period (stores once per block).
  */
 function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
   const { code, node, offset, valueLo, valueHi } = s.cols;
+  const rows = s.rows;
   const { outKey, outLo, outHi, outStatus, outSid, outCount, outProgress, outRawLo, outRawHi, outPos, classOf, memBase, memSid } = s;
   const { cClass, cOff, cKey, cLo, cHi, cSid, cMb, recordEntries } = s;
   const fold = s.fold;
@@ -638,7 +751,8 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
   let loop = s.loop;
   let period = s.period;
   let lastMasked = s.lastMasked;
-  for (let i = from; i < to; i++) {
+  for (let r = from; r < to; r++) {
+    const i = rows[r];
     const c = code[i];
     if ((c & 3) !== 0) {
       // A record: reserve its entry (records never fold); fillRecords keys it after the scan.
@@ -702,8 +816,8 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
         // The register's latest entry in the window: the entry before first (one register polled); further
         // back only for register reads (memory is not polled a few addresses in turn).
         let e = n - 1;
-        if (outKey[e] !== k && mb === -1 && lastMasked >= n - POLL_WINDOW) {
-          const stop = n - POLL_WINDOW > stretch ? n - POLL_WINDOW : stretch;
+        if (outKey[e] !== k && mb === -1 && lastMasked >= n - POLL_WINDOW_N) {
+          const stop = n - POLL_WINDOW_N > stretch ? n - POLL_WINDOW_N : stretch;
           e = -1;
           for (let x = n - 2; x >= stop; x--)
             if (outKey[x] === k) {

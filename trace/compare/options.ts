@@ -4,6 +4,7 @@
 import type { Region, Space } from '../../common/access.js';
 import type { Layout } from '../../common/layout.js';
 import type { BlockResolver } from '../layout-index.js';
+import type { AlignMode } from './streams.js';
 
 /**
  * Move accesses in the window [base, base + size) of (node?, space?, region?) to offset - base in `to`
@@ -45,6 +46,14 @@ export interface CompareOptions {
    * Operation), so it stands for "poll until done" and its length is as timing-dependent as that state.
    */
   foldPolls?: boolean;
+  /**
+   * 'node' (default): each node's events (config, BARs, CHBCR, mailbox records; steps by the node their name
+   * starts with) are aligned within their own stream, so two runs that probed their devices in different
+   * interleavings still align; then merged for display in A's order. 'global': one alignment in recorded order.
+   */
+  align?: AlignMode;
+  /** Compare only this node's stream (B's name; with `nodeMap` mapping A's node to it). */
+  node?: string;
 }
 
 /**

@@ -20,6 +20,7 @@
 import type { Region, Space, Width } from '../../common/access.js';
 import type { AccessEvent } from '../event.js';
 import { TraceImportError, splitLines } from './import-error.js';
+import { formatQemuBdf, parseQemuLine } from './qemu-events.js';
 
 export interface QemuWindow {
   /** Only accesses through the memory region of this name (when given). */
@@ -42,20 +43,6 @@ export interface QemuImportMap {
   cfgWidth?: 1 | 2 | 4;
 }
 
-const PREFIX = /^(?:(\d+)@(\d+)\.(\d+):)?([a-z0-9_]+)(?: (.*))?$/;
-const MR_OPS = /^cpu (-?\d+) mr (\S+) addr 0x([0-9a-fA-F]+) value 0x([0-9a-fA-F]+) size (\d+)(?: name '(.*)')?$/;
-const CFG = /^(\S+) ([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7]) @0x([0-9a-fA-F]+) (->|<-) 0x([0-9a-fA-F]+)$/;
-const MAPPING = /^(\S+) ([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7]) (\d+),0x([0-9a-fA-F]+)\+0x([0-9a-fA-F]+)$/;
-
-const HANDLED = new Set([
-  'memory_region_ops_read',
-  'memory_region_ops_write',
-  'pci_cfg_read',
-  'pci_cfg_write',
-  'pci_update_mappings_add',
-  'pci_update_mappings_del',
-]);
-
 interface Bar {
   node: string;
   bar: number;
@@ -63,46 +50,38 @@ interface Bar {
   size: number;
 }
 
-const hexNum = (s: string): number => parseInt(s, 16);
-
-/** Parse a QEMU trace log into access events (seq from 0). Throws TraceImportError; never returns part. */
+/** Parse a QEMU trace log into access events (seq from 0). Throws TraceImportError; never returns part.
+ * Line text is read by qemu-events.ts (parseQemuLine), the one reader of QEMU's trace format. */
 export function importQemuLog(text: string, map: QemuImportMap = {}): AccessEvent[] {
   const lines = splitLines(text);
   const out: AccessEvent[] = [];
   const bars: Bar[] = [];
   const unmapped = map.unmappedNode ?? 'qemu';
-  let t0: [number, number] | null = null; // first timestamp (seconds, microseconds)
+  let t0: number | null = null; // first timestamp (microseconds)
   const deviceNode = (dev: string, bdf: string): string => map.devices?.[dev] ?? map.devices?.[bdf] ?? bdf;
 
   for (let l = 0; l < lines.length; l++) {
     const lineNo = l + 1;
-    const m = PREFIX.exec(lines[l].trim());
-    if (!m || !HANDLED.has(m[4])) continue;
-    const [, , sec, usec, event, rest = ''] = m;
+    const ev = parseQemuLine(lines[l]);
+    if (!ev || ev.kind === 'other') continue;
+    if (ev.kind === 'bad') throw new TraceImportError(lineNo, `${ev.event}: ${ev.reason}`);
     let timeNs = 0;
-    if (sec !== undefined) {
+    if (ev.timeUs !== null) {
       // Relative before scaling: absolute epoch nanoseconds exceed 2^53.
-      if (t0 === null) t0 = [Number(sec), Number(usec)];
-      timeNs = (Number(sec) - t0[0]) * 1e9 + (Number(usec) - t0[1]) * 1e3;
+      if (t0 === null) t0 = ev.timeUs;
+      timeNs = (ev.timeUs - t0) * 1e3;
     }
     const fail = (what: string): never => {
-      throw new TraceImportError(lineNo, `${event}: ${what}: "${rest}"`);
+      throw new TraceImportError(lineNo, `${ev.kind === 'cfg' ? (ev.op === 'R' ? 'pci_cfg_read' : 'pci_cfg_write') : ev.kind}: ${what}: "${lines[l].trim()}"`);
     };
 
-    if (event === 'memory_region_ops_read' || event === 'memory_region_ops_write') {
-      const f = MR_OPS.exec(rest) ?? fail("expected \"cpu N mr 0x… addr 0x… value 0x… size N name '…'\"");
-      const addr = hexNum(f[3]);
-      if (!Number.isSafeInteger(addr)) fail('address beyond 2^53');
-      const size = Number(f[5]);
-      if (size !== 1 && size !== 2 && size !== 4 && size !== 8) fail(`size ${size} is not 1, 2, 4 or 8`);
-      const value = BigInt('0x' + f[4]);
-      if (value >> BigInt(size * 8) !== 0n) fail(`value does not fit in ${size} bytes`);
-      const name = f[6];
+    if (ev.kind === 'mmio') {
+      const addr = ev.addr;
       let node = unmapped;
       let region: Region = 'hpa';
       let space: Space = 'mem';
       let offset = addr;
-      const w = map.windows?.find((x) => (x.name === undefined || x.name === name) && addr >= x.base && addr < x.base + x.size);
+      const w = map.windows?.find((x) => (x.name === undefined || x.name === ev.name) && addr >= x.base && addr < x.base + x.size);
       if (w) {
         node = w.node;
         region = w.region;
@@ -117,51 +96,19 @@ export function importQemuLog(text: string, map: QemuImportMap = {}): AccessEven
           offset = addr - b.base;
         }
       }
-      out.push({
-        kind: 'access',
-        seq: out.length,
-        timeNs,
-        node,
-        space,
-        region,
-        offset,
-        width: size as Width,
-        op: event === 'memory_region_ops_read' ? 'R' : 'W',
-        value,
-        status: 'ok',
-      });
-    } else if (event === 'pci_cfg_read' || event === 'pci_cfg_write') {
-      const f = CFG.exec(rest) ?? fail(`expected "<device> bb:dd.f @0xOFF ${event === 'pci_cfg_read' ? '->' : '<-'} 0xVALUE"`);
-      if ((f[6] === '->') !== (event === 'pci_cfg_read')) fail(`arrow ${f[6]} does not match ${event}`);
-      const offset = hexNum(f[5]);
-      if (offset >= 4096) fail(`config offset 0x${f[5]} beyond 4 KiB`);
+      out.push({ kind: 'access', seq: out.length, timeNs, node, space, region, offset, width: ev.size as Width, op: ev.op, value: ev.value, status: 'ok' });
+    } else if (ev.kind === 'cfg') {
+      const offset = ev.offset;
       const width: Width = map.cfgWidth ?? (offset % 4 === 0 ? 4 : offset % 2 === 0 ? 2 : 1);
-      const value = BigInt('0x' + f[7]);
+      const value = BigInt(ev.value);
       if (value >> BigInt(width * 8) !== 0n) fail(`value does not fit in ${width} bytes`);
-      out.push({
-        kind: 'access',
-        seq: out.length,
-        timeNs,
-        node: deviceNode(f[1], `${f[2]}:${f[3]}.${f[4]}`.toLowerCase()),
-        space: 'cfg',
-        region: 'cfg',
-        offset,
-        width,
-        op: event === 'pci_cfg_read' ? 'R' : 'W',
-        value,
-        status: 'ok',
-      });
+      out.push({ kind: 'access', seq: out.length, timeNs, node: deviceNode(ev.device, formatQemuBdf(ev)), space: 'cfg', region: 'cfg', offset, width, op: ev.op, value, status: 'ok' });
     } else {
-      const f = MAPPING.exec(rest) ?? fail('expected "<device> bb:dd.f BAR,0xADDR+0xSIZE"');
-      const bar = Number(f[5]);
-      if (bar > 6) fail(`BAR ${bar} out of range`);
-      if (bar === 6) continue; // expansion ROM (PCI_ROM_SLOT): not a register BAR
-      const node = deviceNode(f[1], `${f[2]}:${f[3]}.${f[4]}`.toLowerCase());
-      const base = hexNum(f[6]);
-      const size = hexNum(f[7]);
-      const at = bars.findIndex((b) => b.node === node && b.bar === bar);
+      if (ev.bar === 6) continue; // expansion ROM (PCI_ROM_SLOT): not a register BAR
+      const node = deviceNode(ev.device, formatQemuBdf(ev));
+      const at = bars.findIndex((b) => b.node === node && b.bar === ev.bar);
       if (at >= 0) bars.splice(at, 1);
-      if (event === 'pci_update_mappings_add') bars.push({ node, bar, base, size });
+      if (ev.op === 'add') bars.push({ node, bar: ev.bar, base: ev.base, size: ev.size });
     }
   }
   return out;

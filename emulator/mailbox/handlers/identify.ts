@@ -21,8 +21,9 @@ export const identifyMemoryDevice: Handler = ({ dev }) => {
   const units = (bytes: number) => Math.floor(bytes / CAPACITY_UNIT);
   const profile = dev.profile;
   const logSize = (log: number) => (profile.reportEventLogSizes ? (dev.events.logs[log]?.capacity ?? EVENT_LOG_CAPACITY) : 0);
-  return ok(
-    IdentifyMemoryDeviceOut.encode({
+  // QEMU 7.2 (cmd_identify_memory_device): the CXL 2.0 0x43-byte form, poison and QoS fields left 0.
+  const v72 = profile.identify72 === true;
+  const out = IdentifyMemoryDeviceOut.encode({
       fwRevision: asciiField(profile.identifyFwRevision ?? dev.firmware.slots[dev.firmware.active - 1] ?? '', 16),
       totalCapacity: units(dev.totalBytes),
       volatileOnlyCapacity: units(c.volatileBytes),
@@ -34,11 +35,11 @@ export const identifyMemoryDevice: Handler = ({ dev }) => {
       failureEventLogSize: logSize(EVENT_LOG.failure),
       fatalEventLogSize: logSize(EVENT_LOG.fatal),
       lsaSize: c.lsaBytes,
-      poisonListMaxRecords: POISON_LIST_MAX,
+      poisonListMaxRecords: v72 ? 0 : POISON_LIST_MAX,
       injectPoisonLimit: profile.injectPoisonLimit,
-      poisonHandlingCaps: POISON_HANDLING_CAPS,
+      poisonHandlingCaps: v72 ? 0 : POISON_HANDLING_CAPS,
       qosTelemetryCaps: 0,
       dynamicCapacityEventLogSize: profile.dcEventLogSize ?? logSize(EVENT_LOG.dynamicCapacity),
-    }),
-  );
+    });
+  return ok(v72 ? out.subarray(0, 0x43) : out);
 };

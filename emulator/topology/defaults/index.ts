@@ -4,6 +4,7 @@
 // CFMWS interleaves across host bridges); `switch4`: a switch with four downstream ports and four devices.
 
 import type { RawTopology } from '../schema.js';
+import { REGION_TOPOLOGIES } from './region-topologies.js';
 
 const device = (serial: string) => ({
   capacity: { volatile: '256MiB', persistent: '256MiB' },
@@ -52,6 +53,7 @@ export const DEFAULT_TOPOLOGIES = {
     ],
     windows: [{ base: '0x1000000000', size: '4GiB', targets: [0], granularity: 256 }],
   },
+  ...REGION_TOPOLOGIES,
 } satisfies Record<string, RawTopology>;
 
 export type DefaultTopologyName = keyof typeof DEFAULT_TOPOLOGIES;

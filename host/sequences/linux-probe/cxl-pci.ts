@@ -22,6 +22,7 @@ import {
 import type { SequenceContext } from '../../sequence.js';
 import { mailboxEnv, type StepLog } from '../step-log.js';
 import { cxlErr, errnoText, probeFailed, type LinuxProbeOptions } from './kernel.js';
+import { getKernel } from '../../kernels/index.js';
 
 /** MB Capabilities bit 6 and MB Control bit 2 (CXL 2.0 8.2.8.4.3-4); Linux CXL_PCI_DEFAULT_MAX_VECTORS. */
 const MBOX_CAP_BG_IRQ = 1 << 6;
@@ -61,7 +62,7 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
   // 0. pcim_enable_device (Memory Space Enable, the function has memory BARs) then pci_set_master (Bus Master
   //    Enable): PCIe Base 7.5.1.1.3; until MSE is set a function must not decode its BARs.
   const cmd = await t.cfgRead(PCI_COMMAND, 2);
-  const want = cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+  const want = cmd | PCI_COMMAND_MEMORY | (getKernel(opt.kernel).probe.setMaster.value ? PCI_COMMAND_MASTER : 0);
   if (want !== cmd) await t.cfgWrite(PCI_COMMAND, 2, want);
   // Linux does not read the register back; the model does, for evidence only.
   const cmdAfter = await t.cfgRead(PCI_COMMAND, 2);
@@ -150,7 +151,7 @@ export async function cxlPciProbeRegs(ctx: SequenceContext, log: StepLog, t: Tar
   // Background-command interrupt (optional, end of cxl_pci_setup_mailbox): capable (MB Capabilities bit 6) and a
   // vector for the Interrupt Message Number [10:7] among those cxl_alloc_irq_vectors got (MSI-X or MSI, at most
   // 16) → read-modify-write MB Control, setting Background Command Complete Interrupt enable (bit 2).
-  if (client.capsRaw & MBOX_CAP_BG_IRQ) {
+  if (getKernel(opt.kernel).probe.mailboxBgIrq.value && client.capsRaw & MBOX_CAP_BG_IRQ) {
     const msgnum = (client.capsRaw >>> 7) & 0xf;
     const vectors = Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await pciIrqVectorCount(t));
     if (msgnum < vectors) {

@@ -2,8 +2,11 @@
 // names, the commands cxl_walk_cel enables, and the dev_err/dev_warn texts the probe prints.
 
 import type { MemdevStatus } from '../../core/memdev.js';
+import { DEFAULT_KERNEL, type KernelId } from '../../kernels/types.js';
 
 export interface LinuxProbeOptions {
+  /** Kernel profile whose rules the probe applies (host/kernels): '6.1', '6.12' (default), 'mainline'. */
+  kernel: KernelId;
   /** cxl_pci module parameter mbox_ready_timeout (seconds). */
   mboxReadyTimeoutS: number;
   /** cxl_core module parameter media_ready_timeout (seconds). */
@@ -19,6 +22,7 @@ export interface LinuxProbeOptions {
 }
 
 export const DEFAULT_PROBE_OPTIONS: LinuxProbeOptions = {
+  kernel: DEFAULT_KERNEL,
   mboxReadyTimeoutS: 60,
   mediaReadyTimeoutS: 60,
   nativeCxlError: true,

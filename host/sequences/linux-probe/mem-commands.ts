@@ -29,6 +29,7 @@ import type { StepLog } from '../step-log.js';
 import { FORCE_ENABLED, KERNEL_KNOWN_OPCODES, probeFailed, type LinuxProbeOptions } from './kernel.js';
 import { pciIrqVectorCount } from '../../core/pci.js';
 import { CXL_PCI_DEFAULT_MAX_VECTORS } from './cxl-pci.js';
+import { getKernel, ruleCite } from '../../kernels/index.js';
 
 export interface MemdevInfo {
   /** Opcodes the CEL lists (all of them) and those the kernel enabled. */
@@ -80,8 +81,10 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
   );
 
   // cxl_set_timestamp: optional command.
-  const ts = await mbox.send(OP.setTimestamp, encodeSetTimestamp(BigInt(ctx.clock.now())));
-  if (ts.rc === RC.success) log.pass(`${n}: Set Timestamp`, 'device timestamp set', rcEvidence(ts));
+  const k = getKernel(opt.kernel);
+  const ts = k.probe.setTimestamp.value ? await mbox.send(OP.setTimestamp, encodeSetTimestamp(BigInt(ctx.clock.now()))) : null;
+  if (!ts) log.info(`${n}: Set Timestamp`, `not sent (${ruleCite(k, k.probe.setTimestamp)})`);
+  else if (ts.rc === RC.success) log.pass(`${n}: Set Timestamp`, 'device timestamp set', rcEvidence(ts));
   else if (ts.rc === RC.unsupported) log.warn(`${n}: Set Timestamp`, 'Set Timestamp unsupported (optional; event timestamps may read 0)', rcEvidence(ts));
   else return fail('Set Timestamp', `cxl_set_timestamp failed: ${ts.rcName}`, -6, rcEvidence(ts));
 
@@ -109,14 +112,27 @@ export async function cxlProbeCommands(ctx: SequenceContext, log: StepLog, mbox:
     log.pass(`${n}: Get Partition Info`, `active volatile ${mib(p.activeVolatileBytes)}, active persistent ${mib(p.activePersistentBytes)}`, `next ${mib(p.nextVolatileBytes)} / ${mib(p.nextPersistentBytes)}`);
   }
 
+  // devm_cxl_setup_features (newest kernels): Get Supported Features when the CEL lists it.
+  if (k.probe.features.value) {
+    if (!info.cel.includes(0x0500)) log.info(`${n}: Features`, `Get Supported Features not in the CEL: No CXL Features discovered (${ruleCite(k, k.probe.features)})`);
+    else {
+      const req = new Uint8Array(8);
+      new DataView(req.buffer).setUint32(0, mbox.payloadSize, true);
+      const f = await mbox.send(0x0500, req);
+      if (f.rc === RC.success) log.pass(`${n}: Features`, `Get Supported Features: ${f.output.length >= 2 ? f.output[0]! | (f.output[1]! << 8) : 0} feature(s) (${ruleCite(k, k.probe.features)})`, rcEvidence(f));
+      else log.info(`${n}: Features`, `No CXL Features discovered (${f.rcName})`, rcEvidence(f));
+    }
+  }
+
   // devm_cxl_setup_fw_upload registers the firmware-upload interface when the CEL enables Get FW Info, without
   // sending it: Get FW Info goes out only when an upload starts (cxl_fw_prepare → cxl_mem_get_fw_info).
   if (!info.enabled.has(OP.getFwInfo)) log.info(`${n}: firmware upload`, 'Get FW Info not in the CEL: no firmware upload interface');
   else log.pass(`${n}: firmware upload`, 'Get FW Info in the CEL: firmware upload interface registered (no command at probe)');
 
   // cxl_event_config: only when the OS owns CXL error reporting, and only with MSI/MSI-X vectors (irq_avail).
-  const vectors = Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await pciIrqVectorCount(mbox.target));
-  if (!opt.nativeCxlError) log.info(`${n}: events`, 'firmware owns CXL error reporting (_OSC): event logs left to firmware');
+  const vectors = k.probe.eventSetup.value ? Math.min(CXL_PCI_DEFAULT_MAX_VECTORS, await pciIrqVectorCount(mbox.target)) : 0;
+  if (!k.probe.eventSetup.value) log.info(`${n}: events`, `no event set-up (${ruleCite(k, k.probe.eventSetup)})`);
+  else if (!opt.nativeCxlError) log.info(`${n}: events`, 'firmware owns CXL error reporting (_OSC): event logs left to firmware');
   else if (vectors === 0) log.info(`${n}: events`, 'No interrupt support, disable event processing.');
   else {
     const g = await mbox.send(OP.getEventInterruptPolicy);

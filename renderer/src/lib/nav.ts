@@ -1,7 +1,7 @@
 // The app's views as data: the navigation tabs, their Alt+digit keys and the help text read this table.
 import { isEditable } from './shortcuts.js';
 
-export type ViewId = 'runs' | 'topology' | 'registers' | 'mailbox' | 'compare' | 'links';
+export type ViewId = 'runs' | 'topology' | 'registers' | 'mailbox' | 'compare' | 'links' | 'lab';
 
 export interface ViewEntry {
   id: ViewId;
@@ -17,6 +17,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'mailbox', label: 'Mailbox', digit: '4' },
   { id: 'compare', label: 'Compare', digit: '5' },
   { id: 'links', label: 'Links', digit: '6' },
+  { id: 'lab', label: 'Lab', digit: '7' },
 ];
 
 /** The view an Alt+digit press selects, or null. Uses `code` too: Alt+digit yields other characters on some layouts. */
