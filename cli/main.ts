@@ -1,6 +1,10 @@
 // The `cxl-bench` command line (DESIGN.md 6): dispatch, one-line errors, exit codes for CI.
 
 import { compareCommand } from './commands/compare.js';
+import { cxlListCommand } from './commands/cxl-list.js';
+import { decodeCommand } from './commands/decode.js';
+import { labelsCommand } from './commands/labels.js';
+import { regionCommand } from './commands/region.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-trace.js';
 import { injectCommand } from './commands/inject.js';
@@ -46,6 +50,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   lab: labCommand,
   qemu: qemuCommand,
   kernels: kernelsCommand,
+  region: regionCommand,
+  'cxl-list': cxlListCommand,
+  decode: decodeCommand,
+  labels: labelsCommand,
   fidelity: fidelityCommand,
 };
 

@@ -22,15 +22,19 @@ commands:
   runs log RUN [--console] [--db FILE] [--json]
          a run's log; --console: the guest console of a QEMU + Linux run
   trace  RUN --format csv|jsonl|vcd [--out FILE] [--db FILE]
-  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME] [--all-devices] [--db FILE] [--json]
-         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import'); exit 2 naming a bad line;
+  import FILE [--format qemu|csv|jsonl] [--session NAME] [--topology NAME|FILE] [--node-map DEVICE=NODE ...]
+         [--all-devices] [--db FILE] [--json]
+         a QEMU trace log, CSV or JSON lines as a new run (sequence 'import') on the topology (stored with it);
+         every line counted (imported, folded, used, blank, skipped with its reason); exit 2 naming a bad line
+         or the devices the topology has no node for (--node-map places them, e.g. cxl-type3@0d:00.0=hb0.rp0.ep0);
          a QEMU log keeps only its CXL devices unless --all-devices
-  replay RUN [--topology NAME] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
+  replay RUN [--topology NAME|FILE] [--profile spec|qemu] [--node-map A=B ...] [--target NODE=URI ...] [--map FILE]
          [--hunks N] [--db FILE] [--json]
          issue a stored run's accesses (e.g. an imported QEMU log) on an emulated topology, then compare
          source and replay: first divergence, counts, top hunks with field decode (exit 1 when they differ)
-  qemu-compare LOG [--profile qemu|spec] [--topology NAME] [--node-map QEMU=NODE ...] [--session NAME] [--db FILE] [--json]
-         import a QEMU trace log (its CXL devices mapped to our nodes by role), replay it and compare
+  qemu-compare LOG [--profile qemu|spec] [--topology NAME|FILE] [--node-map DEVICE=NODE ...] [--session NAME] [--db FILE] [--json]
+         import a QEMU trace log (its CXL devices placed on the topology's nodes), replay it on that topology
+         and compare
   session export SESSION --out FILE [--db FILE] [--json]
          write a session (runs, traces, steps, logs) to a file another bench can import or open
   session import FILE [--db FILE] [--json]
@@ -40,7 +44,7 @@ commands:
          compare two stored runs: counts, alignment, per device and per structure (moved structures once),
          first divergence, registers, first N hunks decoded (exit 1 when they differ); each node is aligned in
          its own stream unless --align global; --node compares one node pair
-  regs   NODE [--space cfg|bar0|bar2] [--topology NAME] [--json]
+  regs   NODE [--space cfg|bar0|bar2] [--topology NAME|FILE] [--db FILE] [--json]
          decoded registers of an emulated endpoint after reset
   run    --sequence ID [--topology NAME|FILE] [--target NODE=URI ...] [--map FILE] [--session NAME] [--db FILE] [--json]
          [--junit FILE] [--kernel 6.1|6.12|mainline|all]
@@ -58,7 +62,7 @@ commands:
          create-region; exit 1 when a figure misses its bar (95 % / 99 % / 99 % / equal)
   kernels [list] [--json]
          the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
-  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+  lab    status|init|publish|benches|boards|sessions|topologies|browse|show|pull|compare|history ...   (lab --help)
          the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
          browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
@@ -70,8 +74,9 @@ commands:
          the tree and nodes (with BDFs) of a topology; save a file into the database (relative backend map paths
          made absolute) so run/demo/live take its name; delete a saved one
   topology from-qemu LOG|CMDLINE [--name NAME] [--out FILE] [--json]
-         a topology file from a QEMU command line (exact) or a QEMU trace log (structure only)
-  mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]
+         a topology file from a QEMU command line (exact) or a QEMU trace log (structure only), so a capture
+         imports and replays on exactly its own topology
+  mailbox NODE OPCODE [--payload HEX] [--topology NAME|FILE] [--db FILE] [--json]
          one mailbox command on a live emulated platform, decoded; OPCODE is hex (0x4000) or a name
          (identify, get-poison-list); exit 1 when the return code is not Success
   inject poison NODE --dpa ADDR [--length BYTES]          then Get Poison List
@@ -80,8 +85,16 @@ commands:
   inject ras    NODE --kind uncorrectable|correctable --bits MASK [--unmask]  then the RAS registers
          (errors are masked after reset and then not recorded; --unmask clears their mask bits first)
   inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
-         (inject takes [--topology NAME] [--db FILE] [--json] too; mailbox and inject are recorded in a
+         (inject takes [--topology NAME|FILE] [--db FILE] [--json] too; mailbox and inject are recorded in a
          'console' run of session 'cli')
+  region [--topology NAME] [--mode ram|pmem] [--kernel 6.1|6.12|mainline] [--ways N] [--granularity BYTES]
+         [--keep] [--no-memtest] [--list] [--decode HPA ...] [--json]
+         create a region the way Linux does (DPA skip, positions, pass-through ports), memory-test, tear down
+  cxl-list [--topology NAME] [--kernel K] [--region ram|pmem|auto]    \`cxl list -vvv\` JSON of the platform
+  decode HPA [--topology NAME] [--no-region] [--mode ram|pmem] [--json]
+         the decode chain window -> host bridge -> switch -> endpoint -> DPA, or where it breaks
+  labels NODE [--topology NAME] [--region]   the device's LSA decoded (index blocks, region/namespace labels)
+         (each takes --help; all recorded in a 'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
 default database: $CXL_BENCH_DB, else ~/.config/cxl-bench/cxl-bench.sqlite (the one 'npm start' and the app use)

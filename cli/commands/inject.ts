@@ -7,7 +7,7 @@
 //                                                  then the RAS capability registers; errors are masked after
 //                                                  reset (CXL 2.0 8.2.5.9.2/5): --unmask clears those masks first
 //   media  NODE --state ready|not-ready|error|disabled        then Memory Device Status
-// Common: [--topology NAME] [--db FILE] [--json]. Recorded in a console run of session 'cli'.
+// Common: [--topology NAME|FILE (a topology file too)] [--db FILE] [--json]. Recorded in a console run of session 'cli'.
 
 import type { DecodedRegister, InjectEventKind, InjectEventLog, InjectMediaState, InjectResult, MailboxSendResult } from '../../main/api/contract.js';
 import { EVENT_LOG } from '../../emulator/mailbox/state/event-logs.js';

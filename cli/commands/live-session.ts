@@ -2,6 +2,7 @@
 // platform on the named topology — so what the command does is recorded in a console run like the UI's — and
 // closed again afterwards. API errors on the user's input become usage errors (exit 2) naming the field.
 
+import { topologyArg } from './topology-arg.js';
 import { ApiError } from '../../main/api/api-error.js';
 import type { ApiInput, ApiName, ApiOutput, LiveBench } from '../../main/api/contract.js';
 import { callApi } from '../../main/api/table.js';
@@ -27,11 +28,16 @@ export async function apiForCli<N extends ApiName>(command: string, services: Se
   }
 }
 
+/** `topology`: a built-in or saved name, or a topology file (its JSON goes to live.open as topologyJson). */
 export async function withLiveBench<T>(command: string, dbPath: string, topology: string, fn: (live: LiveCli) => Promise<T>): Promise<T> {
   const services = await createServices({ dbPath });
   try {
     const session = services.store.sessions.findByName(CLI_SESSION) ?? services.store.sessions.create(CLI_SESSION);
-    const bench = await apiForCli(command, services, 'live.open', { sessionId: session.id, topology });
+    const arg = topologyArg(command, services, topology);
+    const bench = await apiForCli(command, services, 'live.open', {
+      sessionId: session.id,
+      ...(arg.topologyJson !== undefined ? { topologyJson: arg.topologyJson } : { topology }),
+    });
     try {
       return await fn({ services, bench, call: (name, input) => apiForCli(command, services, name, input) });
     } finally {

@@ -1,4 +1,4 @@
-// `cxl-bench mailbox NODE OPCODE [--payload HEX] [--topology NAME] [--db FILE] [--json]`: one mailbox command
+// `cxl-bench mailbox NODE OPCODE [--payload HEX] [--topology NAME|FILE] [--db FILE] [--json]`: one mailbox command
 // on a live emulated platform, through the host's mailbox client, decoded (Identify, Partition Info, poison
 // list, health, events, ...). OPCODE is hex (0x4000) or a command name (identify, get-poison-list). Exit 1 when
 // the device answers with a return code other than Success. Recorded in a console run of session 'cli'.

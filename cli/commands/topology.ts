@@ -3,7 +3,6 @@
 // "field.path: message" (exit 2 when invalid), the tree of a topology, and saving a file into / deleting one
 // from a database's topologies (topologies.save / delete; runs and live benches take the saved name).
 
-import { topologyFromQemuCommand } from './topology-from-qemu.js';
 import { existsSync, readFileSync } from 'node:fs';
 import type { TopologyFieldError, TopologyView } from '../../main/api/contract.js';
 import { builtinTopology, checkTopologyText, topologySummaries, topologyView } from '../../main/live/topology-catalog.js';
@@ -14,6 +13,7 @@ import { createServices, type Services } from '../../main/services/services.js';
 import { DEFAULT_DB, parse, str } from '../args.js';
 import { write, type CliIo } from '../io.js';
 import { EXIT, UsageError } from '../usage.js';
+import { topologyFromQemuCommand } from './topology-from-qemu.js';
 
 const SUBCOMMANDS = ['list', 'check', 'show', 'save', 'delete', 'from-qemu'] as const;
 

@@ -76,7 +76,7 @@ const wrap = <T>(f: () => T): T => {
 };
 
 /** A QEMU log: placed on the topology's nodes (qemu-trace-import.ts), every line accounted for. */
-function importQemu(input: TraceImportInput, lookup: TopologyLookup): { events: TraceEvent[]; report: TraceImportReport; dest: Destination } {
+function importQemu(input: TraceImportInput, lookup: TopologyLookup): { events: TraceEvent[]; report: TraceImportReport; dest: Destination; exactWidths: boolean } {
   const nodeMap = { ...input.devices, ...input.nodeMap };
   let dest = destination(input, lookup);
   if (!dest) {
@@ -90,7 +90,7 @@ function importQemu(input: TraceImportInput, lookup: TopologyLookup): { events: 
   }
   const r = wrap(() => importQemuOnto(input.text, dest.topology, dest.layout, { nodeMap, all: input.cxlOnly === false, topologyName: dest.name }));
   narrowCfgWidths(r.guessedWidth.map((i) => r.events[i]), dest.layout);
-  return { events: r.events, report: r.report, dest };
+  return { events: r.events, report: r.report, dest, exactWidths: r.guessedWidth.length === 0 };
 }
 
 /** CSV / JSON lines: every line an event (or the header, or blank); every node on the topology or named. */
@@ -139,7 +139,8 @@ export function importTrace(store: Store, input: TraceImportInput, lookup?: Topo
   if (!store.sessions.get(input.sessionId))
     throw new ApiError('not-found', `session ${input.sessionId} does not exist`, 'sessionId');
   const look: TopologyLookup = lookup ?? { hasBuiltin: (n) => BUILTIN_TOPOLOGIES.includes(n), saved: store.topologies };
-  const { events, report, dest } = input.format === 'qemu' ? importQemu(input, look) : importRows(input, look);
+  const imported = input.format === 'qemu' ? importQemu(input, look) : { ...importRows(input, look), exactWidths: true };
+  const { events, report, dest } = imported;
   const topology = dest?.name ?? null;
   const layout = dest?.layout ?? [];
   events.forEach((e, i) => (e.seq = i));
@@ -149,7 +150,9 @@ export function importTrace(store: Store, input: TraceImportInput, lookup?: Topo
       sessionId: input.sessionId,
       sequence: 'import',
       topology: topology ?? 'import',
-      targets: `imported ${input.format}`,
+      // 'imported qemu' tells replay to size config cycles from the declarations (replay-source.ts); a log whose
+      // every config cycle had its carrying access (Linux captures) has exact widths and replays them as recorded.
+      targets: input.format === 'qemu' && imported.exactWidths ? 'imported qemu, exact widths' : `imported ${input.format}`,
       status: 'running',
       ...(dest?.json ? { topologyJson: dest.json } : {}),
     });

@@ -19,10 +19,15 @@ export class LiveBenchService {
     private readonly log: LiveLog,
   ) {}
 
-  /** Open the session's bench, or return the one already open on the same topology. */
-  open(sessionId: number, topology: string): LiveBench {
+  /**
+   * Open the session's bench, or return the one already open on the same topology. `json`: a topology file's
+   * text (issue 14: topology files everywhere), named by `topology` or the file's own name.
+   */
+  open(sessionId: number, name: string | undefined, json?: string): LiveBench {
     if (!this.store.sessions.get(sessionId)) throw new ApiError('not-found', `session ${sessionId} does not exist`, 'sessionId');
-    const t = builtinTopology(topology) ?? this.saved(topology);
+    const file = json !== undefined ? this.file(json) : undefined;
+    const topology = name ?? file?.name ?? 'single';
+    const t = file ?? builtinTopology(topology) ?? this.saved(topology);
     if (!t) {
       const known = [...liveTopologyNames(), ...this.store.topologies.list().map((x) => x.name)];
       throw new ApiError('bad-input', `unknown topology "${topology}" (live benches: ${known.join(', ')})`, 'topology');
@@ -33,10 +38,21 @@ export class LiveBenchService {
         throw new ApiError('conflict', `session ${sessionId} already has a live ${open.topologyName} bench (console run ${open.runId}); close it first`, 'topology');
       return open.view();
     }
-    const json = builtinTopologyJson(topology) ?? this.store.topologies.get(topology)?.json ?? null;
-    const live = new LivePlatform(this.store, this.log, sessionId, topology, t, json);
+    const text = json ?? builtinTopologyJson(topology) ?? this.store.topologies.get(topology)?.json ?? null;
+    const live = new LivePlatform(this.store, this.log, sessionId, topology, t, text);
     this.benches.set(sessionId, live);
     return live.view();
+  }
+
+  /** A topology file's text, validated ('bad-input' on topologyJson.<path>); backends dropped as for saved ones. */
+  private file(json: string): Topology {
+    const r = loadTopology(json);
+    if (!r.ok) {
+      const first = r.errors[0]!;
+      throw new ApiError('bad-input', `topologyJson: ${r.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`, first.path ? `topologyJson.${first.path}` : 'topologyJson');
+    }
+    for (const e of topologyEndpoints(r.topology)) delete e.backend;
+    return r.topology;
   }
 
   /**

@@ -44,6 +44,18 @@ describe('lossless trace.import', () => {
     expect(run.summary).toMatch(/lines: \d+ imported/);
   });
 
+  it('the real interleave2 capture replayed on its own topology aligns ≥ 99 % per node (exact widths replayed as recorded)', async () => {
+    const cap = readQemuCapture(qemuFixtureDir('interleave2'));
+    const src = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: cap.trace, topologyJson: cap.topologyJson });
+    const r = await callApi(s, 'runs.replay', { sessionId, sourceRunId: src.id });
+    expect(r.run.topology).toBe('qemu-interleave2');
+    expect(await s.runs.wait(r.run.id)).toBe('passed');
+    const c = await callApi(s, 'compare.run', { runA: src.id, runB: r.run.id, nodeMap: r.nodeMap });
+    expect(c.alignment.ratio).toBeGreaterThanOrEqual(0.99);
+    expect(c.devices.map((d) => d.node)).toEqual(expect.arrayContaining(['hb0.rp0.ep0', 'hb0.rp1.ep0', 'hb0']));
+    for (const d of c.devices.filter((x) => x.node !== 'hb0')) expect(d.onlyA + d.onlyB).toBe(0);
+  });
+
   it('a log with devices the topology lacks fails naming them; nodeMap places them', async () => {
     const cap = readQemuCapture(qemuFixtureDir('hb2'));
     const err = await callApi(s, 'trace.import', { sessionId, format: 'qemu', text: cap.trace, topology: 'single' }).catch((e: unknown) => e);

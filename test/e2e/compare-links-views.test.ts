@@ -67,7 +67,7 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     await eventually(async () => expect(await runItems().first().locator('.badge').textContent()).toMatch(/passed|failed/), 30_000);
     // Exports are browser downloads named for the run (issue 15, finding 11), read back from the server in chunks.
     const save = async (label: string): Promise<string> => {
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: label, exact: true }).click()]);
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: label, exact: true }).click()]);
       expect(dl.suggestedFilename()).toMatch(new RegExp(`^run-\\d+-linux-probe\\.${label.toLowerCase()}$`));
       const path = join(dir, dl.suggestedFilename());
       await dl.saveAs(path);
@@ -149,6 +149,15 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     expect(await detail.locator('.fd').count()).toBeGreaterThanOrEqual(1);
     expect(await detail.locator('.fd-a').first().textContent()).not.toBe(await detail.locator('.fd-b').first().textContent());
     await screenshot(page, 'compare-first-divergence');
+
+    // issue 14: the per-device summary, and the divergence overview bar: a mark per hunk, a click jumps there.
+    expect(await page.getByTestId('compare-devices').textContent()).toMatch(/aligned .*per node/);
+    const marks = page.getByTestId('divergence-bar').locator('button');
+    expect(await marks.count()).toBe(3);
+    await marks.nth(2).click();
+    await eventually(async () => expect(await page.getByTestId('hunk-position').textContent()).toBe('3 / 3'));
+    await marks.nth(0).click();
+    await eventually(async () => expect(await page.getByTestId('hunk-position').textContent()).toBe('1 / 3'));
   });
 
   test('n / p walk the divergences; the event only in A faces a gap and the rows after it pair up again', async () => {

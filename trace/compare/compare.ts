@@ -141,6 +141,8 @@ export function compareTraces(
   const nb = concat(sb, ids);
 
   const merged = alignStreams(ids, sa, sb, na, nb, srcA.count);
+  const entriesA = na.entries ?? na.length;
+  const entriesB = nb.entries ?? nb.length;
   const w = new Walker(na, nb, table.summaryCount);
   merged.walk(w);
   const counts: CompareCounts = { equal: w.equal, valueDiffers: w.valueDiffers, onlyA: w.onlyA, onlyB: w.onlyB, pollCountDiffers: w.pollCountDiffers };
@@ -174,12 +176,12 @@ export function compareTraces(
   return {
     equal: opKind.length === 0,
     counts,
-    events: { a: na.events, b: nb.events, entriesA: na.length, entriesB: nb.length },
+    events: { a: na.events, b: nb.events, entriesA: na.entries ?? na.length, entriesB: nb.entries ?? nb.length },
     alignment: {
       mode: streams.mode,
       streams: ids.length,
       matched: merged.matched,
-      ratio: na.length + nb.length === 0 ? 1 : (2 * merged.matched) / (na.length + nb.length),
+      ratio: entriesA + entriesB === 0 ? 1 : (2 * merged.matched) / (entriesA + entriesB),
     },
     firstDivergence,
     registers,
@@ -236,7 +238,7 @@ function summarise(table: KeyTable, perReg: Int32Array, order: number[], moves: 
 }
 
 /** One side's streams (by id) as one set of columns: stream ids[0]'s entries, then ids[1]'s, … */
-function concat(parts: (NormalisedTrace | undefined)[], ids: readonly number[]): NormalisedTrace & { offset: Int32Array } {
+function concat(parts: (NormalisedTrace | undefined)[], ids: readonly number[]): NormalisedTrace & { offset: Int32Array; entries?: number } {
   const offset = new Int32Array(parts.length + 1);
   let n = 0;
   let events = 0;
@@ -246,6 +248,37 @@ function concat(parts: (NormalisedTrace | undefined)[], ids: readonly number[]):
     events += parts[s]?.events ?? 0;
   }
   if (ids.length === 1 && parts[ids[0]]) return { ...parts[ids[0]]!, events, offset };
+  // The columnar path wrote every stream into one set of columns (normalise.ts ScanOutputs): use them as they
+  // are, each stream at its own offset (entries between streams are never visited: the walk reaches entries
+  // only through the streams' alignments).
+  const present = ids.map((s) => parts[s]).filter((p): p is NormalisedTrace => p !== undefined && p.length > 0);
+  const buf = present[0]?.key.buffer;
+  if (buf && present.every((p) => p.key.buffer === buf)) {
+    const whole = (a: Float64Array | Uint32Array | Int32Array | Uint8Array, bytes: number) => ({ buffer: a.buffer, at: a.byteOffset / bytes });
+    let end = 0;
+    for (const s of ids) {
+      const p = parts[s];
+      if (!p || p.length === 0) continue;
+      offset[s] = whole(p.key, 8).at;
+      end = Math.max(end, offset[s] + p.length);
+    }
+    const p0 = present[0];
+    const base = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, make: (b: ArrayBufferLike, n: number) => T): T => make(a.buffer, end);
+    return {
+      length: end,
+      key: base(p0.key, (b, n) => new Float64Array(b, 0, n)),
+      valueLo: base(p0.valueLo, (b, n) => new Uint32Array(b, 0, n)),
+      valueHi: base(p0.valueHi, (b, n) => new Uint32Array(b, 0, n)),
+      status: base(p0.status, (b, n) => new Uint8Array(b, 0, n)),
+      sid: base(p0.sid, (b, n) => new Int32Array(b, 0, n)),
+      count: base(p0.count, (b, n) => new Uint32Array(b, 0, n)),
+      progress: base(p0.progress, (b, n) => new Uint8Array(b, 0, n)),
+      pos: base(p0.pos, (b, n) => new Uint32Array(b, 0, n)),
+      events,
+      offset,
+      entries: n,
+    };
+  }
   const out = {
     length: n,
     key: new Float64Array(n),
@@ -290,12 +323,17 @@ function alignStreams(
   ids: readonly number[],
   sa: (NormalisedTrace | undefined)[],
   sb: (NormalisedTrace | undefined)[],
-  na: NormalisedTrace & { offset: Int32Array },
-  nb: NormalisedTrace & { offset: Int32Array },
+  na: NormalisedTrace & { offset: Int32Array; entries?: number },
+  nb: NormalisedTrace & { offset: Int32Array; entries?: number },
   eventsA: number,
 ): Merged {
   const aAt = new Int32Array(eventsA + 1).fill(-1);
-  for (let e = 0; e < na.length; e++) aAt[na.pos[e]] = e;
+  // Stream by stream: between streams the columns may hold stale entries of folded loops (concat).
+  for (const s of ids) {
+    const from = na.offset[s];
+    const to = from + (sa[s]?.length ?? 0);
+    for (let e = from; e < to; e++) aAt[na.pos[e]] = e;
+  }
   const matchB = new Int32Array(na.length).fill(-1);
   const bHead = new Int32Array(eventsA + 1).fill(-1);
   const bTail = new Int32Array(eventsA + 1).fill(-1);

@@ -481,8 +481,13 @@ export class Normaliser {
   private runColumns(src: ColumnarSource, streams: StreamTable): NormalisedTrace[] {
     const cols = src.columns() as RecordColumns;
     const out: NormalisedTrace[] = [];
+    // One set of output columns for the side; stream after stream in stream-id order, each in the part of
+    // them its rows could fill (folded loops leave a gap after it). compare.ts uses the columns as they are.
+    const columns = new ScanOutputs(cols.count);
+    let start = 0;
     for (const [stream, rows] of this.splitRows(src, cols, streams)) {
-      const scan = new ColumnScan(this, cols, src, this.cfg.fold, rows);
+      const scan = new ColumnScan(this, cols, src, this.cfg.fold, rows, columns, start);
+      start += rows.length;
       // The first blocks are small: the engine collects type feedback only after a few calls of a function, and
       // optimising it from complete feedback (the whole body run) avoids deoptimising in the big blocks.
       let n = 0;
@@ -578,6 +583,50 @@ const EMPTY: NormalisedTrace = {
   events: 0,
 };
 
+/** A side's output columns (columnar path), shared by its streams' scans. */
+export class ScanOutputs {
+  readonly key: Float64Array;
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+  readonly status: Uint8Array;
+  readonly sid: Int32Array;
+  readonly count: Uint32Array;
+  readonly progress: Uint8Array;
+  readonly rawLo: Uint32Array;
+  readonly rawHi: Uint32Array;
+  readonly pos: Uint32Array;
+
+  constructor(n: number) {
+    this.key = new Float64Array(n);
+    this.lo = new Uint32Array(n);
+    this.hi = new Uint32Array(n);
+    this.status = new Uint8Array(n);
+    this.sid = new Int32Array(n);
+    this.count = new Uint32Array(n);
+    this.progress = new Uint8Array(n);
+    this.rawLo = new Uint32Array(n);
+    this.rawHi = new Uint32Array(n);
+    this.pos = new Uint32Array(n);
+  }
+
+  /** Views of [start, start + n). */
+  at(start: number, n: number) {
+    const v = <T extends { subarray(a: number, b: number): T }>(a: T): T => a.subarray(start, start + n);
+    return {
+      key: v(this.key),
+      lo: v(this.lo),
+      hi: v(this.hi),
+      status: v(this.status),
+      sid: v(this.sid),
+      count: v(this.count),
+      progress: v(this.progress),
+      rawLo: v(this.rawLo),
+      rawHi: v(this.rawHi),
+      pos: v(this.pos),
+    };
+  }
+}
+
 const SCAN_BLOCK = 16384;
 const WARM_BLOCK = 256;
 const WARM_BLOCKS = 16;
@@ -628,18 +677,22 @@ class ColumnScan {
     readonly fold: boolean,
     /** The source rows of this stream, in order. */
     readonly rows: Uint32Array,
+    /** The side's output columns; this stream writes [start, start + rows.length). */
+    out: ScanOutputs,
+    start: number,
   ) {
     const cap = rows.length;
-    this.outKey = new Float64Array(cap);
-    this.outLo = new Uint32Array(cap);
-    this.outHi = new Uint32Array(cap);
-    this.outStatus = new Uint8Array(cap);
-    this.outSid = new Int32Array(cap);
-    this.outCount = new Uint32Array(cap);
-    this.outProgress = new Uint8Array(cap);
-    this.outRawLo = new Uint32Array(cap);
-    this.outRawHi = new Uint32Array(cap);
-    this.outPos = new Uint32Array(cap);
+    const o = out.at(start, cap);
+    this.outKey = o.key;
+    this.outLo = o.lo;
+    this.outHi = o.hi;
+    this.outStatus = o.status;
+    this.outSid = o.sid;
+    this.outCount = o.count;
+    this.outProgress = o.progress;
+    this.outRawLo = o.rawLo;
+    this.outRawHi = o.rawHi;
+    this.outPos = o.pos;
     this.classOf = new Int32Array(cols.nodes.length * CLASSES_PER_NODE);
     // Typed (not number[]): a class × 2^40 base joining small ints would change the array's kind mid-scan.
     this.memBase = new Float64Array(cols.nodes.length * CLASSES_PER_NODE);

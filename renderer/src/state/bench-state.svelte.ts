@@ -16,6 +16,23 @@ import type { ConnectionState } from '../api/ws-client.js';
 import { defaultRun } from '../lib/run-labels.js';
 
 const DEFAULT_SEQUENCE = 'linux-probe';
+const SESSION_KEY = 'cxl-bench.session';
+
+/** localStorage, where a browser allows it (private windows, disabled storage: nothing is remembered). */
+function safeGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function safeSet(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* not remembered */
+  }
+}
 
 export interface RunProgress {
   done: number;
@@ -87,7 +104,10 @@ export class BenchState {
       if (!this.sequence) this.sequence = (info.sequences.find((q) => q.id === DEFAULT_SEQUENCE) ?? info.sequences[0])?.id ?? '';
     }
     await this.loadSessions();
-    if (this.sessionId === null && this.sessions.length > 0) await this.selectSession(this.sessions[0]!.id);
+    // A reload comes back to the session it showed (and so to its comparison, finding 13).
+    const kept = Number(safeGet(SESSION_KEY));
+    const back = this.sessions.find((x) => x.id === kept) ?? this.sessions[0];
+    if (this.sessionId === null && back) await this.selectSession(back.id);
   }
 
   async loadSessions(): Promise<void> {
@@ -125,6 +145,7 @@ export class BenchState {
   }
 
   async selectSession(id: number | null): Promise<void> {
+    if (id !== null) safeSet(SESSION_KEY, String(id));
     if (this.sessionId !== id) {
       this.sessionId = id;
       this.runs = [];
