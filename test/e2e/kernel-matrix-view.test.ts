@@ -29,13 +29,13 @@ describe.skipIf(!chromiumAvailable())('UI: kernel profiles', () => {
   test('a linux-probe run under Linux 6.1 names the version in its steps', async () => {
     await page.getByLabel('Sequence').selectOption('linux-probe');
     await page.getByLabel('Kernel').selectOption('6.1');
-    await page.getByRole('button', { name: /Run/ }).click();
+    await page.getByRole('button', { name: /^▶ Run/ }).click();
     await eventually(async () => expect(await page.getByText('[Linux 6.1]').first().isVisible()).toBe(true), 60_000);
   }, 90_000);
 
   test('"all (matrix)" shows step × version and the verdict line', async () => {
     await page.getByLabel('Kernel').selectOption('all');
-    await page.getByRole('button', { name: /Run/ }).click();
+    await page.getByRole('button', { name: /^▶ Run/ }).click();
     const table = page.getByRole('table', { name: 'Steps by kernel version' });
     await eventually(async () => expect(await table.isVisible()).toBe(true), 90_000);
     expect(await page.locator('.km-verdict').textContent()).toContain('probes on 6.1, 6.12, mainline');
