@@ -1,6 +1,10 @@
 // The `cxl-bench` command line (DESIGN.md 6): dispatch, one-line errors, exit codes for CI.
 
 import { compareCommand } from './commands/compare.js';
+import { cxlListCommand } from './commands/cxl-list.js';
+import { decodeCommand } from './commands/decode.js';
+import { labelsCommand } from './commands/labels.js';
+import { regionCommand } from './commands/region.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-trace.js';
 import { injectCommand } from './commands/inject.js';
@@ -12,6 +16,7 @@ import { qemuCompareCommand, replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { qemuCommand } from './commands/qemu.js';
 import { kernelsCommand } from './commands/kernel-matrix.js';
+import { fidelityCommand } from './commands/fidelity.js';
 import { runsCommand } from './commands/runs-list.js';
 import { serveCommand } from './commands/serve.js';
 import { simCommand } from './commands/sim.js';
@@ -45,6 +50,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   lab: labCommand,
   qemu: qemuCommand,
   kernels: kernelsCommand,
+  region: regionCommand,
+  'cxl-list': cxlListCommand,
+  decode: decodeCommand,
+  labels: labelsCommand,
+  fidelity: fidelityCommand,
 };
 
 /** Runs one command line; returns the exit code. Never throws. */

@@ -56,9 +56,13 @@ commands:
          the same topology on real Linux in QEMU (see qemu run); here --kernel is the guest kernel image
   qemu   doctor | cmdline [TOPOLOGY] | run ... | topologies | capture --out DIR   (cxl-bench qemu --help)
          QEMU + Linux as a target: what is missing here, the command line, a boot with the real CXL driver
+  fidelity [CAPTURE ...] [--kernel 6.1|6.12|mainline] [--profile qemu-7.2|qemu|spec|spec-2.0] [--diffs N] [--json]
+         measure the models against the real QEMU 7.2 + Linux 6.1 captures (single, interleave2, switch4, hb2):
+         probe alignment/values per device, replayed reads answered as QEMU did, region writes vs cxl
+         create-region; exit 1 when a figure misses its bar (95 % / 99 % / 99 % / equal)
   kernels [list] [--json]
          the kernel profiles (6.1, 6.12, mainline) with every rule and the source file/function it comes from
-  lab    status|init|publish|benches|boards|sessions|browse|show|pull|compare|history ...   (lab --help)
+  lab    status|init|publish|benches|boards|sessions|topologies|browse|show|pull|compare|history ...   (lab --help)
          the lab store: publish sessions to one PostgreSQL database shared by every bench ($CXL_BENCH_LAB),
          browse and pull any bench's runs, compare across benches, verdict history across board revisions
   link   test URI [--map FILE] [--reads N] [--json] | ports [--json]
@@ -83,6 +87,14 @@ commands:
   inject media  NODE --state ready|not-ready|error|disabled          then Memory Device Status
          (inject takes [--topology NAME|FILE] [--db FILE] [--json] too; mailbox and inject are recorded in a
          'console' run of session 'cli')
+  region [--topology NAME] [--mode ram|pmem] [--kernel 6.1|6.12|mainline] [--ways N] [--granularity BYTES]
+         [--keep] [--no-memtest] [--list] [--decode HPA ...] [--json]
+         create a region the way Linux does (DPA skip, positions, pass-through ports), memory-test, tear down
+  cxl-list [--topology NAME] [--kernel K] [--region ram|pmem|auto]    \`cxl list -vvv\` JSON of the platform
+  decode HPA [--topology NAME] [--no-region] [--mode ram|pmem] [--json]
+         the decode chain window -> host bridge -> switch -> endpoint -> DPA, or where it breaks
+  labels NODE [--topology NAME] [--region]   the device's LSA decoded (index blocks, region/namespace labels)
+         (each takes --help; all recorded in a 'console' run of session 'cli')
 
 exit codes: 0 ok, 1 verdicts failed (or the run errored, or compared runs differ), 2 bad usage or input
 default database: $CXL_BENCH_DB, else ~/.config/cxl-bench/cxl-bench.sqlite (the one 'npm start' and the app use)

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { LabPullResult, LabRun } from '../../main/api/contract-lab.js';
 import { CompareService } from '../../main/compare/compare-service.js';
-import { getRun, listBenches, listBoards, listRuns, listSessions } from '../../main/lab/browse.js';
+import { getRun, listBenches, listBoards, listRuns, listSessions, listTopologies } from '../../main/lab/browse.js';
 import { buildLabel, checkHistory } from '../../main/lab/history.js';
 import { parseLabUrl, resolveLab } from '../../main/lab/lab-config.js';
 import { LabConnection } from '../../main/lab/lab-connection.js';
@@ -37,7 +37,8 @@ This bench's name in the lab: --bench NAME, $CXL_BENCH_NAME, settings "lab.bench
                                   topologies); idempotent: again after a cut-off continues where it stopped.
                                   --revision/--gateware/--firmware override what the devices and maps say
   lab benches | lab boards        the benches that published; the board registry (serial, revision, builds)
-  lab sessions [--bench NAME]
+  lab sessions [--bench NAME]      published sessions (runs, saved comparisons, notes)
+  lab topologies [--bench NAME]   the saved topologies benches published (--json: with their JSON)
   lab browse [--bench NAME] [--session N] [--serial S] [--revision R] [--gateware B] [--sequence ID]
              [--status S] [--limit N]
                                   lab runs, newest first, with their boards
@@ -230,7 +231,9 @@ const SUBS: Record<string, { options: Options; positionals: [number, number, str
       withLabConnection('lab sessions', p, async (lab) => {
         await requireLabSchema(lab);
         const rows = await listSessions(lab, str(p, 'bench'));
-        await out(io, p, rows, () => ['   id  bench                 runs  name', ...rows.map((s) => `${String(s.id).padStart(5)}  ${pad(s.bench, 20)}  ${pad(s.runs, 4)}  ${s.name}`)].join('\n') + '\n');
+        await out(io, p, rows, () =>
+          ['   id  bench                 runs  cmp  notes  name', ...rows.map((s) => `${String(s.id).padStart(5)}  ${pad(s.bench, 20)}  ${pad(s.runs, 4)}  ${pad(s.comparisons, 3)}  ${pad(s.notes, 5)}  ${s.name}`)].join('\n') + '\n',
+        );
         return EXIT.ok;
       }),
   },
@@ -273,6 +276,17 @@ const SUBS: Record<string, { options: Options; positionals: [number, number, str
         return EXIT.ok;
       }),
   },
+  topologies: {
+    options: { bench: { type: 'string' } },
+    positionals: [0, 0, ''],
+    run: (p, io) =>
+      withLabConnection('lab topologies', p, async (lab) => {
+        await requireLabSchema(lab);
+        const rows = await listTopologies(lab, str(p, 'bench'));
+        await out(io, p, rows, () => ['bench                 name                  sha256        updated', ...rows.map((t) => `${pad(t.bench, 20)}  ${pad(t.name, 20)}  ${t.sha256.slice(0, 12)}  ${t.updatedAt}`)].join('\n') + '\n');
+        return EXIT.ok;
+      }),
+  },
   show: {
     options: {},
     positionals: [1, 1, 'RUN'],
@@ -286,6 +300,7 @@ const SUBS: Record<string, { options: Options; positionals: [number, number, str
             `  ${r.eventCount} events; ${r.summary ?? ''}`,
             ...r.devices.map((d) => `  ${d.node}: ${d.kind}${d.link ? ` ${d.link}` : ''}, serial ${d.serial || '?'}, ${buildLabel(d)}`),
             ...r.steps.map((s) => `  ${s.verdict.toUpperCase().padEnd(5)} ${s.name}  ${s.reason}`),
+            ...r.notes.map((n) => `  note${n.onSession ? ' (session)' : ''}: ${n.text}`),
           ].join('\n') + '\n',
         );
         return EXIT.ok;

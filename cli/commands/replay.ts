@@ -24,7 +24,7 @@ import { parseTargets } from './run-sequence.js';
 import { summaryLines } from './compare-summary.js';
 import { EXIT, UsageError } from '../usage.js';
 
-const PROFILES = ['spec', 'qemu', 'qemu-7.2'] as const;
+const PROFILES = ['spec', 'spec-2.0', 'qemu', 'qemu-7.2'] as const;
 
 const COMMON: Options = {
   topology: { type: 'string' },

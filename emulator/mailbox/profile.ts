@@ -33,6 +33,8 @@ export interface MailboxProfile {
   eventIrqVectors: readonly number[] | null;
   /** Identify as QEMU 7.2 answers it: 0x43 bytes, poison fields and event log sizes 0. */
   identify72?: boolean;
+  /** Identify in CXL 2.0's 0x43-byte form (Table 175). */
+  identify20?: boolean;
 }
 
 const SPEC: MailboxProfile = {
@@ -109,4 +111,13 @@ const QEMU_7_2: MailboxProfile = {
   identify72: true,
 };
 
-export const mailboxProfile = (name: DeviceProfile): MailboxProfile => (name === 'qemu' ? QEMU : name === 'qemu-7.2' ? QEMU_7_2 : SPEC);
+/** CXL 2.0 (the 'spec' profile claims 2.0): no r3.x commands (Request Abort Background Operation, Features), 0x43-byte Identify. */
+const SPEC_2_0: MailboxProfile = {
+  ...SPEC,
+  name: 'spec-2.0',
+  omit: new Set([OP.requestAbortBackgroundOperation, OP.getSupportedFeatures, OP.getFeature, OP.setFeature]),
+  identify20: true,
+};
+
+const PROFILES: Readonly<Record<DeviceProfile, MailboxProfile>> = { spec: SPEC, 'spec-2.0': SPEC_2_0, qemu: QEMU, 'qemu-7.2': QEMU_7_2 };
+export const mailboxProfile = (name: DeviceProfile): MailboxProfile => PROFILES[name] ?? SPEC;

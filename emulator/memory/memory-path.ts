@@ -11,7 +11,7 @@
 import type { MemAccessResult } from '../../common/platform.js';
 import type { TraceSink } from '../../common/trace-sink.js';
 import { dpa as asDpa } from '../../common/units.js';
-import { floorDiv, hpaToDpaOffset, INTERLEAVE_PERIOD, modFloor, xorTransform } from '../interleave/address-math.js';
+import { floorDiv, hpaToDpaOffset, INTERLEAVE_PERIOD, modFloor } from '../interleave/address-math.js';
 import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
 import { LANE_BYTES, LANES, RouteCache } from './route-cache.js';
 import { buildReadPlan } from './read-plan.js';
@@ -120,7 +120,7 @@ export class MemoryPath {
       let n: number;
       let hops: string;
       const x = c.xor;
-      const lanes = x ? x.tables[modFloor(floorDiv(xorTransform(at, x.maps) - x.base, x.granularity), x.ways)] : c.lanes;
+      const lanes = x ? x.tables[x.target(at)] : c.lanes;
       if (lanes !== null) {
         const q = floorDiv(at, LANE_BYTES);
         const lane = lanes[modFloor(q, LANES)];

@@ -6,7 +6,8 @@
 // as few pieces as the interleave allows). Any decoder change clears the cache (HdmDecoders.onChange).
 
 import type { CommittedDecoder } from '../hdm/commit-checks.js';
-import { INTERLEAVE_PERIOD, floorDiv, modFloor } from '../interleave/address-math.js';
+import { INTERLEAVE_PERIOD, floorDiv, modFloor, targetPosition } from '../interleave/address-math.js';
+import { lowestBit, pow2Ways } from '../../common/interleave-math.js';
 import type { MemEndpoint, MemHierarchy } from './hierarchy.js';
 import type { ReadPlan } from './read-plan.js';
 import { walkRoute, type RouteFail } from './route-walk.js';
@@ -34,6 +35,8 @@ export interface XorLanes {
   /** The window's base (the root selection counts chunks from it). */
   base: number;
   tables: Lane[][];
+  /** The root target of an HPA (common/interleave-math targetPosition, specialised for this window). */
+  target(hpa: number): number;
 }
 
 /** HPAs [lo, hi) decode through the same decoders; `lanes` null means "walk each access" (mixed routes). */
@@ -137,6 +140,38 @@ export class RouteCache {
       tables.push(lanes);
     }
     if (hpa < lo || hpa >= hi || start < lo || start + INTERLEAVE_PERIOD > hi) return null;
-    return { ok: true, lo, hi, lanes: null, xor: { ways, granularity, maps, base, tables }, plans: new Map() };
+    return { ok: true, lo, hi, lanes: null, xor: { ways, granularity, maps, base, tables, target: xorTargetFn(ways, granularity, maps, base) }, plans: new Map() };
   }
+}
+
+const parity32 = (v: number): number => {
+  let x = v ^ (v >>> 16);
+  x ^= x >>> 8;
+  x ^= x >>> 4;
+  return (0x6996 >>> (x & 0xf)) & 1;
+};
+
+/**
+ * The XOR root target of an HPA, fast when the maps are the usual shape (map i's lowest set bit is HPA bit
+ * 8+IG+i, the bit it replaces, and the window base is aligned past those bits): bit i of the target is the
+ * parity of HPA & map i, plus 2^k x (chunk / 2^k mod 3) for 3/6/12 ways. Otherwise the general
+ * targetPosition. Equal to it either way (test/emulator/memory/xor-route.test.ts).
+ */
+export function xorTargetFn(ways: number, granularity: number, maps: readonly number[], base: number): (hpa: number) => number {
+  const k = Math.round(Math.log2(pow2Ways(ways)));
+  const used = maps.slice(0, k);
+  const lowBit = Math.round(Math.log2(granularity));
+  const usual = used.length === k && used.every((m, i) => lowestBit(m) === lowBit + i) && base % (granularity * ways * 4) === 0;
+  if (!usual) return (h) => targetPosition(h, ways, granularity, used, base);
+  const lo = Int32Array.from(used, (m) => m % 2 ** 32 | 0);
+  const hi = Int32Array.from(used, (m) => Math.floor(m / 2 ** 32) | 0);
+  const mod3 = ways % 3 === 0;
+  const block = granularity * 2 ** k;
+  return (h) => {
+    const hh = Math.floor(h / 4294967296);
+    const ll = (h - hh * 4294967296) | 0;
+    let t = 0;
+    for (let i = 0; i < k; i++) t |= parity32((ll & lo[i]!) ^ (hh & hi[i]!)) << i;
+    return mod3 ? t + 2 ** k * modFloor(floorDiv(h - base, block), 3) : t;
+  };
 }

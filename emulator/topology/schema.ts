@@ -27,7 +27,7 @@ export const endpointSchema = z.strictObject({
   lsa: sizeLike.optional(),
   serial: z.union([z.number(), z.string()], { error: 'must be a number or a hex string' }).optional(),
   decoders: int('an integer').optional(),
-  profile: z.enum(['spec', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "qemu" or "qemu-7.2"' }).optional(),
+  profile: z.enum(['spec', 'spec-2.0', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "spec-2.0", "qemu" or "qemu-7.2"' }).optional(),
   nonCxlFunctions: z.array(int('an integer function number'), { error: 'must be a list of function numbers' }).optional(),
   mld: z.strictObject({ logicalDevices: int('an integer') }, { error: 'must be an object such as { "logicalDevices": 4 }' }).optional(),
   backend: z

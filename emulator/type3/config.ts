@@ -2,8 +2,8 @@
 
 import { MiB } from '../../common/units.js';
 
-export type DeviceProfile = 'spec' | 'qemu' | 'qemu-7.2';
-export const DEVICE_PROFILES: readonly DeviceProfile[] = ['spec', 'qemu', 'qemu-7.2'];
+export type DeviceProfile = 'spec' | 'spec-2.0' | 'qemu' | 'qemu-7.2';
+export const DEVICE_PROFILES: readonly DeviceProfile[] = ['spec', 'spec-2.0', 'qemu', 'qemu-7.2'];
 
 export interface Type3Config {
   /** Volatile-only capacity in bytes (multiple of 256 MiB). */

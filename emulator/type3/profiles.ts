@@ -190,4 +190,12 @@ const QEMU_7_2: Type3Profile = {
   hdmClearCommit: true,
 };
 
-export const TYPE3_PROFILES: Readonly<Record<DeviceProfile, Type3Profile>> = { spec: SPEC, qemu: QEMU, 'qemu-7.2': QEMU_7_2 };
+/**
+ * 'spec-2.0': CXL 2.0 throughout, as a device that claims 2.0 must be: bits 2.0 reserves read 0 — HDM Decoder
+ * Capability [12:11] (3/6/12-way and 16-way interleave arrived in r3.0) — and the mailbox has 2.0's commands and
+ * Identify length (emulator/mailbox/profile.ts). 'spec' keeps the r3.x forms the bench grew up with (those bits,
+ * Features, Request Abort, the 0x45-byte Identify) until every test that leans on them names 'spec'.
+ */
+const SPEC_2_0: Type3Profile = { ...SPEC, hdmCapBits: (1 << 8) | (1 << 9) };
+
+export const TYPE3_PROFILES: Readonly<Record<DeviceProfile, Type3Profile>> = { spec: SPEC, 'spec-2.0': SPEC_2_0, qemu: QEMU, 'qemu-7.2': QEMU_7_2 };

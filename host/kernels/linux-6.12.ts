@@ -19,7 +19,7 @@ export const LINUX_6_12: KernelProfile = {
     setTimestamp: { value: true, source: 'drivers/cxl/core/mbox.c cxl_set_timestamp' },
     eventSetup: { value: true, source: 'drivers/cxl/pci.c cxl_event_config' },
     rasUnmask: { value: 'cxl_pci', source: 'drivers/cxl/pci.c cxl_pci_ras_unmask' },
-    identifyOutLen: { value: 0x45, source: 'drivers/cxl/cxlmem.h struct cxl_mbox_identify (0x45 bytes)' },
+    identifyOutLen: { value: 0x43, source: 'drivers/cxl/cxlmem.h struct cxl_mbox_identify (0x43 bytes: no dc_event_log_size)' },
     identifyExactLen: { value: true, source: 'drivers/cxl/core/mbox.c cxl_internal_send_cmd' },
     features: { value: false, source: 'drivers/cxl/pci.c cxl_pci_probe (Features arrive in 6.15)' },
     decoderTargetTypeAtProbe: { value: false, source: 'drivers/cxl/core/hdm.c init_hdm_decoder (type set at commit)' },

@@ -1,6 +1,7 @@
 // Comparing stored runs (DESIGN.md 5): run a comparison, page its hunks, list and reopen saved ones.
 
 import { z } from 'zod';
+import { checkMasks } from '../compare/mask-check.js';
 import type { CallTable } from './call-def.js';
 import { id, limit, offset } from './fields.js';
 
@@ -17,7 +18,11 @@ export const COMPARE_CALLS: CallTable<CompareCallName> = {
       align: z.enum(['node', 'global'], { error: "must be 'node' or 'global'" }).optional(),
       node: z.string().min(1).max(200).optional(),
     }),
-    handler: (s, i) => s.compare.runAsync(i),
+    handler: (s, i) => {
+      // A mask that names nothing is refused by name, not silently ignored (issue 15, finding 7).
+      checkMasks(i.masks, [i.runA, i.runB].flatMap((r) => (s.store.runs.get(r) ? [s.store.runs.layout(r)] : [])));
+      return s.compare.runAsync(i);
+    },
   },
 
   'compare.hunks': {

@@ -23,7 +23,7 @@ const region = z.enum(['cfg', 'bar0', 'bar1', 'bar2', 'bar3', 'bar4', 'bar5', 'c
 const HEX_TEXT = /^(0x)?[0-9a-f]{1,16}$/i;
 /** An unsigned integer or hex text ("0x1000"). */
 const numberLike = (what: string): z.ZodType<NumberLike> =>
-  z.union([z.int().min(0), z.string().regex(HEX_TEXT)], { error: `must be ${what}: an integer >= 0 or hex text (0x...)` });
+  z.union([z.int({ error: `must be ${what}: an integer >= 0 or hex text (0x...)` }).min(0, { error: `must be ${what}: an integer >= 0 or hex text (0x...)` }), z.string().regex(HEX_TEXT, { error: `must be ${what}: an integer >= 0 or hex text (0x...)` })], { error: `must be ${what}: an integer >= 0 or hex text (0x...)` });
 const none = z.strictObject({}) as unknown as z.ZodType<Record<string, never>>;
 
 const toBigInt = (v: NumberLike): bigint => (typeof v === 'number' ? BigInt(v) : BigInt(/^0x/i.test(v) ? v : `0x${v}`));

@@ -8,10 +8,13 @@ import { regionTeardownRun } from '../../host/sequences/region/teardown.js';
 import { platformCxlList, platformDecode } from '../regions/region-bench.js';
 import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
-import type { RegionStep } from './contract-regions.js';
+import type { LsaIndexView, RegionStep } from './contract-regions.js';
+import { MailboxClient } from '../../host/core/mbox.js';
+import { decodeLsa, type IndexBlock } from '../../host/lsa/labels.js';
+import { lsaSize, readLsa } from '../../host/lsa/lsa-io.js';
 
 const sessionId = z.int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' });
-const kernel = z.enum([...KERNEL_IDS] as [KernelId, ...KernelId[]], { error: `must be one of ${KERNEL_IDS.join(', ')}` });
+const kernel = z.enum(KERNEL_IDS, { error: `must be one of ${KERNEL_IDS.join(', ')}` });
 const HEX_TEXT = /^(0x)?[0-9a-f]{1,16}$/i;
 const hpaInput = z.union([z.int().min(0), z.string().regex(HEX_TEXT)], { error: 'must be an HPA: an integer >= 0 or hex text (0x...)' });
 
@@ -23,7 +26,27 @@ const toHpa = (v: number | string): number => {
 
 const stepOf = (r: { name: string; verdict: RegionStep['verdict']; reason: string; evidence?: string }): RegionStep => ({ name: r.name, verdict: r.verdict, reason: r.reason, ...(r.evidence ? { evidence: r.evidence } : {}) });
 
-export const REGIONS_CALLS: CallTable<'regions.create' | 'regions.teardown' | 'regions.list' | 'regions.decode'> = {
+export const REGIONS_CALLS: CallTable<'regions.create' | 'regions.teardown' | 'regions.list' | 'regions.decode' | 'regions.labels'> = {
+  'regions.labels': {
+    input: z.strictObject({ sessionId, node: z.string({ error: 'must be a node path' }).min(1, { error: 'must be a node path' }).max(200, { error: 'must be a node path' }) }),
+    handler: (s, i) => {
+      const live = s.live.get(i.sessionId);
+      const f = live.type3Node(i.node);
+      return live.serial(async () => {
+        const ctx = live.sequenceContext('labels', () => undefined);
+        const c = await MailboxClient.connect(f.target, { sleep: (ns) => ctx.sleep(ns), now: () => ctx.clock.now(), sink: ctx.sink });
+        if ('error' in c) throw new ApiError('conflict', `${i.node}: ${c.error}`, 'node');
+        const size = await lsaSize(c);
+        const img = typeof size === 'string' ? size : await readLsa(c, size);
+        live.flush();
+        if (typeof img === 'string') throw new ApiError('conflict', `${i.node}: ${img}`, 'node');
+        const d = decodeLsa(img);
+        const view = (x: IndexBlock | null): LsaIndexView | null => (x ? { offset: x.offset, seq: x.seq, nslot: x.nslot, labeloff: x.labeloff, major: x.major, minor: x.minor, freeSlots: x.free.size, checksumOk: x.checksumOk } : null);
+        return { node: i.node, size: d.size, index: d.index.map(view), current: d.current ? d.current.offset : null, labels: d.labels, problems: d.problems };
+      });
+    },
+  },
+
   'regions.create': {
     input: z.strictObject({
       sessionId,
@@ -35,6 +58,7 @@ export const REGIONS_CALLS: CallTable<'regions.create' | 'regions.teardown' | 'r
       endpoints: z.array(z.string().min(1).max(200), { error: 'must be a list of endpoint paths' }).max(16, { error: 'at most 16 endpoints' }).optional(),
       keep: z.boolean({ error: 'must be true or false' }).optional(),
       memtest: z.boolean({ error: 'must be true or false' }).optional(),
+      labels: z.boolean({ error: 'must be true or false' }).optional(),
       testBytes: z.int({ error: 'must be a byte count' }).min(4096, { error: 'must be at least 4096' }).max(16 << 20, { error: 'must be at most 16 MiB' }).optional(),
     }),
     handler: (s, i) => {
@@ -51,6 +75,7 @@ export const REGIONS_CALLS: CallTable<'regions.create' | 'regions.teardown' | 'r
           ...(i.window !== undefined ? { window: i.window } : {}),
           ...(i.endpoints ? { endpoints: i.endpoints } : {}),
           ...(i.memtest !== undefined ? { memtest: i.memtest } : {}),
+          ...(i.labels !== undefined ? { labels: i.labels } : {}),
           ...(i.testBytes !== undefined ? { testBytes: i.testBytes } : {}),
         });
         live.flush();

@@ -19,7 +19,7 @@ const replayInput: z.ZodType<RunReplayInput> = z.strictObject({
   sourceRunId: id,
   topology: z.string({ error: 'must be a topology name' }).min(1).max(100).optional(),
   topologyJson: z.string({ error: 'must be topology file text' }).max(1 << 20, { error: 'must be at most 1 MiB' }).optional(),
-  profile: z.enum(['spec', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "qemu" or "qemu-7.2"' }).optional(),
+  profile: z.enum(['spec', 'spec-2.0', 'qemu', 'qemu-7.2'], { error: 'must be "spec", "spec-2.0", "qemu" or "qemu-7.2"' }).optional(),
   nodeMap: z.record(nodeName, nodeName, { error: 'must map source node names to node names' }).optional(),
   targets: z.record(z.string().min(1).max(200), hardwareTarget).optional(),
 });

@@ -4,8 +4,22 @@ import { z } from 'zod';
 import { ApiError } from './api-error.js';
 import type { CallTable } from './call-def.js';
 import { id } from './fields.js';
+import { traceTimeline } from '../compare/trace-timeline.js';
 
-export const UI_CALLS: CallTable<'runs.delete'> = {
+export const UI_CALLS: CallTable<'runs.delete' | 'trace.timeline'> = {
+  'trace.timeline': {
+    input: z.strictObject({
+      runId: id,
+      buckets: z.int({ error: 'must be an integer 10-4000' }).min(10, { error: 'must be an integer 10-4000' }).max(4000, { error: 'must be an integer 10-4000' }).optional(),
+      fromNs: z.number({ error: 'must be a time in ns' }).min(0, { error: 'must be a time in ns' }).optional(),
+      toNs: z.number({ error: 'must be a time in ns' }).min(0, { error: 'must be a time in ns' }).optional(),
+    }),
+    handler: (s, i) => {
+      if (!s.store.runs.get(i.runId)) throw new ApiError('not-found', `run ${i.runId} does not exist`, 'runId');
+      return traceTimeline(s.store, i.runId, i.buckets ?? 800, i.fromNs, i.toNs);
+    },
+  },
+
   'runs.delete': {
     input: z.strictObject({ id }),
     handler: (s, i) => {

@@ -59,6 +59,18 @@ export interface LabSession {
   createdAt: string;
   publishedAt: string;
   runs: number;
+  /** Saved comparisons and notes published with the session. */
+  comparisons: number;
+  notes: number;
+}
+
+/** A bench's saved topology as published (lab topologies). */
+export interface LabTopology {
+  bench: string;
+  name: string;
+  sha256: string;
+  updatedAt: string;
+  json: string;
 }
 
 export interface LabRun {
@@ -83,6 +95,8 @@ export interface LabRun {
 export interface LabRunDetail extends LabRun {
   steps: Step[];
   topologyJson: string | null;
+  /** Notes on the run (and on its session as a whole) published with it. */
+  notes: { createdAt: string; text: string; onSession: boolean }[];
 }
 
 /** Filters of lab.runs (all optional, combined with AND). */

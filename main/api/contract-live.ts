@@ -109,6 +109,28 @@ export interface MailboxCommandInfo {
   /** CEL Command Effect bits (CXL 2.0 8.2.9.4.2.1). */
   effects: number;
   background: boolean;
+  /** The input payload as fields (from the payload declarations), when the command takes a declared input. */
+  form?: MailboxForm;
+}
+
+/** A mailbox command's input as a form (issue 15, finding 16): fields little-endian at their offsets. */
+export interface MailboxForm {
+  /** Bytes of the fixed input. */
+  size: number;
+  fields: MailboxFormField[];
+}
+
+export interface MailboxFormField {
+  name: string;
+  label: string;
+  offset: number;
+  kind: 'u8' | 'u16' | 's16' | 'u24' | 'u32' | 'u64' | 'bytes';
+  bytes: number;
+  /** Named values of an enumerated field (shown by name, entered from a list). */
+  values?: Record<number, string>;
+  unit?: string;
+  /** The value must be a multiple of this (a DPA in 64-byte lines). */
+  align?: number;
 }
 
 export interface MailboxSendResult {

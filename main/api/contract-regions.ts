@@ -32,6 +32,8 @@ export interface RegionCreateInput {
   keep?: boolean;
   /** Run the memory test (default true). */
   memtest?: boolean;
+  /** pmem: write region and namespace labels into each device's LSA. */
+  labels?: boolean;
   testBytes?: number;
 }
 
@@ -49,6 +51,26 @@ export interface RegionTeardownResult {
   steps: RegionStep[];
 }
 
+/** A device's LSA, decoded (host/lsa/labels.ts): index blocks, the one in force, labels, problems. */
+export interface LsaIndexView {
+  offset: number;
+  seq: number;
+  nslot: number;
+  labeloff: number;
+  major: number;
+  minor: number;
+  freeSlots: number;
+  checksumOk: boolean;
+}
+export interface LsaView {
+  node: string;
+  size: number;
+  index: Array<LsaIndexView | null>;
+  current: number | null;
+  labels: unknown[];
+  problems: string[];
+}
+
 export interface RegionsApiCalls {
   'regions.create': [RegionCreateInput, RegionCreateResult];
   'regions.teardown': [{ sessionId: number }, RegionTeardownResult];
@@ -56,4 +78,6 @@ export interface RegionsApiCalls {
   'regions.list': [{ sessionId: number; kernel?: KernelId }, { cxlList: unknown[] }];
   /** The decode chain of an HPA: window -> host bridge -> switch -> endpoint -> DPA, or where it breaks. */
   'regions.decode': [{ sessionId: number; hpa: NumberLike }, DecodeChain];
+  /** A Type 3 node's Label Storage Area read with Get LSA and decoded. */
+  'regions.labels': [{ sessionId: number; node: string }, LsaView];
 }

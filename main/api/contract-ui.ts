@@ -38,7 +38,36 @@ export interface ImportProgress {
   sessions?: Session[];
 }
 
+/** One lane of a timeline: a node's accesses in one space ('cfg', 'mmio', 'mem'), or its 'mailbox' commands. */
+export interface TimelineLane {
+  node: string;
+  space: string;
+  /** Events per bucket, and how many of them were writes. */
+  counts: number[];
+  writes: number[];
+}
+
+/** trace.timeline: a run's events bucketed over [fromNs, toNs] (issue 15, Timeline view). */
+export interface TraceTimeline {
+  runId: number;
+  /** The whole run's extent, and the range bucketed. */
+  startNs: number;
+  endNs: number;
+  fromNs: number;
+  toNs: number;
+  buckets: number;
+  lanes: TimelineLane[];
+  /** First event seq in each bucket (-1: none), to move the trace table to a clicked time. */
+  firstSeq: number[];
+  /** Steps as spans: from the previous step (or the run's start) to the step. */
+  steps: { name: string; verdict: string; seq: number; startNs: number; endNs: number }[];
+  /** Events counted in the range. */
+  events: number;
+}
+
 export interface UiApiCalls {
+  /** A run's events over time, per node and space, with its steps as spans (the Timeline view). */
+  'trace.timeline': [{ runId: number; buckets?: number; fromNs?: number; toNs?: number }, TraceTimeline];
   /** Delete a finished run with its trace, steps, logs and comparisons ('conflict' while it runs or is a live console). */
   'runs.delete': [{ id: number }, { deleted: true }];
   /** Start an upload of `total` bytes (the file's name is only shown). */

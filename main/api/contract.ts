@@ -367,7 +367,7 @@ export interface RunReplayInput {
   /** A topology file's JSON text to replay on (instead of `topology`). */
   topologyJson?: string;
   /** Every endpoint's device profile for this replay (default: the topology's, 'spec'). */
-  profile?: 'spec' | 'qemu' | 'qemu-7.2';
+  profile?: 'spec' | 'spec-2.0' | 'qemu' | 'qemu-7.2';
   /** Source node -> replay node, for nodes whose names differ (BDF-named nodes are mapped by enumeration). */
   nodeMap?: Record<string, string>;
   /** Endpoints replaced by hardware for this replay, as in runs.start (replay against silicon). */

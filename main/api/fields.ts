@@ -16,8 +16,8 @@ export const slug = z.string({ error: 'must be a name' }).min(1, { error: 'must 
 export const none = z.strictObject({}) as unknown as z.ZodType<Record<string, never>>;
 export const traceFilter: z.ZodType<TraceFilter> = z.strictObject({
   node: z.string().max(200).optional(),
-  space: z.enum(['cfg', 'mmio', 'mem', '']).optional(),
-  op: z.enum(['R', 'W']).optional(),
+  space: z.enum(['cfg', 'mmio', 'mem', ''], { error: 'must be cfg, mmio or mem' }).optional(),
+  op: z.enum(['R', 'W'], { error: 'must be R or W' }).optional(),
   status: z.string().max(50).optional(),
   text: z.string().max(200).optional(),
 });

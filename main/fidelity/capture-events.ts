@@ -7,6 +7,8 @@ import type { Width } from '../../common/access.js';
 import type { NodeLayout } from '../../common/layout.js';
 import type { Target } from '../../common/target.js';
 import { discoverFunction } from '../../host/core/discover.js';
+import { BLOCK_ID, CMCAP_BLOCK_ID } from '../../host/core/block-ids.js';
+import type { PlacedBlock } from '../../common/layout.js';
 import type { AccessEvent } from '../../trace/event.js';
 import { importQemuTrace } from '../../trace/formats/qemu-import.js';
 import type { QemuCapture } from '../qemu/qemu-fixture.js';
@@ -39,7 +41,7 @@ export function snapshotTarget(node: string, events: readonly AccessEvent[]): Ta
     return v >>> 0;
   };
   const read64 = (region: string, off: number): bigint => BigInt(read(region, off, 4)) | (BigInt(read(region, off + 4, 4)) << 32n);
-  const bar = (n: number) => `bar${n}`;
+  const bar = (n: number) => (n < 0 ? 'chbcr' : `bar${n}`);
   return {
     node,
     backend: 'capture',
@@ -63,11 +65,29 @@ export async function captureStreams(cap: QemuCapture): Promise<CaptureStreams> 
   const layouts = new Map<string, NodeLayout>();
   const types = new Map(cap.meta.devices.map((d) => [d.node, d.type] as const));
   for (const [node, events] of byNode) {
-    if (types.get(node) === 'pxb-cxl' || !types.has(node)) continue;
+    if (types.get(node) === 'pxb-cxl') {
+      layouts.set(node, { node, kind: 'host-bridge', blocks: await chbcrBlocks(snapshotTarget(node, events)) });
+      continue;
+    }
+    if (!types.has(node)) continue;
     const f = await discoverFunction(snapshotTarget(node, events));
     if (f.layout) layouts.set(node, f.layout);
   }
   return { byNode, all: r.events, layouts, types };
+}
+
+/** A host bridge's CHBCR structures (CXL 2.0 8.2.4): the CXL.cache/mem capability array at +0x1000 and its entries. */
+async function chbcrBlocks(t: Target): Promise<PlacedBlock[]> {
+  const read = (o: number) => t.barRead(-1, o, 4);
+  const hdr = await read(0x1000);
+  const blocks: PlacedBlock[] = [{ region: 'chbcr', base: 0x1000, block: BLOCK_ID.componentCapArray }];
+  if ((hdr & 0xffff) !== 1) return blocks;
+  for (let i = 1; i <= hdr >>> 24; i++) {
+    const h = await read(0x1000 + 4 * i);
+    const id = CMCAP_BLOCK_ID[h & 0xffff];
+    if (id) blocks.push({ region: 'chbcr', base: 0x1000 + ((h >>> 20) & 0xfff), block: id });
+  }
+  return blocks;
 }
 
 export const barIndex = (region: string): number | undefined => BAR_INDEX[region];

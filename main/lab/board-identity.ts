@@ -5,7 +5,7 @@
 // csr.json's constants `cxl_board_revision` and `cxl_gateware_build` (SoC add_constant("CXL_BOARD_REVISION",
 // ...)). A publish may override any of them (a CI job knows its build number).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { loadTopology } from '../../emulator/topology/load.js';
 import { decodeChunk } from '../../trace/chunk-codec.js';
@@ -97,6 +97,29 @@ function backendsOf(topologyJson: string | null): Map<string, { link: string; ma
   return out;
 }
 
+/** Largest device map kept with a run (a LiteX csr.json is tens of KiB). */
+const MAX_MAP_BYTES = 4 << 20;
+
+/**
+ * Keep the device maps of a run's hardware endpoints with the run (table run_device_maps), as they are when it
+ * starts. A map that cannot be read is skipped: the run reports its own error about it.
+ */
+export function recordRunDeviceMaps(store: Store, runId: number, hardware: Readonly<Record<string, { map?: string; mapText?: string }>> | undefined): void {
+  if (!hardware) return;
+  const insert = store.db.prepare('INSERT OR REPLACE INTO run_device_maps (run_id, node, map_json) VALUES (?, ?, ?)');
+  for (const [node, b] of Object.entries(hardware)) {
+    let text: string | null = b.mapText ?? null;
+    if (text === null && b.map) {
+      try {
+        if (statSync(b.map).size <= MAX_MAP_BYTES) text = readFileSync(b.map, 'utf8');
+      } catch {
+        text = null;
+      }
+    }
+    if (text !== null) insert.run(runId, node, text);
+  }
+}
+
 /** Every Type 3 endpoint of stored run `runId` with what the run says about its board. */
 export function runDevices(store: Store, runId: number, over: IdentityOverrides = {}): DeviceIdentity[] {
   const run = store.runs.get(runId);
@@ -107,6 +130,9 @@ export function runDevices(store: Store, runId: number, over: IdentityOverrides 
   const devices = layout.filter((n) => n.kind === 'type3');
   if (devices.length === 0) return [];
   const overrideMap = over.mapFile ? readMap(over.mapFile, null) : null;
+  const keptMaps = new Map(
+    store.db.prepare<[number], { node: string; map_json: string }>('SELECT node, map_json FROM run_device_maps WHERE run_id = ?').all(runId).map((r) => [r.node, r.map_json]),
+  );
 
   const serials = new Map<string, string>();
   const firmware = new Map<string, string>();
@@ -147,7 +173,7 @@ export function runDevices(store: Store, runId: number, over: IdentityOverrides 
     const link = targets.get(d.node) ?? '';
     const hardware = link !== '' && link !== 'emulated';
     const backend = backends.get(d.node);
-    const mapJson = overrideMap ?? (backend ? readMap(backend.map, null) : null);
+    const mapJson = overrideMap ?? keptMaps.get(d.node) ?? (backend ? readMap(backend.map, null) : null);
     const fromMap = mapIdentity(mapJson);
     return {
       node: d.node,

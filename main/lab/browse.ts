@@ -6,7 +6,7 @@
 import type { Verdict } from '../../common/trace-sink.js';
 import { decodeChunk } from '../../trace/chunk-codec.js';
 import type { Layout } from '../../common/layout.js';
-import type { LabBench, LabBoard, LabDevice, LabRun, LabRunDetail, LabRunFilter, LabSession } from '../api/contract-lab.js';
+import type { LabBench, LabBoard, LabDevice, LabRun, LabRunDetail, LabRunFilter, LabSession, LabTopology } from '../api/contract-lab.js';
 import type { Page, RunStatus, Step, TraceRow } from '../api/contract.js';
 import { layoutDecoder } from '../store/row-decoder.js';
 import { eventToRow } from '../store/trace-rows.js';
@@ -49,15 +49,38 @@ export async function listBoards(lab: LabConnection): Promise<LabBoard[]> {
 }
 
 export async function listSessions(lab: LabConnection, bench?: string): Promise<LabSession[]> {
-  const rows = await lab.query<{ id: string; bench: string; name: string; created_at: Date; published_at: Date; runs: string }>(
+  const rows = await lab.query<{ id: string; bench: string; name: string; created_at: Date; published_at: Date; runs: string; comparisons: string; notes: string }>(
     `SELECT s.id, b.name AS bench, s.name, s.created_at, s.published_at,
-            (SELECT count(*) FROM cxl_bench.runs r WHERE r.session_id = s.id AND r.complete) AS runs
+            (SELECT count(*) FROM cxl_bench.runs r WHERE r.session_id = s.id AND r.complete) AS runs,
+            (SELECT count(*) FROM cxl_bench.comparisons c WHERE c.session_id = s.id) AS comparisons,
+            (SELECT count(*) FROM cxl_bench.notes n WHERE n.session_id = s.id) AS notes
      FROM cxl_bench.sessions s JOIN cxl_bench.benches b ON b.id = s.bench_id
      WHERE $1::text IS NULL OR b.name = $1 ORDER BY s.published_at DESC, s.id DESC`,
     [bench ?? null],
     'listing sessions',
   );
-  return rows.map((r) => ({ id: Number(r.id), bench: r.bench, name: r.name, createdAt: iso(r.created_at)!, publishedAt: iso(r.published_at)!, runs: Number(r.runs) }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    bench: r.bench,
+    name: r.name,
+    createdAt: iso(r.created_at)!,
+    publishedAt: iso(r.published_at)!,
+    runs: Number(r.runs),
+    comparisons: Number(r.comparisons),
+    notes: Number(r.notes),
+  }));
+}
+
+/** Saved topologies the benches published (by bench, then name), with their JSON. */
+export async function listTopologies(lab: LabConnection, bench?: string): Promise<LabTopology[]> {
+  const rows = await lab.query<{ bench: string; name: string; sha256: string; updated_at: Date; json: string }>(
+    `SELECT b.name AS bench, st.name, st.sha256, st.updated_at, t.json
+     FROM cxl_bench.saved_topologies st JOIN cxl_bench.benches b ON b.id = st.bench_id JOIN cxl_bench.topologies t ON t.sha256 = st.sha256
+     WHERE $1::text IS NULL OR b.name = $1 ORDER BY b.name, st.name`,
+    [bench ?? null],
+    'listing saved topologies',
+  );
+  return rows.map((r) => ({ bench: r.bench, name: r.name, sha256: r.sha256, updatedAt: iso(r.updated_at)!, json: r.json }));
 }
 
 interface RunRow {
@@ -159,7 +182,12 @@ export async function getRun(lab: LabConnection, id: number): Promise<LabRunDeta
     `reading run ${id}'s steps`,
   );
   const out: Step[] = steps.map((s) => ({ seq: s.seq, name: s.name, verdict: s.verdict, reason: s.reason, evidence: s.evidence, eventSeq: Number(s.event_seq) }));
-  return { ...toRun(r), steps: out, topologyJson: r.topology_json };
+  const notes = await lab.query<{ created_at: Date; text: string; run_id: string | null }>(
+    'SELECT created_at, text, run_id FROM cxl_bench.notes WHERE session_id = $1 AND (run_id = $2 OR run_id IS NULL) ORDER BY created_at, id',
+    [r.session_id, id],
+    `reading run ${id}'s notes`,
+  );
+  return { ...toRun(r), steps: out, topologyJson: r.topology_json, notes: notes.map((n) => ({ createdAt: iso(n.created_at)!, text: n.text, onSession: n.run_id === null })) };
 }
 
 /** Rows [offset, offset + limit) of a lab run's trace, decoded with the run's layout. */

@@ -7,6 +7,7 @@ import { TYPE3_COMMANDS, type CommandDef, type InputRule } from '../../emulator/
 import { EFFECT } from '../../emulator/mailbox/effects.js';
 import { OP } from '../../emulator/mailbox/opcodes.js';
 import type { MailboxCommandInfo } from '../api/contract-live.js';
+import { mailboxForm } from './mailbox-forms.js';
 
 const INPUT_TEXT: { [K in InputRule['kind']]: (r: Extract<InputRule, { kind: K }>) => string } = {
   fixed: (r) => (r.bytes === 0 ? 'none' : `${r.bytes} bytes`),
@@ -26,6 +27,7 @@ export const commandInfo = (c: CommandDef): MailboxCommandInfo => ({
   input: inputRuleText(c.input),
   effects: c.effects,
   background: (c.effects & EFFECT.backgroundOperation) !== 0,
+  ...(mailboxForm(c.opcode) ? { form: mailboxForm(c.opcode)! } : {}),
 });
 
 export const mailboxCommandInfos = (table: readonly CommandDef[] = TYPE3_COMMANDS): MailboxCommandInfo[] => table.map(commandInfo);

@@ -66,8 +66,8 @@ export async function captureFixture(raw: RawTopology, dir: string, opts: { regi
     const lines = readFileSync(tracePath, 'utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     const nHb = plan.devices.filter((d) => d.type === 'pxb-cxl').length;
-    const chbcr = { base: plan.facts.chbcrBase, end: plan.facts.chbcrBase + nHb * plan.facts.chbcrStride };
-    const reduced = reduceQemuTrace(lines, chbcr);
+    const ranges = [{ base: plan.facts.chbcrBase, end: plan.facts.chbcrBase + nHb * plan.facts.chbcrStride }, ...plan.windows.map((w) => ({ base: w.base, end: w.base + w.size }))];
+    const reduced = reduceQemuTrace(lines, ranges);
     mkdirSync(dir, { recursive: true });
     const text = reduced.kept.join('\n') + '\n';
     writeFileSync(join(dir, FIXTURE_FILES.trace), brotliCompressSync(Buffer.from(text), { params: { [zc.BROTLI_PARAM_QUALITY]: 9, [zc.BROTLI_PARAM_LGWIN]: 24, [zc.BROTLI_PARAM_SIZE_HINT]: text.length } }));

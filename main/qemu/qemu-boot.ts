@@ -55,7 +55,8 @@ export interface BootInput {
 }
 
 export function bootArgv(input: Pick<BootInput, 'machineArgs' | 'kernel' | 'initramfs' | 'append' | 'tracePath'>): string[] {
-  const trace = input.tracePath ? [...TRACE_EVENTS.flatMap((e) => ['-trace', e]), '-D', input.tracePath] : [];
+  // -msg timestamp=on: the log backend prefixes each trace line with pid@seconds.microseconds (the run's time axis).
+  const trace = input.tracePath ? ['-msg', 'timestamp=on', ...TRACE_EVENTS.flatMap((e) => ['-trace', e]), '-D', input.tracePath] : [];
   return [...input.machineArgs, '-serial', 'stdio', '-kernel', input.kernel, '-initrd', input.initramfs, '-append', [...KERNEL_APPEND, ...input.append].join(' '), ...trace];
 }
 

@@ -175,6 +175,7 @@ export class QemuRunService {
   private async execute(runId: number, input: QemuRunInput, prep: QemuPrepared, signal: AbortSignal): Promise<Run> {
     const work = mkdtempSync(join(tmpdir(), 'cxl-bench-qemu-run-'));
     let boot: BootResult | null = null;
+    let pending = ''; // console text after the last newline
     try {
       for (const w of prep.plan.warnings) this.log(runId, 'warn', `qemu: ${formatTopologyError(w)}`);
       this.progress(runId, 0, 'initramfs');
@@ -197,9 +198,15 @@ export class QemuRunService {
         timeoutMs: (input.timeoutS ?? 180) * 1000,
         signal,
         onStage: (s) => this.progress(runId, Math.max(0, STAGES.indexOf(s.stage)) + 1, s.stage),
+        // The console is the run's log, line by line as the guest prints it: kept whatever happens next.
+        onConsole: (chunk) => {
+          pending += chunk.replace(/\r/g, '');
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          for (const line of lines) if (line !== '') this.store.logs.append(runId, 'info', CONSOLE_PREFIX + line);
+        },
       });
-      // The console is the run's log, kept whatever happened.
-      for (const line of boot.console.replace(/\r/g, '').split('\n')) if (line !== '') this.store.logs.append(runId, 'info', CONSOLE_PREFIX + line);
+      if (pending !== '') this.store.logs.append(runId, 'info', CONSOLE_PREFIX + pending);
       if (boot.stderr.trim()) this.log(runId, 'warn', `qemu stderr: ${boot.stderr.trim()}`);
       this.progress(runId, STAGES.length, 'import');
       let text = '';

@@ -1,6 +1,6 @@
 // Reduce a QEMU trace log to the lines about the CXL devices, for small fixtures: their config cycles with
 // the port-I/O or ECAM access that carried each one (which gives its width), their BAR (un)mappings, and MMIO
-// inside their BARs or the host bridges' component registers. Every other line is counted by event (and
+// inside their BARs, the host bridges' component registers or the CXL windows. Every other line is counted by event (and
 // memory-region name) so the reduction is stated, not silent.
 
 import { QEMU_CXL_DEVICE_TYPES, CFG_CARRIERS } from '../../trace/formats/qemu-events.js';
@@ -17,8 +17,8 @@ const MAP = /^(?:\d+@\d+\.\d+:)?pci_update_mappings_(add|del) (\S+) ([0-9a-f]{2}
 const MR = /^(?:\d+@\d+\.\d+:)?(memory_region_ops_(?:read|write)) .* addr 0x([0-9a-f]+) .* name '([^']*)'$/i;
 const EVENT = /^(?:\d+@\d+\.\d+:)?([a-z0-9_]+)/i;
 
-/** `chbcr`: [base, end) of the host bridges' component register area. */
-export function reduceQemuTrace(lines: readonly string[], chbcr: { base: number; end: number }): ReduceResult {
+/** `ranges`: [base, end) of the host bridges' component registers and the CXL windows (memory by HPA). */
+export function reduceQemuTrace(lines: readonly string[], ranges: readonly { base: number; end: number }[]): ReduceResult {
   const kept: string[] = [];
   const dropped: Record<string, number> = {};
   const bars = new Map<string, { base: number; end: number }>();
@@ -50,7 +50,7 @@ export function reduceQemuTrace(lines: readonly string[], chbcr: { base: number;
     const mr = MR.exec(line);
     if (mr) {
       const a = parseInt(mr[2], 16);
-      if ((a >= chbcr.base && a < chbcr.end) || [...bars.values()].some((b) => a >= b.base && a < b.end)) keepIdx.add(i);
+      if (ranges.some((r) => a >= r.base && a < r.end) || [...bars.values()].some((b) => a >= b.base && a < b.end)) keepIdx.add(i);
     }
   }
   for (let i = 0; i < lines.length; i++) {

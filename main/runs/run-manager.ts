@@ -16,6 +16,7 @@ import type { DeviceProfile } from '../../emulator/type3/config.js';
 import type { KernelId } from '../../host/kernels/types.js';
 import type { HardwareBinding, MainMessage, ReplayBinding, RunInit, WorkerMessage } from './messages.js';
 import { runWorkerEntry, startModuleWorker } from './worker-entry.js';
+import { recordRunDeviceMaps } from '../lab/board-identity.js';
 
 export interface RunRequest {
   sessionId: number;
@@ -71,6 +72,8 @@ export class RunManager {
       ...(hw.length ? { targets: hw.map(([node, b]) => `${node}=${b.link}`).join(', ') } : {}),
       ...(req.topologyJson !== undefined ? { topologyJson: req.topologyJson } : {}),
     });
+    // The device maps of its hardware endpoints stay with the run (board revision / gateware build for the lab).
+    recordRunDeviceMaps(this.store, run.id, req.hardware);
     const init: RunInit = {
       dbPath: this.store.path,
       runId: run.id,

@@ -67,7 +67,7 @@ describe.skipIf(!chromiumAvailable())('UI: trace export/import, compare, links',
     await eventually(async () => expect(await runItems().first().locator('.badge').textContent()).toMatch(/passed|failed/), 30_000);
     // Exports are browser downloads named for the run (issue 15, finding 11), read back from the server in chunks.
     const save = async (label: string): Promise<string> => {
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: label, exact: true }).click()]);
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: label, exact: true }).click()]);
       expect(dl.suggestedFilename()).toMatch(new RegExp(`^run-\\d+-linux-probe\\.${label.toLowerCase()}$`));
       const path = join(dir, dl.suggestedFilename());
       await dl.saveAs(path);

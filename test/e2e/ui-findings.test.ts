@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { callApi } from '../../main/api/table.js';
 import { createServices, type Services } from '../../main/services/services.js';
 import { startServer, type RunningServer } from '../../main/server/ws-server.js';
 import { chromiumAvailable, ensureRendererBuilt, eventually, launchChromium, recordProblems, rendererDir, resultsDir, screenshot } from './harness.js';
@@ -34,7 +35,7 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(15_000);
     problems = recordProblems(page);
     await page.goto(server.newLaunchUrl());
     await page.locator('.conn-open').waitFor();
@@ -82,14 +83,15 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
 
   test('Delete removes the selected run after asking (finding 15)', async () => {
     const before = await runItems().count();
-    await page.locator('[role=listbox][aria-label=Runs] [aria-selected=true]').click();
+    await runItems().filter({ hasText: 'import' }).first().click();
+    await eventually(async () => expect(await page.locator('#steps-title').textContent()).toMatch(/run #\d+/));
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await eventually(async () => expect(await runItems().count()).toBe(before - 1));
   });
 
   test('the session downloads as a bench file and uploads back as a session (finding 15)', async () => {
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Session', exact: true }).click()]);
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'Session', exact: true }).click()]);
     expect(dl.suggestedFilename()).toBe('findings.cxlbench.sqlite');
     const saved = join(dir, 'findings-copy.cxlbench.sqlite');
     await dl.saveAs(saved);
@@ -106,6 +108,110 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     expect(dark).toBe('rgb(14, 17, 22)');
     expect(light).toBe('rgb(246, 247, 249)');
     await screenshot(page, 'findings-light-theme');
+  });
+
+  test('topology JSON saves under its own name with a message beside the box; without any name it says so (finding 14)', async () => {
+    await page.keyboard.press('Alt+2');
+    const json = JSON.parse((await callApi(services, 'topologies.get', { name: 'single' })).json) as Record<string, unknown>;
+    await page.locator('#tf-json').fill(JSON.stringify({ ...json, name: 'pasted-one' }));
+    await page.getByRole('button', { name: 'Check and save JSON' }).click();
+    const result = page.getByTestId('topology-json-result');
+    await eventually(async () => expect(await result.textContent()).toMatch(/checked and saved as “pasted-one”/));
+    const { name: _drop, ...nameless } = json;
+    void _drop;
+    await page.locator('#tf-json').fill(JSON.stringify(nameless));
+    await page.getByRole('button', { name: 'Check and save JSON' }).click();
+    await eventually(async () => expect(await result.textContent()).toMatch(/give the topology a name/));
+    expect(await result.getAttribute('role')).toBe('alert');
+  });
+
+  test('registers name their block ids; a wrong compare mask is refused by name; a field diff offers its mask (finding 7)', async () => {
+    // The first 'findings' session (the upload made a second one and selected it) has the live bench open.
+    const sessionId = Math.min(...(await callApi(services, 'sessions.list', {})).map((x) => x.id));
+    await page.getByLabel('Session', { exact: true }).selectOption(String(sessionId));
+    await page.keyboard.press('Alt+3');
+    await eventually(async () => expect(await page.locator('[aria-label="Register blocks"]').textContent()).toContain('cxl-ras'));
+    for (const sequence of ['linux-probe', 'enumerate']) {
+      const r = await callApi(services, 'runs.start', { sessionId, topology: 'single', sequence });
+      await services.runs.wait(r.id);
+    }
+    await page.keyboard.press('Alt+5');
+    await page.getByRole('button', { name: '↻' }).click();
+    await page.getByLabel('Masks').fill('nothing.here.at-all');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await eventually(async () => expect(await page.getByTestId('compare-summary').textContent()).toMatch(/masks\.0: "nothing\.here\.at-all" matches no field/));
+    await page.getByLabel('Masks').fill('');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await eventually(async () => expect(await page.getByTestId('compare-counts').count()).toBe(1));
+    expect(await page.getByRole('button', { name: 'Compare', exact: true }).textContent()).toBe('Compare'); // not "Comparing…"
+  });
+
+  test('the comparison on screen is there again after a reload; the saved list has no repeats (finding 13)', async () => {
+    await page.getByRole('button', { name: 'Compare', exact: true }).click(); // the same comparison again
+    await eventually(async () => expect(await page.getByTestId('compare-counts').count()).toBe(1));
+    const counts = await page.getByTestId('compare-counts').textContent();
+    await page.goto(server.newLaunchUrl());
+    await page.locator('.conn-open').waitFor();
+    await page.keyboard.press('Alt+5');
+    try {
+      await eventually(async () => expect(await page.getByTestId('compare-counts').textContent()).toBe(counts));
+    } finally {
+      await screenshot(page, 'findings-compare-after-reload');
+    }
+    const saved = await page.getByLabel('Saved comparisons').locator('option:not([disabled])').allTextContents();
+    expect(new Set(saved).size).toBe(saved.length);
+  });
+
+  test('trace cells that do not fit have a tooltip; the detail line wraps (finding 10)', async () => {
+    await page.keyboard.press('Alt+1');
+    await page.locator('.trace-row:not(.loading)').first().waitFor();
+    const reg = page.locator('.trace-row:not(.loading) .reg').first();
+    expect(await reg.getAttribute('title')).toBe(await reg.textContent());
+    expect(await page.locator('.trace-row:not(.loading) .fields').first().getAttribute('title')).not.toBeNull();
+    expect(await page.locator('.trace-detail').evaluate((el) => getComputedStyle(el).flexWrap)).toBe('wrap');
+  });
+
+  test('mailbox commands with a declared input get a form; enums by name; history survives a reload (finding 16)', async () => {
+    await page.keyboard.press('Alt+4');
+    await page.getByLabel('Search commands').fill('get poison');
+    await page.getByRole('option', { name: /Get Poison List/ }).waitFor();
+    await page.getByLabel('Search commands').press('Enter');
+    const dpa = page.getByLabel('DPA');
+    await dpa.fill('0x1001');
+    await eventually(async () => expect(await page.getByRole('list', { name: 'Input errors' }).textContent()).toContain('DPA: must be a multiple of 64'));
+    expect(await page.getByRole('button', { name: /^Send/ }).isDisabled()).toBe(true);
+    await dpa.fill('0x0');
+    await page.getByLabel('Length').fill('16');
+    expect(await page.getByLabel('Payload hex').inputValue()).toBe('00 00 00 00 00 00 00 00 10 00 00 00 00 00 00 00');
+    await page.getByRole('button', { name: /^Send/ }).click();
+    await eventually(async () => expect(await page.getByTestId('mailbox-return').textContent()).toContain('Success'));
+    await page.getByLabel('Search commands').fill('get event records');
+    await page.getByRole('option', { name: /Get Event Records/ }).waitFor();
+    await page.getByLabel('Search commands').press('Enter');
+    expect(await page.getByLabel('Event log').locator('option').allTextContents()).toEqual(['informational (0)', 'warning (1)', 'failure (2)', 'fatal (3)']);
+    await screenshot(page, 'findings-mailbox-form');
+    await page.reload();
+    await page.locator('.conn-open').waitFor();
+    await page.keyboard.press('Alt+4');
+    await eventually(async () => expect(await page.getByRole('list', { name: 'Mailbox history' }).textContent()).toContain('Get Poison List'));
+  });
+
+  test('the timeline of a run: lanes per node and space, a click moves the trace table there, zoom keeps working', async () => {
+    await page.keyboard.press('Alt+1');
+    const probe = runItems().filter({ hasText: 'linux-probe' }).first();
+    await probe.click();
+    const plot = page.getByRole('slider', { name: /Timeline of run/ });
+    await plot.waitFor();
+    expect(await plot.getAttribute('aria-label')).toMatch(/\d+ lanes/);
+    const box = (await plot.boundingBox())!;
+    const before = await page.locator('.trace-row.selected [role=gridcell]').first().textContent();
+    await page.mouse.click(box.x + box.width * 0.8, box.y + box.height / 2);
+    await eventually(async () => expect(await page.locator('.trace-row.selected [role=gridcell]').first().textContent()).not.toBe(before));
+    expect(Number(await page.locator('.trace-row.selected [role=gridcell]').first().textContent())).toBeGreaterThan(100);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await eventually(async () => expect(await plot.getAttribute('aria-label')).not.toMatch(/– 0 ns$/));
+    await screenshot(page, 'findings-timeline');
   });
 
   test('server gone: "disconnected"; back with a new secret: "not signed in", never an empty bench (finding 5)', async () => {

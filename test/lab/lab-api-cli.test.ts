@@ -12,6 +12,9 @@ import { runDevices } from '../../main/lab/board-identity.js';
 import { labService } from '../../main/lab/lab-service.js';
 import { builtinTopologyJson } from '../../main/runs/topology-source.js';
 import { createServices } from '../../main/services/services.js';
+import { DEMO_SEQUENCE_ID, DEMO_SEQUENCES_MODULE } from '../../main/links/demo-sequences.js';
+import { defaultEndpointMap } from '../../main/links/device-maps.js';
+import { startSim } from '../../main/links/sim-server.js';
 import { runCli } from '../cli/run-cli.js';
 import { hasPg, useLabEnv } from './lab-env.js';
 import { EP, recordLocalRun } from './local-runs.js';
@@ -79,6 +82,38 @@ describe.skipIf(!hasPg)('lab store through the API and the CLI', () => {
       await services.close();
     }
   });
+
+  it('a hardware run over simulated silicon: serial from its DSN, firmware from Identify, revision and build from its csr.json', async () => {
+    const url = env.newDb();
+    const dir = mkdtempSync(join(env.dir, 'hw-'));
+    const services = await createServices({ dbPath: join(dir, 'bench.sqlite'), sequenceModules: [DEMO_SEQUENCES_MODULE] });
+    const sim = await startSim({ kind: 'etherbone', profile: 'ideal' });
+    try {
+      // A LiteX csr.json: the endpoint's spaces as memory regions, and the SoC's identity constants.
+      const map = defaultEndpointMap();
+      const memories = Object.fromEntries(Object.entries(map).map(([space, w]) => [`cxl_${space}`, { base: w.base, size: w.size, type: 'io' }]));
+      const csr = join(dir, 'board.csr.json');
+      writeFileSync(csr, JSON.stringify({ constants: { cxl_board_revision: 'rev-d', cxl_gateware_build: '2048' }, memories }));
+      const sid = services.store.sessions.create('hw').id;
+      const run = await callApi(services, 'runs.start', { sessionId: sid, sequence: DEMO_SEQUENCE_ID, targets: { [EP]: { link: sim.uri, map: csr } } });
+      await services.runs.wait(run.id);
+      // The map is kept with the run: changing the file afterwards does not change what the run used.
+      writeFileSync(csr, '{}');
+      await callApi(services, 'lab.connect', { url });
+      await callApi(services, 'lab.publish', { sessionId: sid });
+      // The simulated board is the 'single' topology's endpoint: its DSN is that endpoint's serial.
+      const serial = BigInt(JSON.parse(builtinTopologyJson('single')!).hostBridges[0].rootPorts[0].endpoint.serial).toString(16).padStart(16, '0');
+      const [board] = await callApi(services, 'lab.boards', {});
+      expect(board).toMatchObject({ serial, revision: 'rev-d', gateware: '2048' });
+      expect(board!.firmware).not.toBe('');
+      const [labRun] = (await callApi(services, 'lab.runs', { serial })).rows;
+      expect(labRun!.devices).toEqual([expect.objectContaining({ node: EP, kind: 'hardware', link: sim.uri, revision: 'rev-d' })]);
+    } finally {
+      await sim.close();
+      await labService(services).close();
+      await services.close();
+    }
+  }, 180_000);
 
   it('a publish cancelled from the API stops between batches and the next one finishes it', async () => {
     const url = env.newDb();

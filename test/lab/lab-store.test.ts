@@ -3,18 +3,20 @@
 // away, a read-only user. Each test gets its own database in one throwaway cluster (lab-env.ts).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CompareService } from '../../main/compare/compare-service.js';
-import { getRun, labTracePage, listBenches, listBoards, listRuns, listSessions } from '../../main/lab/browse.js';
+import { getRun, labTracePage, listBenches, listBoards, listRuns, listSessions, listTopologies } from '../../main/lab/browse.js';
+import { builtinTopologyJson } from '../../main/runs/topology-source.js';
 import { checkHistory } from '../../main/lab/history.js';
 import { LabConnection } from '../../main/lab/lab-connection.js';
 import { LabError } from '../../main/lab/lab-error.js';
 import { publishSession } from '../../main/lab/publish.js';
 import { pullRun } from '../../main/lab/pull.js';
+import { renewStoreUuid } from '../../main/lab/store-identity.js';
 import { openStore, type Store } from '../../main/store/store.js';
 import { hasPg, useLabEnv } from './lab-env.js';
 import { recordLocalRun } from './local-runs.js';
@@ -37,7 +39,10 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     const sb = b.sessions.create('bring-up B');
     const hw = 'uartbone:/dev/ttyUSB0@115200';
     const ra = recordLocalRun(a, { sessionId: sa.id, events: 120_000, seed: 1, link: hw, serial: '00000000000000a1', firmware: 'fw-1.0', steps: [{ name: 'region commit', verdict: 'pass' }] });
-    recordLocalRun(a, { sessionId: sa.id, events: 30_000, seed: 2, steps: [{ name: 'enumerate', verdict: 'pass' }] });
+    const topoJson = builtinTopologyJson('single')!;
+    a.topologies.save('board-a', topoJson);
+    const ra2 = recordLocalRun(a, { sessionId: sa.id, events: 30_000, seed: 2, topology: 'board-a', topologyJson: topoJson, steps: [{ name: 'enumerate', verdict: 'pass' }] });
+    new CompareService(a).run({ runA: ra, runB: ra2 }); // a saved comparison of the session
     const rb = recordLocalRun(b, { sessionId: sb.id, events: 120_000, seed: 1, link: hw, serial: '00000000000000b2', firmware: 'fw-2.0', steps: [{ name: 'region commit', verdict: 'fail' }] });
     a.db.prepare('INSERT INTO notes (session_id, run_id, created_at, text) VALUES (?, ?, ?, ?)').run(sa.id, ra, new Date().toISOString(), 'reset twice first');
     const labA = env.connect(url);
@@ -48,11 +53,14 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     ]);
     expect(pa.runs.map((r) => r.outcome)).toEqual(['published', 'published']);
     expect(pb.runs.map((r) => r.outcome)).toEqual(['published']);
-    expect(pa.notes).toBe(1);
+    expect([pa.notes, pa.comparisons, pa.topologies]).toEqual([1, 1, 1]);
 
     const lab = env.connect(url);
     expect((await listBenches(lab)).map((x) => [x.name, x.sessions, x.runs])).toEqual([['bench-a', 1, 2], ['bench-b', 1, 1]]);
-    expect((await listSessions(lab, 'bench-a')).map((s) => s.name)).toEqual(['bring-up A']);
+    expect((await listSessions(lab, 'bench-a')).map((s) => [s.name, s.runs, s.comparisons, s.notes])).toEqual([['bring-up A', 2, 1, 1]]);
+    expect((await listTopologies(lab)).map((t) => [t.bench, t.name, t.json])).toEqual([['bench-a', 'board-a', topoJson]]);
+    const labRa = (await listRuns(lab, { bench: 'bench-a' })).rows.find((r) => r.localId === ra)!;
+    expect((await getRun(lab, labRa.id)).notes).toEqual([expect.objectContaining({ text: 'reset twice first', onSession: false })]);
     const boards = await listBoards(lab);
     expect(boards.map((x) => [x.serial, x.revision, x.gateware, x.firmware, x.bench])).toEqual([
       ['00000000000000a1', 'rev-a', '100', 'fw-1.0', 'bench-a'],
@@ -65,11 +73,12 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     // The emulated run of bench A is listed as such, and not in the board registry.
     expect((await listRuns(lab, { bench: 'bench-a' })).rows.map((r) => r.devices[0]!.kind).sort()).toEqual(['emulated', 'hardware']);
 
-    const before = await Promise.all(['runs', 'event_chunks', 'steps', 'run_nodes', 'run_devices', 'notes', 'sessions'].map((t) => count(lab, t)));
+    const TABLES = ['runs', 'event_chunks', 'steps', 'run_nodes', 'run_devices', 'notes', 'comparisons', 'saved_topologies', 'topologies', 'sessions', 'boards', 'builds'];
+    const before = await Promise.all(TABLES.map((t) => count(lab, t)));
     const again = await publishSession(labA, a, sa.id, { bench: 'bench-a', identity: { revision: 'rev-a', gateware: '100' } });
     expect(again.runs.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(again.eventsSent).toBe(0);
-    expect(await Promise.all(['runs', 'event_chunks', 'steps', 'run_nodes', 'run_devices', 'notes', 'sessions'].map((t) => count(lab, t)))).toEqual(before);
+    expect(await Promise.all(TABLES.map((t) => count(lab, t)))).toEqual(before);
   });
 
   it('pulls a lab run into another bench byte for byte, compares runs of two benches there, and browses a trace page without pulling', async () => {
@@ -217,6 +226,72 @@ describe.skipIf(!hasPg)('lab store on PostgreSQL', () => {
     const r = await publishSession(again, a, sid, { bench: 'b' });
     expect(r.runs.map((x) => x.outcome)).toEqual(['resumed', 'published']);
     expect(await count(again, 'event_chunks')).toBe(localBefore.length + 1);
+  });
+
+  it('a lab server that goes away mid-pull: a clear error, no half-pulled run, and the next pull completes', async () => {
+    const url = env.newDb();
+    const a = env.store('pull-gone-src');
+    const sid = a.sessions.create('s').id;
+    const rid = recordLocalRun(a, { sessionId: sid, events: 200_000, steps: [{ name: 'probe', verdict: 'pass' }] });
+    const labRun = (await publishSession(env.connect(url), a, sid, { bench: 'b' })).runs[0]!.labId!;
+    const c = env.store('pull-gone');
+    const keep = recordLocalRun(c, { sessionId: c.sessions.create('my work').id, events: 1000 });
+    const sessionsBefore = c.sessions.list();
+    const lab = new LabConnection(url);
+    let killed = false;
+    const err = await pullRun(lab, c, labRun, {
+      pageChunks: 2,
+      afterPage: () => {
+        if (!killed) {
+          killed = true;
+          env.cluster.kill();
+        }
+      },
+    }).catch((e: unknown) => e);
+    await lab.close();
+    try {
+      expect(err).toBeInstanceOf(LabError);
+      expect((err as LabError).kind).toBe('unreachable');
+      expect(c.sessions.list()).toEqual(sessionsBefore);
+      expect(c.runs.list().map((r) => r.id)).toEqual([keep]);
+      expect(c.db.prepare('SELECT count(*) AS n FROM event_chunks WHERE run_id != ?').get(keep)).toEqual({ n: 0 });
+    } finally {
+      env.cluster.start();
+    }
+    const pulled = await pullRun(env.connect(url), c, labRun);
+    expect(chunksOf(c, pulled.runId)).toEqual(chunksOf(a, rid));
+  });
+
+  it('a running run waits for a later publish; a copied database file must publish under its own identity', async () => {
+    const url = env.newDb();
+    const lab = env.connect(url);
+    const a = env.store('copy-src');
+    const sid = a.sessions.create('s').id;
+    recordLocalRun(a, { sessionId: sid, events: 100 });
+    const live = a.runs.create({ sessionId: sid, sequence: 'linux-probe', topology: 'single' }); // still running
+    const first = await publishSession(lab, a, sid, { bench: 'a' });
+    expect(first.runs.map((r) => r.outcome)).toEqual(['published', 'skipped-running']);
+    a.runs.finish(live.id, 'passed', 'done');
+    expect((await publishSession(lab, a, sid, { bench: 'a' })).runs.map((r) => r.outcome)).toEqual(['unchanged', 'published']);
+
+    // A byte copy of the file carries the same identity; its own new runs would collide with the original's.
+    a.db.pragma('wal_checkpoint(TRUNCATE)');
+    const copyPath = join(env.dir, 'copy-dst.sqlite');
+    copyFileSync(a.path, copyPath);
+    const b = openStore(copyPath);
+    try {
+      const bs = b.sessions.create('other bench work').id;
+      b.db.prepare('DELETE FROM runs').run();
+      recordLocalRun(b, { sessionId: bs, events: 100, sequence: 'region' });
+      const clash = await publishSession(lab, b, bs, { bench: 'b' }).catch((e: unknown) => e);
+      expect(clash).toBeInstanceOf(LabError);
+      expect((clash as LabError).message).toMatch(/copied database file\?.*--new-identity/);
+      renewStoreUuid(b);
+      expect((await publishSession(lab, b, bs, { bench: 'b' })).runs.map((r) => r.outcome)).toEqual(['published']);
+      expect((await listRuns(lab)).total).toBe(3);
+    } finally {
+      b.close();
+    }
   });
 
   it('a read-only user browses, pulls and reads history, but may not publish', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCpio } from '../../main/qemu/cpio.js';
 import { guestReport } from '../../main/qemu/guest-report.js';
 import { findKernel, findQemu } from '../../main/qemu/host-tools.js';
-import { parseModulesDep, resolveModules } from '../../main/qemu/initramfs.js';
+import { initramfsEntries, parseModulesDep, resolveModules } from '../../main/qemu/initramfs.js';
 import { qemuFixtureDir, readQemuCapture } from '../../main/qemu/qemu-fixture.js';
 
 describe('guestReport on real consoles', () => {
@@ -63,6 +63,23 @@ describe('host tools', () => {
     const q = findQemu('/nonexistent/qemu-system-x86_64');
     expect(q).toMatchObject({ ok: false, problem: 'no QEMU at /nonexistent/qemu-system-x86_64' });
     if (!q.ok) expect(q.fix).toMatch(/apt-get install qemu-system-x86/);
+  });
+
+  it.skipIf(process.env.CXL_BENCH_SKIP_QEMU === '1')('initramfs: busybox applets, the CXL modules with their dependencies, cxl with its libraries, /init, and an extra tree last', () => {
+    const extra = mkdtempSync(join(tmpdir(), 'cxlb-extra-'));
+    mkdirSync(join(extra, 'etc'));
+    writeFileSync(join(extra, 'etc/note'), 'hello');
+    const kernel = findKernel();
+    if (!kernel.ok) throw new Error(kernel.problem);
+    const { entries, loads } = initramfsEntries({ kernel: kernel.value, busybox: '/bin/busybox', cxl: '/usr/bin/cxl', extraDir: extra });
+    const paths = entries.map((e) => e.path);
+    expect(loads).toEqual(['cxl_acpi', 'cxl_pci', 'cxl_mem', 'cxl_pmem']);
+    expect(paths).toEqual(expect.arrayContaining(['init', 'bin/busybox', 'bin/modprobe', 'usr/bin/cxl', `lib/modules/${kernel.value.release}/modules.dep`]));
+    expect(paths.some((p) => p.endsWith('/libnvdimm.ko'))).toBe(true); // cxl_pmem's dependency
+    expect(paths.some((p) => /libcxl\.so/.test(p))).toBe(true);
+    expect(paths.at(-1)).toBe('etc/note');
+    const init = entries.find((e) => e.path === 'init');
+    expect(init?.kind === 'file' && new TextDecoder().decode(init.data)).toMatch(/modprobe \$m dyndbg=\+p/);
   });
 
   it('modules.dep: dependencies first, once; unknown names reported', () => {

@@ -92,6 +92,34 @@ describe.skipIf(skip)('QEMU + Linux runs (real boots)', () => {
   }, 60_000);
 });
 
+describe.skipIf(skip)('QEMU + Linux: cancel', () => {
+  it('runs.cancel kills QEMU: the run ends interrupted and is no longer active', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxlb-qemu-cancel-'));
+    const s = await createServices({ dbPath: join(dir, 'bench.sqlite') });
+    try {
+      const sessionId = (await callApi(s, 'sessions.create', { name: 'c' })).id;
+      const stages: string[] = [];
+      const off = s.hub.subscribe((e) => {
+        if (e.type === 'run.progress') stages.push(e.phase);
+      });
+      const run = await callApi(s, 'qemu.run', { sessionId, topology: 'qemu-single' });
+      // Cancel once QEMU is running (the initramfs is built first).
+      const t0 = Date.now();
+      while (!stages.length && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1000));
+      await callApi(s, 'runs.cancel', { id: run.id });
+      const done = await s.qemu.wait(run.id);
+      off();
+      expect(done.status).toBe('interrupted');
+      expect(done.summary).toMatch(/^cancelled/);
+      expect(s.qemu.isActive(run.id)).toBe(false);
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('QEMU + Linux: refusals before anything boots', () => {
   it('no QEMU, no kernel: exit 2 with what is missing and how to get it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cxlb-qemu-cli-'));

@@ -5,6 +5,7 @@ import { QEMU_FIXTURE_NAMES, qemuFixtureDir, readQemuCapture } from '../../main/
 import { accountedLines, importQemuTrace } from '../../trace/formats/qemu-import.js';
 import { pairCfgCarriers, parseQemuLine } from '../../trace/formats/qemu-events.js';
 import { TraceImportError } from '../../trace/formats/import-error.js';
+import { reduceQemuTrace } from '../../main/qemu/trace-reduce.js';
 
 const capture = (n: string) => readQemuCapture(qemuFixtureDir(n));
 const imported = (n: string) => {
@@ -77,6 +78,23 @@ describe('importQemuTrace on real QEMU 7.2 + Linux 6.1 captures', () => {
     expect(accountedLines(skipped.stats)).toBe(skipped.stats.lines);
     const cut = importQemuTrace(c.trace.trimEnd() + '\nmemory_region_ops_read cpu 0 mr 0x1 addr 0xfe6', placement);
     expect(cut.stats.skipped['cut-off last line (memory_region_ops_read)']).toBe(1);
+  });
+});
+
+describe('reduceQemuTrace', () => {
+  it('keeps every line of a reduced capture and drops the chipset\'s, counting them by trace point and region', () => {
+    const c = capture('interleave2');
+    const lines = c.trace.trimEnd().split('\n');
+    const ranges = [{ base: 0x1_0000_0000, end: 0x1_0001_0000 }, ...c.meta.windows.map((w) => ({ base: w.base, end: w.base + w.size }))];
+    const noise = [
+      "memory_region_ops_write cpu 0 mr 0x1 addr 0x3f8 value 0x41 size 1 name 'serial'",
+      'pci_cfg_read mch 00:00.0 @0x0 -> 0x8086',
+      "memory_region_ops_read cpu 0 mr 0x1 addr 0xcfc value 0x8086 size 2 name 'pci-conf-data'",
+    ];
+    const r = reduceQemuTrace([...noise, ...lines], ranges);
+    expect(r.kept).toEqual(lines);
+    expect(r.dropped).toEqual({ "memory_region_ops_write 'serial'": 1, pci_cfg_read: 1, "memory_region_ops_read 'pci-conf-data'": 1 });
+    expect(r.total).toBe(lines.length + 3);
   });
 });
 

@@ -29,7 +29,7 @@ describe('view navigation', () => {
     expect(flattenDecoded({ count: 1, records: [{ dpa: 8192, source: 2 }], fw: 'X', ok: false, empty: [] })).toEqual([
       { name: 'count', value: '1' },
       { name: 'records.0.dpa', value: '8192 (0x2000)' },
-      { name: 'records.0.source', value: '2' },
+      { name: 'records.0.source', value: 'internal (2)' },
       { name: 'fw', value: 'X' },
       { name: 'ok', value: 'false' },
       { name: 'empty', value: '[]' },

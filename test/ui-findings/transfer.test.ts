@@ -151,3 +151,38 @@ describe('runs.delete and the sessions.import path policy', () => {
     await expect(callApi(s, 'sessions.import', { path: '/etc/passwd' })).rejects.toThrow(/only files in the bench's data directory/);
   });
 });
+
+describe('compare masks are checked (finding 7)', () => {
+  it('a mask naming no field is refused by name, with what exists; good masks pass', async () => {
+    const e = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['cxl-device-status.Event Status.Nope'] }).catch((x: unknown) => x as ApiError);
+    expect(e).toBeInstanceOf(ApiError);
+    expect((e as ApiError).field).toBe('masks.0');
+    expect((e as ApiError).message).toMatch(/masks\.0: "cxl-device-status\.Event Status\.Nope" matches no field/);
+    const bad = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['Revision ID'] }).catch((x: unknown) => x as ApiError);
+    expect((bad as ApiError).message).toMatch(/write block\.register\.field or register\.field/);
+    const hint = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['Wrong Register.Revision ID'] }).catch((x: unknown) => x as ApiError);
+    expect((hint as ApiError).message).toMatch(/field "revision id" is in [^)]*revision id/);
+    const ok = await callApi(s, 'compare.run', { runA: runId, runB: runId, masks: ['*.Revision ID', 'mailbox.0x4200', 'pci-type0-header.*.Revision ID'] });
+    expect(ok.equal).toBe(true);
+  });
+});
+
+describe('trace.timeline', () => {
+  it('buckets a probe over time per node and space, with steps as spans and a seq per bucket', async () => {
+    const t = await callApi(s, 'trace.timeline', { runId, buckets: 100 });
+    expect(t.endNs).toBeGreaterThan(t.startNs);
+    const total = t.lanes.reduce((n, l) => n + l.counts.reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(t.events);
+    expect(t.lanes.some((l) => l.node === 'hb0.rp0.ep0' && l.space === 'cfg')).toBe(true);
+    expect(t.lanes.some((l) => l.space === 'mailbox')).toBe(true);
+    const detail = await callApi(s, 'runs.get', { id: runId });
+    expect(t.steps.length).toBe(detail.steps.length);
+    for (const st of t.steps) expect(st.endNs).toBeGreaterThanOrEqual(st.startNs);
+    expect(t.firstSeq[0]).toBe(0);
+    // Zoomed to the second half: fewer events, the range as asked.
+    const mid = (t.startNs + t.endNs) / 2;
+    const z = await callApi(s, 'trace.timeline', { runId, buckets: 100, fromNs: mid });
+    expect(z.fromNs).toBe(mid);
+    expect(z.events).toBeLessThan(t.events);
+  });
+});

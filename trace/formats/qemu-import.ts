@@ -136,12 +136,13 @@ export function importQemuTrace(text: string, placement: QemuPlacement, opts: { 
   };
   const events: AccessEvent[] = [];
   const guessedWidth: number[] = [];
+  // Time from the first timestamped line (QEMU's start when the log has -msg timestamp=on), in ns.
   let t0: number | null = null;
-  const timeOf = (us: number | null): number => {
-    if (us === null) return 0;
-    if (t0 === null) t0 = us;
-    return (us - t0) * 1e3;
-  };
+  for (const p of parsed) if (p && p.kind !== 'bad' && p.timeUs !== null) {
+    t0 = p.timeUs;
+    break;
+  }
+  const timeOf = (us: number | null): number => (us === null || t0 === null ? 0 : (us - t0) * 1e3);
 
   for (let i = 0; i < parsed.length; i++) {
     const p = parsed[i];

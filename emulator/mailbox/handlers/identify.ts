@@ -41,5 +41,5 @@ export const identifyMemoryDevice: Handler = ({ dev }) => {
       qosTelemetryCaps: 0,
       dynamicCapacityEventLogSize: profile.dcEventLogSize ?? logSize(EVENT_LOG.dynamicCapacity),
     });
-  return ok(v72 ? out.subarray(0, 0x43) : out);
+  return ok(v72 || profile.identify20 ? out.subarray(0, 0x43) : out);
 };

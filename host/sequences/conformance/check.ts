@@ -2,6 +2,7 @@
 // reserved bits read zero, RW1C bits clear. Every helper restores what it wrote, so checks run in any order
 // against any endpoint (emulated or silicon) and leave it as they found it.
 
+import type { KernelProfile, KernelRule } from '../../kernels/types.js';
 import type { Target } from '../../../common/target.js';
 import { hex } from '../../core/bytes.js';
 import type { DiscoveredFunction } from '../../core/discover.js';
@@ -29,6 +30,8 @@ export interface CheckEnv {
   now(): number;
   /** Cached CEL opcodes (null when unavailable). */
   cel(): Promise<number[] | null>;
+  /** The kernel profile probe-related checks judge against (host/kernels). */
+  kernel: KernelProfile;
 }
 
 export interface ConformanceCheck {
@@ -37,6 +40,8 @@ export interface ConformanceCheck {
   /** Spec section, e.g. "CXL 2.0 8.1.3". */
   spec: string;
   rationale: string;
+  /** The kernel rule a probe-related check depends on; its verdict then names that kernel and rule. */
+  kernelRule?: (k: KernelProfile) => KernelRule<unknown>;
   run(e: CheckEnv): Promise<CheckResult>;
 }
 

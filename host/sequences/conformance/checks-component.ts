@@ -109,7 +109,8 @@ export const COMPONENT_CHECKS: ConformanceCheck[] = [
     id: 'ras.ue-mask-rw',
     title: 'Uncorrectable Error Mask bits are writable',
     spec: 'CXL 2.0 8.2.5.9.2',
-    rationale: 'Linux unmasks RAS reporting at probe (cxl_pci_ras_unmask).',
+    rationale: 'Linux unmasks RAS reporting at probe (cxl_pci_ras_unmask, 6.8–6.12).',
+    kernelRule: (k) => k.probe.rasUnmask,
     run: (e) => checkReadWrite(e, e.ras ? barLoc(e.ras.bar, e.ras.at + 0x04, 4, 'UE Mask') : null, 0x0000_0fff),
   },
   {

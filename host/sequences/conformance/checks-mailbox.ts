@@ -146,13 +146,15 @@ export const MAILBOX_CHECKS: ConformanceCheck[] = [
     id: 'mbox.identify-output',
     title: 'Identify Memory Device returns ≥ 43h bytes with consistent capacities',
     spec: 'CXL 2.0 8.2.9.5.1.1',
-    rationale: 'Linux rejects a short Identify (-EIO); capacities are 256 MiB multiples and total ≥ volatile + persistent.',
+    rationale: 'Linux rejects an Identify shorter than its struct (-EIO); capacities are 256 MiB multiples and total ≥ volatile + persistent.',
+    kernelRule: (k) => k.probe.identifyOutLen,
     run: (e) => withMbox(e, async (m) => {
       const r = await m.send(OP.identifyMemdev);
       if (r.rc !== RC.success) return fail(`Identify → ${rcText(r.rc)}`);
       const id = decodeIdentifyMemdev(r.output);
-      const ok = r.output.length >= IDENTIFY_MEMDEV_LEN && id.totalBytes >= id.volatileOnlyBytes + id.persistentOnlyBytes && id.totalBytes > 0;
-      return verdict(ok, `${r.output.length} B; total ${id.totalBytes}, volatile ${id.volatileOnlyBytes}, persistent ${id.persistentOnlyBytes}, alignment ${id.partitionAlignBytes}`);
+      const need = Math.max(IDENTIFY_MEMDEV_LEN, e.kernel.probe.identifyOutLen.value);
+      const ok = r.output.length >= need && id.totalBytes >= id.volatileOnlyBytes + id.persistentOnlyBytes && id.totalBytes > 0;
+      return verdict(ok, `${r.output.length} B (Linux ${e.kernel.id} asks ${need}); total ${id.totalBytes}, volatile ${id.volatileOnlyBytes}, persistent ${id.persistentOnlyBytes}, alignment ${id.partitionAlignBytes}`);
     }),
   },
   {
@@ -250,7 +252,8 @@ export const MAILBOX_CHECKS: ConformanceCheck[] = [
     id: 'mbox.timestamp-round-trip',
     title: 'Get Timestamp after Set Timestamp is not earlier',
     spec: 'CXL 2.0 8.2.9.3.1-2',
-    rationale: 'Event records carry the device timestamp Linux sets at probe.',
+    rationale: 'Event records carry the device timestamp Linux sets at probe (6.3 and later).',
+    kernelRule: (k) => k.probe.setTimestamp,
     run: (e) => withMbox(e, async (m) => {
       const cel = (await e.cel()) ?? [];
       if (!cel.includes(OP.setTimestamp) || !cel.includes(OP.getTimestamp)) return skip('timestamp commands not in the CEL');

@@ -1,6 +1,7 @@
 // `conformance`: named spec checks run against every CXL memory device of the run. One step per check (pass /
 // fail, skip as info) and a table in the result. Checks restore what they write.
 
+import { getKernel, ruleCite } from '../../kernels/index.js';
 import type { Target } from '../../../common/target.js';
 import type { Verdict } from '../../../common/trace-sink.js';
 import { discoverFunction } from '../../core/discover.js';
@@ -40,6 +41,7 @@ export interface ConformanceResult extends SequenceResult {
 }
 
 export async function buildCheckEnv(ctx: SequenceContext, t: Target): Promise<CheckEnv> {
+  const kernel = getKernel(ctx.kernel);
   const f = await discoverFunction(t);
   const env = mailboxEnv(ctx);
   const m = await MailboxClient.connect(t, env);
@@ -52,6 +54,7 @@ export async function buildCheckEnv(ctx: SequenceContext, t: Target): Promise<Ch
   };
   let celCache: number[] | null | undefined;
   return {
+    kernel,
     t,
     f,
     mbox,
@@ -112,7 +115,8 @@ export async function conformanceRun(ctx: SequenceContext, checks: readonly Conf
         r = { verdict: 'fail' as const, evidence: `access failed: ${(err as Error).message}` };
       }
       rows.push({ node: t.node, id: c.id, title: c.title, spec: c.spec, verdict: r.verdict, evidence: r.evidence });
-      log.add(STEP_VERDICT[r.verdict], `${t.node}: ${c.id}`, `${c.title} (${c.spec})${r.verdict === 'skip' ? ' — skipped' : ''}`, r.evidence);
+      const rule = c.kernelRule ? ` (${ruleCite(e.kernel, c.kernelRule(e.kernel))})` : '';
+      log.add(STEP_VERDICT[r.verdict], `${t.node}: ${c.id}`, `${c.title} (${c.spec})${rule}${r.verdict === 'skip' ? ' — skipped' : ''}`, r.evidence);
     }
   }
   ctx.progress(total, total, 'conformance done');

@@ -27,6 +27,7 @@ import { dpaAllocate, dpaAvailable, type DpaRange, type Partitions, type RegionM
 import { DEFAULT_KERNEL, REGION_KERNEL_RULES, type KernelId, type RegionKernelRules } from './kernel-rules.js';
 import { linuxChildGranularity } from './port-granularity.js';
 import { memoryTest } from './memory-test.js';
+import { writeRegionLabels } from '../../lsa/lsa-io.js';
 
 export type { RegionMode } from './dpa-alloc.js';
 
@@ -51,6 +52,8 @@ export interface RegionOptions {
   testBytes?: number;
   /** Leave the region committed (default false: tear down). */
   keep?: boolean;
+  /** pmem: write region and namespace labels into each device's LSA as ndctl would (host/lsa). */
+  labels?: boolean;
 }
 
 export interface RegionTarget {
@@ -437,6 +440,11 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
   // decoders now route, for the first chunks of every position.
   await translationCheck(ctx, p, log, region);
 
+  if (opt.labels) {
+    if (mode !== 'pmem') log.info('labels', 'only pmem regions are labelled (the LSA describes persistent capacity)');
+    else await labelRegion(ctx, log, region, ordered);
+  }
+
   // Memory test through the HPA path.
   let memtest: RegionResult['memtest'] = null;
   if (opt.memtest !== false) {
@@ -460,6 +468,23 @@ async function regionSteps(ctx: SequenceContext, opt: RegionOptions): Promise<Re
     }
   } else log.info('keep', `region left committed: ${mode} ${hex(base, 12)} + ${hex(size)} (teardown with the region-teardown sequence)`);
   return { summary: log.summary(`${N}-way ${size / 2 ** 20} MiB ${mode} region at ${hex(base, 12)}`), region, memtest };
+}
+
+/** Region and namespace labels on every device of a pmem region (host/lsa/lsa-io.ts). */
+async function labelRegion(ctx: SequenceContext, log: StepLog, r: RegionInfo, ordered: readonly DecodeNode[]): Promise<void> {
+  const nsUuid = regionUuid(r.base / UNIT + r.ways * 104729 + 1);
+  for (const [i, e] of ordered.entries()) {
+    const t = r.targets[i]!;
+    const c = await MailboxClient.connect(e.target!, mailboxEnv(ctx));
+    if ('error' in c) {
+      log.fail(`labels ${e.path}`, c.error);
+      continue;
+    }
+    const w = await writeRegionLabels(c, { regionUuid: r.uuid!, namespaceUuid: nsUuid, ways: r.ways, position: t.position, dpa: t.dpa, rawsize: r.size / r.ways, hpa: r.base, granularity: r.granularity });
+    if (typeof w === 'string') log.fail(`labels ${e.path}`, w);
+    else if (w.lsa.problems.length) log.fail(`labels ${e.path}`, w.lsa.problems.join('; '));
+    else log.pass(`labels ${e.path}`, `region label in slot ${w.slots[0]}, namespace label ${nsUuid} in slot ${w.slots[1]}; index seq ${w.lsa.current!.seq}`, `${w.lsa.labels.length} label(s), ${w.lsa.current!.free.size} of ${w.lsa.current!.nslot} slots free`);
+  }
 }
 
 /** How many chunks per position the translation check samples. */

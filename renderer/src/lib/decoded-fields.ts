@@ -1,6 +1,8 @@
 // A mailbox command's decoded output (any JSON the host decoder produced) as rows of name = value for the
 // console; nested objects and arrays flatten to dotted paths ("records.0.dpa"), numbers also shown in hex.
 
+import { enumText } from './decoded-enums.js';
+
 export interface DecodedRow {
   name: string;
   value: string;
@@ -14,7 +16,8 @@ export function flattenDecoded(value: unknown, prefix = '', out: DecodedRow[] = 
     for (const [k, v] of entries) flattenDecoded(v, prefix ? `${prefix}.${k}` : k, out, limit);
     return out;
   }
-  const text =
+  const named = enumText(prefix, value);
+  const text = named !== null ? named :
     typeof value === 'number' && Number.isInteger(value) && value >= 16
       ? `${value} (0x${value.toString(16)})`
       : typeof value === 'string'

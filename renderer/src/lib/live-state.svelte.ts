@@ -31,6 +31,8 @@ export class LiveState {
   savedFile = $state<{ name: string; json: string; choices: Record<string, BackendChoice> } | null>(null);
   /** Named-field errors of the last topology JSON pasted or uploaded (topology.check). */
   fileErrors = $state<TopologyFieldError[]>([]);
+  /** Why the last topology save failed, when it was not field errors. */
+  lastError = $state<string | null>(null);
   private loadedFor: number | null = null;
 
   /** Whether `live` is the open platform of session `sessionId` (not one left behind by a session switch). */
@@ -123,10 +125,7 @@ export class LiveState {
     const check = await this.bench.attempt('topology.check', () => this.bench.api.call('topology.check', { json }));
     if (!check) return false;
     this.fileErrors = check.errors;
-    if (!check.ok) {
-      this.note(`topology JSON has ${check.errors.length} error${check.errors.length === 1 ? '' : 's'}; not saved`, 'error');
-      return false;
-    }
+    if (!check.ok) return false; // the view lists the errors beside the JSON box
     return this.saveJson(name, json, `saved topology ${name}`);
   }
 
@@ -139,9 +138,11 @@ export class LiveState {
       }),
     );
     if (!saved) {
-      this.note(failure || 'topology not saved', 'error');
+      this.lastError = failure || 'topology not saved';
+      this.note(this.lastError, 'error');
       return false;
     }
+    this.lastError = null;
     this.fileErrors = [];
     this.note(saved.hardware ? `${what} (${saved.hardware} hardware endpoint${saved.hardware === 1 ? '' : 's'})` : what);
     await this.loadSaved();

@@ -1,5 +1,7 @@
 // The UI's shared state (Svelte 5 runes): sessions, runs of the selected session, the selected run's detail,
 // live progress from run.progress events, the connection and the last status message.
+import type { KernelId } from '../../../host/kernels/types.js';
+import type { KernelMatrix } from '../../../host/kernels/matrix.js';
 import type {
   AppInfo,
   BenchApi,
@@ -14,6 +16,23 @@ import type { ConnectionState } from '../api/ws-client.js';
 import { defaultRun } from '../lib/run-labels.js';
 
 const DEFAULT_SEQUENCE = 'linux-probe';
+const SESSION_KEY = 'cxl-bench.session';
+
+/** localStorage, where a browser allows it (private windows, disabled storage: nothing is remembered). */
+function safeGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function safeSet(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* not remembered */
+  }
+}
 
 export interface RunProgress {
   done: number;
@@ -37,6 +56,11 @@ export class BenchState {
   detail = $state<RunDetail | null>(null);
   progress = $state<Record<number, RunProgress>>({});
   sequence = $state('');
+  /** Kernel profile runs apply (host/kernels), or 'all' for the kernel matrix. */
+  kernel = $state<KernelId | 'all'>('6.12');
+  /** The last kernel matrix (kernels.matrix), shown until closed. */
+  kernelMatrix = $state<KernelMatrix | null>(null);
+  kernelMatrixBusy = $state(false);
   message = $state<StatusMessage | null>(null);
   /** Bumped when the selected run's trace grew or finished, so the trace view refreshes its total. */
   traceEpoch = $state(0);
@@ -80,7 +104,10 @@ export class BenchState {
       if (!this.sequence) this.sequence = (info.sequences.find((q) => q.id === DEFAULT_SEQUENCE) ?? info.sequences[0])?.id ?? '';
     }
     await this.loadSessions();
-    if (this.sessionId === null && this.sessions.length > 0) await this.selectSession(this.sessions[0]!.id);
+    // A reload comes back to the session it showed (and so to its comparison, finding 13).
+    const kept = Number(safeGet(SESSION_KEY));
+    const back = this.sessions.find((x) => x.id === kept) ?? this.sessions[0];
+    if (this.sessionId === null && back) await this.selectSession(back.id);
   }
 
   async loadSessions(): Promise<void> {
@@ -118,6 +145,7 @@ export class BenchState {
   }
 
   async selectSession(id: number | null): Promise<void> {
+    if (id !== null) safeSet(SESSION_KEY, String(id));
     if (this.sessionId !== id) {
       this.sessionId = id;
       this.runs = [];
@@ -156,13 +184,30 @@ export class BenchState {
       if (!s) return;
       sessionId = s.id;
     }
-    const input = this.sequence ? { sessionId, sequence: this.sequence } : { sessionId };
+    if (this.kernel === 'all') return this.runKernelMatrix(sessionId);
+    const input = { sessionId, ...(this.sequence ? { sequence: this.sequence } : {}), kernel: this.kernel };
     const run = await this.attempt('start run', () => this.api.call('runs.start', input));
     if (!run) return;
     this.runs = [run, ...this.runs.filter((r) => r.id !== run.id)];
     this.say(`run #${run.id} started: ${run.sequence} on ${run.targets}`);
     await this.selectRun(run.id);
     void this.loadSessions();
+  }
+
+  /** The kernel matrix: the chosen sequence once per kernel profile, then step × version (kernels.matrix). */
+  async runKernelMatrix(sessionId: number): Promise<void> {
+    this.kernelMatrixBusy = true;
+    this.say('kernel matrix: running under 6.1, 6.12 and mainline …');
+    try {
+      const r = await this.attempt('kernel matrix', () => this.api.call('kernels.matrix', { sessionId, ...(this.sequence ? { sequence: this.sequence } : {}) }));
+      if (!r) return;
+      this.kernelMatrix = r.matrix;
+      this.runs = [...r.runs.map((x) => x.run), ...this.runs.filter((x) => !r.runs.some((y) => y.runId === x.id))];
+      this.say(`kernel matrix: ${r.matrix.verdict}`);
+      void this.loadSessions();
+    } finally {
+      this.kernelMatrixBusy = false;
+    }
   }
 
   async cancelRun(id: number): Promise<void> {

@@ -128,3 +128,16 @@ describe('linux-probe, Linux 6.1 profile', () => {
     }
   });
 });
+
+describe('conformance under a kernel profile', () => {
+  it('the probe-related checks name the kernel rule they judge by', async () => {
+    const { conformanceRun } = await import('../../../host/sequences/conformance/index.js');
+    const { ctx } = recorded('single');
+    const r = await conformanceRun({ ...ctx, kernel: '6.1' });
+    const id = ctx.steps.find((s) => s.name === 'hb0.rp0.ep0: mbox.identify-output')!;
+    expect(id.reason).toContain('Linux 6.1: drivers/cxl/cxlmem.h struct cxl_mbox_identify');
+    expect(id.evidence).toContain('(Linux 6.1 asks 67)');
+    expect(ctx.steps.find((s) => s.name === 'hb0.rp0.ep0: ras.ue-mask-rw')!.reason).toContain('Linux 6.1: drivers/cxl/pci.c cxl_pci_probe (no cxl_pci_ras_unmask)');
+    expect(r.rows.length).toBeGreaterThan(50);
+  });
+});

@@ -50,6 +50,8 @@ export async function cxlPciProbe61(ctx: SequenceContext, log: StepLog, t: Targe
   // pcim_enable_device → pci_enable_resources: Memory Space Enable (6.1 sets no Bus Master here).
   const cmd = await t.cfgRead(PCI_COMMAND, 2);
   if (!(cmd & 2)) await t.cfgWrite(PCI_COMMAND, 2, cmd | 2);
+  // do_pci_enable_device: without MSI/MSI-X enabled, the Interrupt Pin is read (INTx Disable cleared if set).
+  await t.cfgRead(0x3d, 1);
   log.pass(`${n}: enable device`, `pcim_enable_device: Memory Space enabled; no pci_set_master (${ruleCite(k, k.probe.setMaster)})`, `Command ${hex(cmd, 4)}`);
 
   const dsn = await getDsn(t);
