@@ -195,6 +195,12 @@ class Builder {
     if (this.loop >= 0 && this.n - this.loop === this.period) this.closeIteration();
   }
 
+  /** A step of another stream: no poll loop folds across it (a sequence step boundary, as in one stream). */
+  breakFold(): void {
+    this.stretch = this.n;
+    this.loop = -1;
+  }
+
   /** Double every column (a stream's length is not known before the pass that fills it). */
   private grow(): void {
     const cap = Math.max(16, this.cap * 2);
@@ -485,8 +491,12 @@ export class Normaliser {
     // them its rows could fill (folded loops leave a gap after it). compare.ts uses the columns as they are.
     const columns = new ScanOutputs(cols.count);
     let start = 0;
-    for (const [stream, rows] of this.splitRows(src, cols, streams)) {
-      const scan = new ColumnScan(this, cols, src, this.cfg.fold, rows, columns, start);
+    // Steps break poll loops in every stream, as they did in one (a sequence step boundary).
+    const stepRows: number[] = [];
+    const split = this.splitRows(src, cols, streams, stepRows);
+    const breaks = Uint32Array.from(stepRows);
+    for (const [stream, rows] of split) {
+      const scan = new ColumnScan(this, cols, src, this.cfg.fold, rows, columns, start, breaks);
       start += rows.length;
       // The first blocks are small: the engine collects type feedback only after a few calls of a function, and
       // optimising it from complete feedback (the whole body run) avoids deoptimising in the big blocks.
@@ -504,7 +514,7 @@ export class Normaliser {
   }
 
   /** The rows of each stream, in order (one stream of every row in 'global' mode). */
-  private splitRows(src: TraceSource, cols: RecordColumns, streams: StreamTable): Map<number, Uint32Array> {
+  private splitRows(src: TraceSource, cols: RecordColumns, streams: StreamTable, stepRows: number[]): Map<number, Uint32Array> {
     const n = cols.count;
     const out = new Map<number, Uint32Array>();
     if (streams.mode === 'global') {
@@ -520,6 +530,7 @@ export class Normaliser {
       if ((code[i] & 3) === STEP_KIND) {
         const rec = cols.record ? cols.record(i) : src.events(i, i + 1)[0];
         of[i] = this.streamOfStep((rec as StepEvent).name, streams);
+        stepRows.push(i);
       } else of[i] = nodeStream[node[i]];
     }
     const sizes = new Int32Array(streams.size);
@@ -547,6 +558,7 @@ export class Normaliser {
         if (e.kind !== 'access') {
           this.recordKey(e);
           const s = e.kind === 'step' ? this.streamOfStep(e.name, streams) : streams.id(this.mapNode(e.node));
+          if (e.kind === 'step') for (const b of builders) b?.breakFold();
           builder(s).push(this.recKey, this.recSid, this.recValue, 0, 0, 0, 0, false, false, false, from + j);
           continue;
         }
@@ -627,6 +639,7 @@ export class ScanOutputs {
   }
 }
 
+const NO_BREAKS = new Uint32Array(0);
 const SCAN_BLOCK = 16384;
 const WARM_BLOCK = 256;
 const WARM_BLOCKS = 16;
@@ -665,6 +678,8 @@ class ColumnScan {
   period = 0;
   /** Latest entry whose value has masked bits. */
   lastMasked = -1;
+  /** Index in `breaks` of the next step row ahead. */
+  nextBreak = 0;
   /** Entries reserved for mailbox/step records (filled by fillRecords). */
   readonly recordEntries: number[] = [];
   /** Entries written (set after the scan). */
@@ -680,6 +695,8 @@ class ColumnScan {
     /** The side's output columns; this stream writes [start, start + rows.length). */
     out: ScanOutputs,
     start: number,
+    /** Source rows (ascending) of steps: poll loops do not fold across them. */
+    readonly breaks: Uint32Array = NO_BREAKS,
   ) {
     const cap = rows.length;
     const o = out.at(start, cap);
@@ -804,8 +821,18 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
   let loop = s.loop;
   let period = s.period;
   let lastMasked = s.lastMasked;
+  const breaks = s.breaks;
+  let bk = s.nextBreak;
+  let nextBreak = bk < breaks.length ? breaks[bk] : 0xffffffff;
   for (let r = from; r < to; r++) {
     const i = rows[r];
+    if (i > nextBreak) {
+      // A step (of another stream) came before this row: a loop does not fold across it.
+      stretch = n;
+      loop = -1;
+      while (bk < breaks.length && breaks[bk] < i) bk++;
+      nextBreak = bk < breaks.length ? breaks[bk] : 0xffffffff;
+    }
     const c = code[i];
     if ((c & 3) !== 0) {
       // A record: reserve its entry (records never fold); fillRecords keys it after the scan.
@@ -918,6 +945,7 @@ function scanBlock(s: ColumnScan, from: number, to: number, n: number): number {
     }
   }
   s.stretch = stretch;
+  s.nextBreak = bk;
   s.loop = loop;
   s.period = period;
   s.lastMasked = lastMasked;
