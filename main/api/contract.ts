@@ -339,6 +339,8 @@ export interface LinkTestResult {
    */
   memory: string | null;
   error: string | null;
+  /** Each read's round trip (µs), in order: the Links view draws their histogram. */
+  samplesUs?: number[];
 }
 
 export type LinkState = 'connected' | 'idle' | 'failed';

@@ -12,11 +12,12 @@ import type { Store } from '../store/store.js';
 export function traceTimeline(store: Store, runId: number, buckets: number, fromNs?: number, toNs?: number): TraceTimeline {
   const run = store.runs.get(runId)!;
   const nodes = store.chunks.nodes(runId);
-  // Pass 1: the run's time extent (times only rise; first and last chunk suffice).
+  // The run's time extent: times only rise, so the first and the last chunk give it.
   let startNs = Infinity;
   let endNs = -Infinity;
   let cols: ChunkColumns | undefined;
-  for (const c of store.chunks.all(runId)) {
+  const count = run?.eventCount ?? 0;
+  for (const c of [...store.chunks.range(runId, 0, 1), ...store.chunks.range(runId, Math.max(0, count - 1), count)]) {
     cols = decodeChunkColumns(c.bytes, nodes.length, c.firstSeq, cols);
     if (cols.count === 0) continue;
     startNs = Math.min(startNs, cols.timeNs[0]!);

@@ -67,6 +67,7 @@ export async function testLink(uri: string, opts: LinkTestOptions): Promise<Link
     result.error = `read failed: ${reason(e)}`;
   } finally {
     result.latency = latencyStats(samples);
+    result.samplesUs = samples.map((x) => Math.round(x * 10) / 10); // for the latency histogram (issue 15)
     await link.close().catch(() => {});
   }
   return result;

@@ -117,6 +117,11 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     await page.getByRole('button', { name: 'Check and save JSON' }).click();
     const result = page.getByTestId('topology-json-result');
     await eventually(async () => expect(await result.textContent()).toMatch(/checked and saved as “pasted-one”/));
+    // The topology as a picture, with the HPA map: an address in the window lands on host bridge uid 0.
+    expect(await page.getByRole('group', { name: /Topology diagram: \d+ nodes/ }).count()).toBe(1);
+    await page.locator('#hpa-addr').fill('0x1000000100');
+    await eventually(async () => expect(await page.getByTestId('hpa-landing').textContent()).toMatch(/CFMWS0 \+0x100, interleave target 0 = host bridge uid 0/));
+    await screenshot(page, 'findings-topology-diagram');
     const { name: _drop, ...nameless } = json;
     void _drop;
     await page.locator('#tf-json').fill(JSON.stringify(nameless));
@@ -143,6 +148,8 @@ describe.skipIf(!chromiumAvailable())('UI findings (issue 15)', () => {
     await page.getByLabel('Masks').fill('');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await eventually(async () => expect(await page.getByTestId('compare-counts').count()).toBe(1));
+    // The divergence overview bar (issue 14's, shared with this finding): one mark per hunk.
+    await eventually(async () => expect(await page.getByTestId('divergence-bar').locator('button').count()).toBeGreaterThan(0));
     expect(await page.getByRole('button', { name: 'Compare', exact: true }).textContent()).toBe('Compare'); // not "Comparing…"
   });
 
