@@ -51,7 +51,7 @@ export interface UartboneSim {
 }
 
 /** The Stream2Wishbone state machine, fed with bytes and their wire arrival times (ms). */
-class UartboneFsm {
+export class UartboneFsm {
   private buf = new Uint8Array(UB_HEADER_BYTES + 4 * 255);
   private fill = 0;
   private cmdStart = 0;
@@ -111,14 +111,17 @@ class UartboneFsm {
       return t;
     }
     // Write data: each word lands as its 4th byte arrives.
-    const have = Math.floor((this.fill - UB_HEADER_BYTES) / 4);
-    if (have > this.wordsDone) {
+    if (this.fill > UB_HEADER_BYTES && (this.fill - UB_HEADER_BYTES) % 4 === 0) {
       const i = this.wordsDone++;
-      this.bus.write32((addr + (cmd === UB_CMD_WRITE_INCR ? 4 * i : 0)) >>> 0, dv.getUint32(UB_HEADER_BYTES + 4 * i, false));
+      this.bus.write32((addr + (cmd === UB_CMD_WRITE_INCR ? 4 * i : 0)) >>> 0, dv.getUint32(this.fill - 4, false));
       if (this.wordsDone === n) {
         this.fill = 0;
         this.counters.requests++;
         this.onRequest();
+      } else if (this.fill + 4 > this.buf.length) {
+        // Length 0 (a desynchronised stream can present one) never ends in the gateware either (words_count ==
+        // length - 1 never holds): it keeps writing words, so keep taking them in the same buffer space.
+        this.fill = UB_HEADER_BYTES;
       }
     }
     return t;
