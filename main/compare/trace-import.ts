@@ -25,6 +25,7 @@ import { BUILTIN_TOPOLOGIES } from '../runs/emulated-endpoints.js';
 import { builtinTopologyJson, parseTopologyJson, resolveTopologySource, type TopologyLookup } from '../runs/topology-source.js';
 import { importQemuOnto } from './qemu-trace-import.js';
 import { builtinLayout, topologyFor, topologyForQemu, topologyLayout } from './topology-layout.js';
+import { nodeInterner } from '../store/node-interner.js';
 
 /**
  * QEMU's pci_cfg_read/write trace points print no access size, so the importer guesses it from the offset's
@@ -156,13 +157,7 @@ export function importTrace(store: Store, input: TraceImportInput, lookup?: Topo
       status: 'running',
       ...(dest?.json ? { topologyJson: dest.json } : {}),
     });
-    const nodeList: string[] = [];
-    const nodeIds = new Map<string, number>();
-    const nodeIndex = (p: string): number => {
-      let i = nodeIds.get(p);
-      if (i === undefined) nodeIds.set(p, (i = nodeList.push(p) - 1));
-      return i;
-    };
+    const { list: nodeList, index: nodeIndex } = nodeInterner();
     const writer = new RunTraceWriter(store.db, run.id);
     let stepSeq = 0;
     for (let from = 0; from < events.length; from += CHUNK_EVENTS) {

@@ -31,6 +31,7 @@ import { findBusybox, findCxlTool, findKernel, findQemu, type GuestKernel, type 
 import { buildInitramfs } from './initramfs.js';
 import { bootArgv, bootQemu, type BootResult } from './qemu-boot.js';
 import { QEMU_TOPOLOGIES, isQemuTopologyName } from './qemu-topologies.js';
+import { nodeInterner } from '../store/node-interner.js';
 
 export interface QemuRunInput {
   sessionId: number;
@@ -262,13 +263,7 @@ export class QemuRunService {
     ];
     events.push(...stepEvents);
     events.forEach((e, i) => (e.seq = i));
-    const nodeList: string[] = [];
-    const nodeIds = new Map<string, number>();
-    const nodeIndex = (p: string): number => {
-      let i = nodeIds.get(p);
-      if (i === undefined) nodeIds.set(p, (i = nodeList.push(p) - 1));
-      return i;
-    };
+    const { list: nodeList, index: nodeIndex } = nodeInterner();
     const writer = new RunTraceWriter(this.store.db, runId);
     let stepSeq = 0;
     for (let from = 0; from < events.length; from += CHUNK_EVENTS) {

@@ -17,6 +17,7 @@ import { builtinLayout, topologyFor } from '../compare/topology-layout.js';
 import { importTrace } from '../compare/trace-import.js';
 import type { Store } from '../store/store.js';
 import { RunTraceWriter } from '../store/trace-writer.js';
+import { nodeInterner } from '../store/node-interner.js';
 
 /** Lines parsed per batch: large enough that per-batch costs vanish, small enough to yield every ~50 ms. */
 const BATCH_LINES = 16_384;
@@ -50,13 +51,7 @@ export async function importTraceFile(store: Store, path: string, total: number,
 
   const run = store.runs.create({ sessionId: o.sessionId, sequence: 'import', topology: o.topology ?? 'import', targets: `imported ${o.format}`, status: 'running' });
   const writer = new RunTraceWriter(store.db, run.id);
-  const nodeList: string[] = [];
-  const nodeIds = new Map<string, number>();
-  const nodeIndex = (p: string): number => {
-    let i = nodeIds.get(p);
-    if (i === undefined) nodeIds.set(p, (i = nodeList.push(p) - 1));
-    return i;
-  };
+  const { list: nodeList, index: nodeIndex } = nodeInterner();
   let seq = 0;
   let stepSeq = 0;
   let pending: TraceEvent[] = [];
